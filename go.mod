@@ -1,0 +1,3 @@
+module github.com/ofdi/ofdi
+
+go 1.26.8

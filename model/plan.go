@@ -1,0 +1,92 @@
+package model
+
+// The methods that produce plans.
+const (
+	MethodCluster     = "cluster"
+	MethodIndependent = "independent"
+	MethodPolicyPush  = "policy_push"
+)
+
+// The plan statuses of MODEL.md.
+const (
+	StatusOptimal    = "optimal"
+	StatusFeasible   = "feasible"
+	StatusInfeasible = "infeasible"
+	StatusNoSolution = "no_solution"
+)
+
+// Plan is the plan output JSON of MODEL.md. Field names are stable: bench,
+// check and users' scripts read them.
+type Plan struct {
+	Instance string `json:"instance"`
+	Method   string `json:"method"`
+	Status   string `json:"status"`
+	// Objective is Z; nil when there is no plan.
+	Objective *float64 `json:"objective,omitempty"`
+	// Bound is the best proven lower bound on Z (MIP only).
+	Bound *float64 `json:"bound,omitempty"`
+	// Gap is |Z − bound| / max(1, |Z|) (MIP only).
+	Gap        *float64    `json:"gap,omitempty"`
+	Message    string      `json:"message,omitempty"`
+	Metrics    *Metrics    `json:"metrics,omitempty"`
+	Plan       *Assignment `json:"plan,omitempty"`
+	Statistics *Statistics `json:"statistics,omitempty"`
+}
+
+// Assignment is who does what: the "plan" block of the plan JSON.
+type Assignment struct {
+	Projects       []Project `json:"projects"`
+	MarketsEntered []string  `json:"markets_entered"`
+	Credit         []Credit  `json:"credit"`
+}
+
+// Project is one undertaken opportunity with its coalition.
+type Project struct {
+	ID     string `json:"id"`
+	Market string `json:"market"`
+	Mode   Mode   `json:"mode"`
+	// Lead is empty for modes without a lead role.
+	Lead         string  `json:"lead,omitempty"`
+	Participants []Stake `json:"participants"`
+}
+
+// Stake is a firm's share of a project's cost.
+type Stake struct {
+	Firm  string  `json:"firm"`
+	Stake float64 `json:"stake"`
+}
+
+// Credit is the policy credit a firm draws.
+type Credit struct {
+	Firm   string  `json:"firm"`
+	Amount float64 `json:"amount"`
+}
+
+// Metrics are the plan metrics of MODEL.md, computed by Evaluate.
+type Metrics struct {
+	InfoCost            float64      `json:"info_cost"`
+	Dissipation         float64      `json:"dissipation"`
+	Value               float64      `json:"value"`
+	MarketPower         float64      `json:"market_power"`
+	Learning            int          `json:"learning"`
+	Projects            int          `json:"projects"`
+	FirmsByRole         map[Role]int `json:"firms_by_role"`
+	SMEParticipation    float64      `json:"sme_participation"`
+	CapitalDeployed     float64      `json:"capital_deployed"`
+	CreditDrawn         float64      `json:"credit_drawn"`
+	CVaRUtilisationMax  float64      `json:"cvar_utilisation_max"`
+	CVaRUtilisationMean float64      `json:"cvar_utilisation_mean"`
+	TargetsMet          bool         `json:"targets_met"`
+	MarketPowerTarget   bool         `json:"market_power_target_met"`
+	SMETarget           bool         `json:"sme_participation_target_met"`
+}
+
+// Statistics describe the run that produced a plan.
+type Statistics struct {
+	DurationSeconds float64 `json:"duration_seconds"`
+	Variables       int     `json:"variables,omitempty"`
+	Constraints     int     `json:"constraints,omitempty"`
+	Binaries        int     `json:"binaries,omitempty"`
+	Solver          string  `json:"solver,omitempty"`
+	Nodes           int     `json:"nodes,omitempty"`
+}
