@@ -66,18 +66,33 @@ func (d *Derived) Evaluate(a *Assignment, method string) (Metrics, float64, erro
 			}
 		}
 	}
-	if method == MethodCluster {
-		for mi := range clusterMarkets {
-			m.InfoCost += in.Markets[mi].InfoCost
+	// Sums run in file order so that equal plans give equal bytes.
+	for mi := range in.Markets {
+		if method == MethodCluster {
+			if clusterMarkets[mi] {
+				m.InfoCost += in.Markets[mi].InfoCost
+			}
+			continue
 		}
-	} else {
-		for fm := range firmMarkets {
-			m.InfoCost += in.Markets[fm[1]].InfoCost
+		for f := range in.Firms {
+			if firmMarkets[[2]int{f, mi}] {
+				m.InfoCost += in.Markets[mi].InfoCost
+			}
 		}
 	}
-	for key, n := range perGroup {
+	groups := make([][2]string, 0, len(perGroup))
+	for key := range perGroup {
+		groups = append(groups, key)
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if groups[i][0] != groups[j][0] {
+			return d.Market[groups[i][0]] < d.Market[groups[j][0]]
+		}
+		return groups[i][1] < groups[j][1]
+	})
+	for _, key := range groups {
 		mk := &in.Markets[d.Market[key[0]]]
-		if excess := n - mk.Cap(key[1]); excess > 0 {
+		if excess := perGroup[key] - mk.Cap(key[1]); excess > 0 {
 			m.Dissipation += mk.Dissipation * float64(excess)
 		}
 	}
