@@ -146,20 +146,27 @@ func (n *node) kindName() string {
 func parseTree(data []byte) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	root, err := parseNode(dec)
+	root, err := parseNode(dec, 0)
 	if err == nil {
 		if _, err2 := dec.Token(); err2 != io.EOF {
 			err = errors.New("unexpected data after the top-level value")
 		}
 	}
 	if err != nil {
-		off := dec.InputOffset()
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			off = se.Offset
-		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, errors.New("not valid JSON: unexpected end of input (truncated file?)")
+		}
+		// json.Decoder reports a syntax error's offset relative to the value
+		// it was decoding, not to the input, and sometimes without context;
+		// scanning the whole input again locates and describes the error
+		// exactly (Offset counts the offending byte).
+		off := dec.InputOffset()
+		var se, whole *json.SyntaxError
+		if errors.As(json.Unmarshal(data, new(json.RawMessage)), &whole) {
+			off = whole.Offset - 1
+			if errors.As(err, &se) {
+				err = whole
+			}
 		}
 		line, col := lineCol(data, off)
 		return nil, fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col,
@@ -168,10 +175,13 @@ func parseTree(data []byte) (*node, error) {
 	return root, nil
 }
 
+// maxDepth bounds the nesting of arrays and objects, as encoding/json does:
+// parseNode recurses once per level, and a deeply nested input would
+// otherwise overflow the goroutine stack, a fatal error no caller can recover.
+const maxDepth = 10000
+
 func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
+	off = min(max(off, 0), int64(len(data)))
 	line, col := 1, 1
 	for _, c := range data[:off] {
 		if c == '\n' {
@@ -184,15 +194,15 @@ func lineCol(data []byte, off int64) (int, int) {
 	return line, col
 }
 
-func parseNode(dec *json.Decoder) (*node, error) {
+func parseNode(dec *json.Decoder, depth int) (*node, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
 	}
-	return parseFrom(dec, tok)
+	return parseFrom(dec, tok, depth)
 }
 
-func parseFrom(dec *json.Decoder, tok json.Token) (*node, error) {
+func parseFrom(dec *json.Decoder, tok json.Token, depth int) (*node, error) {
 	switch t := tok.(type) {
 	case nil:
 		return &node{kind: kNull}, nil
@@ -207,11 +217,14 @@ func parseFrom(dec *json.Decoder, tok json.Token) (*node, error) {
 	case string:
 		return &node{kind: kString, str: t}, nil
 	case json.Delim:
+		if depth >= maxDepth {
+			return nil, fmt.Errorf("arrays and objects nested more than %d deep", maxDepth)
+		}
 		switch t {
 		case '[':
 			n := &node{kind: kArray}
 			for dec.More() {
-				v, err := parseNode(dec)
+				v, err := parseNode(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -229,7 +242,7 @@ func parseFrom(dec *json.Decoder, tok json.Token) (*node, error) {
 					return nil, err
 				}
 				key, _ := kt.(string)
-				v, err := parseNode(dec)
+				v, err := parseNode(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -282,11 +295,11 @@ func checkShape(n *node, t reflect.Type, path string, issues *issueList) {
 			return
 		}
 		f, err := strconv.ParseFloat(n.num.String(), 64)
-		if err != nil || f != math.Trunc(f) {
+		if err == nil && f != math.Trunc(f) {
 			issues.errorf(path, "must be an integer, got %s", n.num)
 			return
 		}
-		if math.Abs(f) > math.MaxInt32 {
+		if err != nil || math.Abs(f) > math.MaxInt32 {
 			issues.errorf(path, "integer %s is out of range", n.num)
 			return
 		}

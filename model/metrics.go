@@ -110,6 +110,9 @@ func (d *Derived) Evaluate(a *Assignment, method string) (Metrics, float64, erro
 		m.SMEParticipation = float64(smes) / float64(len(d.SMEs))
 	}
 	for _, c := range a.Credit {
+		if _, ok := d.Firm[c.Firm]; !ok {
+			return m, 0, fmt.Errorf("plan: credit: unknown firm %q", c.Firm)
+		}
 		m.CreditDrawn += c.Amount
 	}
 	alpha := in.Policy.Alpha()

@@ -104,10 +104,16 @@ func (v *validator) finite(path string, x float64) bool {
 	return true
 }
 
-func (v *validator) money(path string, x float64) {
-	if v.finite(path, x) && math.Abs(x) > MaxMoney {
+// money reports a non-finite or too large amount; it returns whether x is
+// finite, so that a range check after it does not report NaN a second time.
+func (v *validator) money(path string, x float64) bool {
+	if !v.finite(path, x) {
+		return false
+	}
+	if math.Abs(x) > MaxMoney {
 		v.l.errorf(path, "%g is too large for reliable numerics (limit %g): express money in a larger unit, e.g. millions", x, MaxMoney)
 	}
+	return true
 }
 
 func (v *validator) atLeast(path string, x, lo float64) {
@@ -190,10 +196,12 @@ func (v *validator) run() {
 	for i := range in.Markets {
 		m := &in.Markets[i]
 		p := fmt.Sprintf("markets[%d]", i)
-		v.money(p+".info_cost", m.InfoCost)
-		v.atLeast(p+".info_cost", m.InfoCost, 0)
-		v.money(p+".dissipation", m.Dissipation)
-		v.atLeast(p+".dissipation", m.Dissipation, 0)
+		if v.money(p+".info_cost", m.InfoCost) {
+			v.atLeast(p+".info_cost", m.InfoCost, 0)
+		}
+		if v.money(p+".dissipation", m.Dissipation) {
+			v.atLeast(p+".dissipation", m.Dissipation, 0)
+		}
 		v.finite(p+".distance", m.Distance)
 		for _, s := range sortedKeys(m.Capacity) {
 			if c := m.Capacity[s]; c < 0 {
@@ -215,10 +223,12 @@ func (v *validator) run() {
 	v.policy()
 	v.rules()
 	o := in.Objective
-	v.money("objective.market_power_value", o.MarketPowerValue)
-	v.atLeast("objective.market_power_value", o.MarketPowerValue, 0)
-	v.money("objective.learning_value", o.LearningValue)
-	v.atLeast("objective.learning_value", o.LearningValue, 0)
+	if v.money("objective.market_power_value", o.MarketPowerValue) {
+		v.atLeast("objective.market_power_value", o.MarketPowerValue, 0)
+	}
+	if v.money("objective.learning_value", o.LearningValue) {
+		v.atLeast("objective.learning_value", o.LearningValue, 0)
+	}
 	v.atLeast("objective.market_power_target", o.MarketPowerTarget, 0)
 	v.unit("objective.sme_participation_target", o.SMEParticipationTarget)
 }
@@ -229,10 +239,12 @@ func (v *validator) firm(i int) {
 	if !validRole(f.Role) {
 		v.l.errorf(p+".role", "unknown role %q (want large, sme or supporting)", f.Role)
 	}
-	v.money(p+".capital", f.Capital)
-	v.positive(p+".capital", f.Capital)
-	v.money(p+".risk_limit", f.RiskLimit)
-	v.atLeast(p+".risk_limit", f.RiskLimit, 0)
+	if v.money(p+".capital", f.Capital) {
+		v.positive(p+".capital", f.Capital)
+	}
+	if v.money(p+".risk_limit", f.RiskLimit) {
+		v.atLeast(p+".risk_limit", f.RiskLimit, 0)
+	}
 	if len(f.Segments) == 0 {
 		v.l.errorf(p+".segments", "must list at least one segment")
 	}
@@ -274,11 +286,13 @@ func (v *validator) opportunity(i int) {
 	if !validMode(o.Mode) {
 		v.l.errorf(p+".mode", "unknown mode %q (want acquisition, greenfield, non_equity, production, joint_rnd or distribution)", o.Mode)
 	}
-	v.money(p+".cost", o.Cost)
-	v.positive(p+".cost", o.Cost)
+	if v.money(p+".cost", o.Cost) {
+		v.positive(p+".cost", o.Cost)
+	}
 	v.money(p+".npv", o.NPV)
-	v.money(p+".market_power", o.MarketPower)
-	v.atLeast(p+".market_power", o.MarketPower, 0)
+	if v.money(p+".market_power", o.MarketPower) {
+		v.atLeast(p+".market_power", o.MarketPower, 0)
+	}
 	v.unit(p+".knowledge_required", o.KnowledgeRequired)
 	minP := o.MinPartnersOr()
 	if minP < 1 {
@@ -298,10 +312,11 @@ func (v *validator) opportunity(i int) {
 
 func (v *validator) policy() {
 	pol := &v.inst.Policy
-	v.money("policy.credit_line", pol.CreditLine)
-	v.atLeast("policy.credit_line", pol.CreditLine, 0)
+	if v.money("policy.credit_line", pol.CreditLine) {
+		v.atLeast("policy.credit_line", pol.CreditLine, 0)
+	}
 	v.atLeast("policy.credit_per_firm", pol.CreditPerFirm, 0)
-	if v.finite("policy.credit_per_firm", pol.CreditPerFirm) && pol.CreditPerFirm > 1e6 {
+	if pol.CreditPerFirm > 1e6 && !math.IsInf(pol.CreditPerFirm, 1) { // NaN, ±Inf reported by atLeast
 		v.l.errorf("policy.credit_per_firm", "must be at most 1e6 (a multiple of capital), got %g", pol.CreditPerFirm)
 	}
 	for _, m := range sortedModes(pol.Subsidy) {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/report"
+	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/urfave/cli/v2"
+)
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write the cluster MIP as an LP or MPS file for glpsol, CBC, HiGHS or any other solver",
+		ArgsUsage: "INSTANCE.json",
+		Description: "Writes the MIP that 'ofdi solve' solves, with readable names: y_p7 (project taken),\n" +
+			"x_f12_p7 (firm takes part), s_f12_p7 (stake), l_f12_p7 (lead), u_de (market entered), c_f12\n" +
+			"(credit), eta_f12 and t_f12_base (CVaR), e_de_display (excess projects), z_f12 (SME takes\n" +
+			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n\n" +
+			"Examples:\n" +
+			"   ofdi export instances/tiny.json --format lp -o tiny.lp && glpsol --lp tiny.lp -o tiny.sol\n" +
+			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n\n" + exitHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "lp", Usage: "lp (CPLEX LP) or mps (free MPS)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
+		},
+		Action: func(c *cli.Context) error {
+			path, err := oneArg(c, "instance file")
+			if err != nil {
+				return err
+			}
+			format := c.String("format")
+			if err := oneOf("format", format, "lp", "mps"); err != nil {
+				return err
+			}
+			inst, err := loadInstance(path, c.App.ErrWriter, false)
+			if err != nil {
+				return err
+			}
+			fm, err := cluster.Build(model.Derive(inst))
+			if err != nil {
+				return cli.Exit(err.Error(), exitInternal)
+			}
+			var b bytes.Buffer
+			if format == "lp" {
+				err = fm.Prob.WriteLP(&b)
+			} else {
+				err = fm.Prob.WriteMPS(&b)
+			}
+			if err != nil {
+				return cli.Exit(err.Error(), exitInternal)
+			}
+			if o := c.String("output"); o != "" {
+				if err := report.WriteFile(o, b.Bytes()); err != nil {
+					return cli.Exit(err.Error(), exitInternal)
+				}
+				return nil
+			}
+			_, err = c.App.Writer.Write(b.Bytes())
+			return err
+		},
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/urfave/cli/v2"
+)
+
+// loadInstance reads and validates the instance at path. Problems are
+// written to stderr one per line; warnings are written too but do not stop.
+func loadInstance(path string, stderr io.Writer, showWarnings bool) (*model.Instance, error) {
+	inst, err := model.LoadFile(path)
+	if err != nil {
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			printIssues(stderr, path, ve.Issues)
+			return nil, cli.Exit(fmt.Sprintf("%s: invalid instance (%d problem%s)", path, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, cli.Exit(fmt.Sprintf("%s: no such file", path), exitBadInput)
+		}
+		return nil, cli.Exit(err.Error(), exitBadInput)
+	}
+	issues := model.Validate(inst)
+	errs := model.Errors(issues)
+	if len(errs) > 0 {
+		printIssues(stderr, path, errs)
+		return nil, cli.Exit(fmt.Sprintf("%s: invalid instance (%d problem%s)", path, len(errs), plural(len(errs))), exitBadInput)
+	}
+	if showWarnings {
+		printIssues(stderr, path, model.Warnings(issues))
+	}
+	return inst, nil
+}
+
+func printIssues(w io.Writer, path string, issues []model.Issue) {
+	for _, is := range issues {
+		prefix := ""
+		if is.Severity == model.Warning {
+			prefix = "warning: "
+		}
+		fmt.Fprintf(w, "%s: %s%s\n", path, prefix, is.String())
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func oneArg(c *cli.Context, what string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError("%s: want exactly one %s argument, got %d (see ofdi %s --help)", c.Command.Name, what, c.NArg(), c.Command.Name)
+	}
+	return c.Args().First(), nil
+}
+
+func oneOf(flag, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return usageError("--%s: unknown value %q (want %s)", flag, v, strings.Join(allowed, ", "))
+}
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/report"
+	"github.com/ofdi/ofdi/solver"
+	"github.com/urfave/cli/v2"
+)
+
+func solveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "solve",
+		Usage:     "plan an instance: the cluster MIP (default) or a distributed baseline",
+		ArgsUsage: "INSTANCE.json",
+		Description: "Solves the instance and prints the plan: status and gap, the projects undertaken with\n" +
+			"market, mode, lead, partners and stakes, the markets entered, the credit drawn and the\n" +
+			"metrics of MODEL.md. Every plan is re-checked by the independent checker before it is\n" +
+			"printed. Long solves report progress on stderr every 2 s (--quiet silences it); Ctrl-C\n" +
+			"stops the search and prints the best plan found so far.\n\n" +
+			"Examples:\n" +
+			"   ofdi solve instances/tiny.json\n" +
+			"   ofdi solve instances/jiangsu-electronics.json --time-limit 60s --gap 1e-4\n" +
+			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
+			"   ofdi solve instances/jiangsu-electronics.json --method independent\n\n" + exitHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the plan to `FILE` (atomically) instead of stdout"},
+			&cli.DurationFlag{Name: "time-limit", Aliases: []string{"t"}, Usage: "stop the search after `DURATION` (e.g. 60s, 5m) and return the best plan; 0 = no limit"},
+			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
+			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
+		},
+		Action: solveAction,
+	}
+}
+
+func solveAction(c *cli.Context) error {
+	path, err := oneArg(c, "instance file")
+	if err != nil {
+		return err
+	}
+	format := c.String("format")
+	if err := oneOf("format", format, "text", "json"); err != nil {
+		return err
+	}
+	if err := oneOf("method", c.String("method"), solver.Methods()...); err != nil {
+		return err
+	}
+	if c.Duration("time-limit") < 0 {
+		return usageError("--time-limit: must be >= 0, got %s", c.Duration("time-limit"))
+	}
+	if g := c.Float64("gap"); !(g >= 0 && g < 1) {
+		return usageError("--gap: must be in [0,1), got %g", g)
+	}
+	stderr := c.App.ErrWriter
+	inst, err := loadInstance(path, stderr, !c.Bool("quiet"))
+	if err != nil {
+		return err
+	}
+	opts := solver.Options{
+		Method:    c.String("method"),
+		TimeLimit: c.Duration("time-limit"),
+		Gap:       c.Float64("gap"),
+		NoBalance: c.Bool("no-balance"),
+	}
+	if !c.Bool("quiet") {
+		opts.Progress = progressPrinter(stderr)
+	}
+	res, err := solver.Solve(c.Context, inst, opts)
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) {
+			return cli.Exit(err.Error(), exitBadInput)
+		}
+		return cli.Exit(err.Error(), exitInternal)
+	}
+	plan := res.Plan()
+	if err := verify(inst, plan); err != nil {
+		return cli.Exit(err.Error(), exitInternal)
+	}
+	var out []byte
+	if format == "json" {
+		if out, err = report.JSON(plan); err != nil {
+			return cli.Exit(err.Error(), exitInternal)
+		}
+	} else {
+		var b strings.Builder
+		report.Text(&b, inst, plan)
+		out = []byte(b.String())
+	}
+	if err := emit(c, out); err != nil {
+		return err
+	}
+	if res.Status.Err() != nil {
+		msg := fmt.Sprintf("%s: %s", path, res.Status)
+		if len(res.Explanation) > 0 {
+			msg += ": " + strings.Join(res.Explanation, "; ")
+		}
+		return cli.Exit(msg, exitInfeasible)
+	}
+	return nil
+}
+
+// emit writes out to -o FILE atomically, or to stdout.
+func emit(c *cli.Context, out []byte) error {
+	if o := c.String("output"); o != "" {
+		if err := report.WriteFile(o, out); err != nil {
+			return cli.Exit(fmt.Sprintf("write %s: %v", o, err), exitInternal)
+		}
+		return nil
+	}
+	_, err := c.App.Writer.Write(out)
+	return err
+}
+
+// progressPrinter prints a progress line at most every 2 s, starting after
+// the first 2 s so that quick solves stay silent.
+func progressPrinter(w io.Writer) func(solver.Progress) {
+	var last time.Duration
+	return func(p solver.Progress) {
+		if p.Elapsed < 2*time.Second || p.Elapsed-last < 2*time.Second {
+			return
+		}
+		last = p.Elapsed
+		inc, gap := "none", "-"
+		if p.HasIncumbent {
+			inc = fmt.Sprintf("%.6g", p.Incumbent)
+			gap = fmt.Sprintf("%.3g%%", 100*p.Gap)
+		}
+		fmt.Fprintf(w, "%7.1fs  %-16s incumbent %-12s bound %-12.6g gap %s\n", p.Elapsed.Seconds(), p.Phase, inc, p.Bound, gap)
+	}
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/urfave/cli/v2"
+)
+
+func validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check an instance file and report every problem at once",
+		ArgsUsage: "INSTANCE.json",
+		Description: "Reports every problem of the instance, each with its JSON path, e.g.\n" +
+			"   opportunities[4].market: unknown market \"atlantis\"\n" +
+			"   firms[3].capital: must be > 0, got -5\n" +
+			"and warnings for opportunities no coalition can ever fund, with the reason (no eligible\n" +
+			"lead, no eligible firm of a required role, a knowledge gap with no pioneer, budgets or\n" +
+			"risk limits too small), and for firms that can take part nowhere.\n\n" + exitHelp,
+		Action: func(c *cli.Context) error {
+			path, err := oneArg(c, "instance file")
+			if err != nil {
+				return err
+			}
+			inst, err := model.LoadFile(path)
+			if err != nil {
+				var ve *model.ValidationError
+				if errors.As(err, &ve) {
+					printIssuesTo(c, path, ve.Issues)
+					return cli.Exit(fmt.Sprintf("%s: invalid (%d problem%s)", path, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
+				}
+				return cli.Exit(err.Error(), exitBadInput)
+			}
+			issues := model.Validate(inst)
+			printIssuesTo(c, path, issues)
+			if n := len(model.Errors(issues)); n > 0 {
+				return cli.Exit(fmt.Sprintf("%s: invalid (%d problem%s)", path, n, plural(n)), exitBadInput)
+			}
+			fmt.Fprintf(c.App.Writer, "%s: valid: %d firms, %d opportunities, %d markets, %d scenarios, %d warning%s\n",
+				path, len(inst.Firms), len(inst.Opportunities), len(inst.Markets), len(inst.Scenarios),
+				len(issues), plural(len(issues)))
+			return nil
+		},
+	}
+}
+
+func printIssuesTo(c *cli.Context, path string, issues []model.Issue) {
+	printIssues(c.App.Writer, path, issues)
+}

@@ -1,0 +1,157 @@
+// Package report writes plans for people (a text summary) and for programs
+// (indented, deterministic JSON), and writes output files atomically.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// JSON returns the plan as indented JSON with a trailing newline. Map keys
+// are sorted by encoding/json, so equal plans give equal bytes.
+func JSON(p *model.Plan) ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// WriteFile writes data to path atomically: it writes a temporary file in
+// the same directory, syncs it and renames it into place, so a reader (or a
+// crash) sees either the old file or the complete new one, never a partial
+// one. On error the existing file is untouched.
+func WriteFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(name)
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := os.Chmod(name, mode); err != nil {
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
+
+// Text writes a readable summary of p: status and gap, the projects with
+// market, mode, lead, partners and stakes, markets entered, credit drawn
+// and the metrics of MODEL.md.
+func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
+	var b strings.Builder
+	cur := inst.Currency
+	if cur == "" {
+		cur = "money units"
+	}
+	fmt.Fprintf(&b, "instance %s   method %s   status %s", p.Instance, p.Method, p.Status)
+	if p.Gap != nil {
+		fmt.Fprintf(&b, "   gap %.4g%%", 100**p.Gap)
+	}
+	b.WriteString("\n")
+	if p.Message != "" {
+		fmt.Fprintf(&b, "\n%s\n", strings.ReplaceAll(p.Message, "; ", "\n"))
+	}
+	if p.Objective != nil {
+		fmt.Fprintf(&b, "objective Z = %s %s", num(*p.Objective), cur)
+		if p.Bound != nil {
+			fmt.Fprintf(&b, "   (bound %s)", num(*p.Bound))
+		}
+		b.WriteString("\n")
+	}
+	if a := p.Plan; a != nil {
+		fmt.Fprintf(&b, "\nprojects undertaken (%d):\n", len(a.Projects))
+		if len(a.Projects) == 0 {
+			b.WriteString("  none\n")
+		}
+		for _, pj := range a.Projects {
+			lead := pj.Lead
+			if lead == "" {
+				lead = "-"
+			}
+			parts := make([]string, len(pj.Participants))
+			for i, s := range pj.Participants {
+				parts[i] = fmt.Sprintf("%s %.1f%%", s.Firm, 100*s.Stake)
+			}
+			fmt.Fprintf(&b, "  %-10s %-8s %-13s lead %-10s %s\n", pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
+		}
+		fmt.Fprintf(&b, "\nmarkets entered: %s\n", orNone(a.MarketsEntered))
+		credit := make([]string, len(a.Credit))
+		for i, c := range a.Credit {
+			credit[i] = fmt.Sprintf("%s %s", c.Firm, num(c.Amount))
+		}
+		fmt.Fprintf(&b, "credit drawn: %s\n", orNone(credit))
+	}
+	if m := p.Metrics; m != nil {
+		b.WriteString("\nmetrics:\n")
+		row := func(k, v string) { fmt.Fprintf(&b, "  %-26s %s\n", k, v) }
+		row("info cost", num(m.InfoCost))
+		row("dissipation", num(m.Dissipation))
+		row("value (npv + subsidy)", num(m.Value))
+		row("market power", num(m.MarketPower))
+		row("learning participations", fmt.Sprint(m.Learning))
+		row("projects", fmt.Sprint(m.Projects))
+		roles := make([]string, 0, len(m.FirmsByRole))
+		for _, r := range model.Roles {
+			roles = append(roles, fmt.Sprintf("%s %d", r, m.FirmsByRole[r]))
+		}
+		row("firms taking part", strings.Join(roles, ", "))
+		row("SME participation", fmt.Sprintf("%.1f%%", 100*m.SMEParticipation))
+		row("capital deployed", num(m.CapitalDeployed))
+		row("credit drawn", num(m.CreditDrawn))
+		row("CVaR utilisation", fmt.Sprintf("max %.1f%%, mean %.1f%%", 100*m.CVaRUtilisationMax, 100*m.CVaRUtilisationMean))
+		row("targets met", fmt.Sprintf("%v (market power %v, SME participation %v)", m.TargetsMet, m.MarketPowerTarget, m.SMETarget))
+	}
+	if s := p.Statistics; s != nil {
+		fmt.Fprintf(&b, "\nsolved in %.2fs", s.DurationSeconds)
+		if s.Variables > 0 {
+			fmt.Fprintf(&b, " (%d variables, %d binaries, %d constraints, %d nodes, %s)", s.Variables, s.Binaries, s.Constraints, s.Nodes, s.Solver)
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func num(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

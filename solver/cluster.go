@@ -1,0 +1,52 @@
+package solver
+
+import (
+	"context"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/ofdi/ofdi/solver/stakes"
+)
+
+// clusterSolver solves the cluster MIP of MODEL.md with GLPK.
+type clusterSolver struct{}
+
+func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
+	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	if opts.Progress != nil {
+		prm.Progress = func(r cluster.Report) {
+			p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound}
+			if r.HasIncumbent {
+				p.Gap = relGap(r.Incumbent, r.Bound)
+			}
+			opts.Progress(p)
+		}
+	}
+	out, err := cluster.Solve(ctx, d, prm)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Bound: out.Bound, HasBound: out.HasBound, Explanation: out.Explanation,
+		Stats: Stats{Variables: out.Variables, Constraints: out.Constraints, Binaries: out.Binaries, Nodes: out.Nodes, Solver: "glpk"},
+	}
+	switch {
+	case out.Assignment != nil && out.Optimal:
+		res.Status = Optimal
+	case out.Assignment != nil:
+		res.Status = Feasible
+	case out.Infeasible:
+		res.Status = Infeasible
+	default:
+		res.Status = NoSolution
+	}
+	res.Assignment = out.Assignment
+	if res.Assignment != nil && !opts.NoBalance {
+		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{})
+		if err != nil {
+			return nil, err
+		}
+		res.Assignment = balanced
+	}
+	return res, nil
+}

@@ -1,0 +1,550 @@
+package cluster
+
+import (
+	"math"
+	"sort"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// Greedy builds a feasible plan quickly, or returns nil when it finds none
+// that meets the targets. It takes opportunities in order of their value to
+// the cluster, forms each coalition lead first, then required roles, a
+// pioneer when learning pays, then partners by the stake they can still
+// hold (budget, credit and CVaR checked exactly), and splits the cost in
+// proportion to that headroom. It then repairs unmet targets: more market
+// power by the cheapest projects per point, SMEs added to coalitions.
+func Greedy(fm *Formulation) *model.Assignment {
+	g := newGreedy(fm)
+	order := g.valueOrder()
+	for pass := 0; pass < 2; pass++ {
+		for _, p := range order {
+			if !g.taken[p] {
+				g.tryTake(p, false)
+			}
+		}
+	}
+	g.repairMarketPower()
+	g.repairSMEs()
+	if !g.targetsMet() {
+		return nil
+	}
+	return g.assignment()
+}
+
+type greedy struct {
+	fm      *Formulation
+	d       *model.Derived
+	spend   []float64
+	credit  []float64
+	lineUse float64
+	losses  [][]float64
+	count   []int
+	entered []bool
+	group   map[[2]string]int
+	taken   []bool
+	members [][]model.Stake // per opportunity
+	lead    []int
+}
+
+func newGreedy(fm *Formulation) *greedy {
+	in := fm.D.Inst
+	g := &greedy{fm: fm, d: fm.D,
+		spend: make([]float64, len(in.Firms)), credit: make([]float64, len(in.Firms)),
+		losses: make([][]float64, len(in.Firms)), count: make([]int, len(in.Firms)),
+		entered: make([]bool, len(in.Markets)), group: map[[2]string]int{},
+		taken: make([]bool, len(in.Opportunities)), members: make([][]model.Stake, len(in.Opportunities)),
+		lead: fill(len(in.Opportunities))}
+	for f := range g.losses {
+		g.losses[f] = make([]float64, len(in.Scenarios))
+	}
+	return g
+}
+
+// gain is the objective decrease from y_p alone (value, subsidy, market power).
+func (g *greedy) gain(p int) float64 {
+	return -g.fm.Prob.Cols[g.fm.Y[p]].Obj
+}
+
+// marginal is gain minus the info cost and dissipation taking p adds now.
+func (g *greedy) marginal(p int) float64 {
+	in := g.d.Inst
+	o := &in.Opportunities[p]
+	m := g.d.Market[o.Market]
+	v := g.gain(p)
+	if !g.entered[m] {
+		v -= in.Markets[m].InfoCost
+	}
+	if g.group[[2]string{o.Market, o.Segment}] >= in.Markets[m].Cap(o.Segment) {
+		v -= in.Markets[m].Dissipation
+	}
+	return v
+}
+
+func (g *greedy) valueOrder() []int {
+	var order []int
+	for p, y := range g.fm.Y {
+		if y != none {
+			order = append(order, p)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return g.gain(order[i]) > g.gain(order[j]) })
+	return order
+}
+
+// headroom returns the largest stake firm f can add in p now.
+func (g *greedy) headroom(pc *PairCols, p int, useLine bool) float64 {
+	in := g.d.Inst
+	f := pc.Firm
+	firm := &in.Firms[f]
+	if firm.MaxProjects != nil && g.count[f] >= *firm.MaxProjects {
+		return 0
+	}
+	a := g.d.NetCost[p]
+	creditCap := g.credit[f]
+	if useLine && g.fm.C[f] != none {
+		creditCap = math.Min(g.fm.Prob.Cols[g.fm.C[f]].Hi, g.credit[f]+in.Policy.CreditLine-g.lineUse)
+	}
+	h := math.Min(pc.MaxStake, (firm.Capital+creditCap-g.spend[f])/a)
+	if h <= 0 {
+		return 0
+	}
+	alpha := in.Policy.Alpha()
+	add := make([]float64, len(in.Scenarios))
+	risk := func(s float64) float64 {
+		for k := range add {
+			add[k] = g.losses[f][k] + s*g.d.Loss(p, k)
+		}
+		return model.CVaR(add, g.d.Probs, alpha)
+	}
+	limit := firm.RiskLimit * (1 - 1e-9)
+	if risk(h) <= limit {
+		return h
+	}
+	lo, hi := 0.0, h
+	if risk(0) > limit {
+		return 0
+	}
+	for i := 0; i < 50 && hi-lo > 1e-10; i++ {
+		mid := (lo + hi) / 2
+		if risk(mid) <= limit {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// coalition chooses members and stakes for p, or returns nil. force, when
+// ≥ 0, is a firm that must be among the members.
+func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) {
+	d := g.d
+	in := d.Inst
+	o := &in.Opportunities[p]
+	rule := in.Rules.Mode(o.Mode)
+	pairs := g.fm.Pairs[p]
+	h := make([]float64, len(pairs))
+	for i := range pairs {
+		h[i] = g.headroom(&pairs[i], p, useLine)
+	}
+	maxP := len(pairs)
+	if o.MaxPartners != nil {
+		maxP = min(maxP, *o.MaxPartners)
+	}
+	chosen := []int{}
+	in_ := make([]bool, len(pairs))
+	lb := make([]float64, len(pairs))
+	add := func(i int, low float64) {
+		chosen = append(chosen, i)
+		in_[i] = true
+		lb[i] = low
+	}
+	best := func(ok func(i int) bool, need float64) int {
+		b := -1
+		for i := range pairs {
+			if !in_[i] && h[i] >= need && ok(i) && (b < 0 || h[i] > h[b]) {
+				b = i
+			}
+		}
+		return b
+	}
+	pioneerIn := func() bool {
+		for _, i := range chosen {
+			if in.Firms[pairs[i].Firm].Pioneer && !pairs[i].Learning {
+				return true
+			}
+		}
+		return false
+	}
+	leadIdx := -1
+	if rule.Lead != "" {
+		forced := -1
+		for i := range pairs {
+			if pairs[i].Firm == force && pairs[i].L != none && h[i] >= d.LeadStake {
+				forced = i
+			}
+		}
+		leadIdx = forced
+		if leadIdx < 0 {
+			leadIdx = best(func(i int) bool { return pairs[i].L != none }, d.LeadStake)
+		}
+		if leadIdx < 0 {
+			return nil, -1
+		}
+		add(leadIdx, d.LeadStake)
+	}
+	if force >= 0 && !in_[indexOfFirm(pairs, force)] {
+		i := indexOfFirm(pairs, force)
+		if i < 0 || h[i] < d.MinStake {
+			return nil, -1
+		}
+		if pairs[i].Learning && !pioneerIn() {
+			pi := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake)
+			if pi < 0 {
+				return nil, -1
+			}
+			add(pi, d.MinStake)
+		}
+		add(i, d.MinStake)
+	}
+	for _, r := range rule.Requires {
+		covered := false
+		for _, i := range chosen {
+			covered = covered || in.Firms[pairs[i].Firm].Role == r
+		}
+		if covered {
+			continue
+		}
+		i := best(func(j int) bool { return in.Firms[pairs[j].Firm].Role == r && (!pairs[j].Learning || pioneerIn()) }, d.MinStake)
+		if i < 0 {
+			return nil, -1
+		}
+		add(i, d.MinStake)
+	}
+	hasReward := false
+	for i := range pairs {
+		hasReward = hasReward || (pairs[i].W != none && h[i] >= d.MinStake)
+	}
+	if hasReward && !pioneerIn() && len(chosen) < maxP {
+		if i := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake); i >= 0 {
+			add(i, d.MinStake)
+		}
+	}
+	capacity := func() float64 {
+		s := 0.0
+		for _, i := range chosen {
+			s += h[i]
+		}
+		return s
+	}
+	// Partners: reward pairs first (each is worth λ_L), then by headroom.
+	rest := []int{}
+	for i := range pairs {
+		if !in_[i] && h[i] >= d.MinStake {
+			rest = append(rest, i)
+		}
+	}
+	sort.SliceStable(rest, func(a, b int) bool {
+		ra, rb := pairs[rest[a]].W != none, pairs[rest[b]].W != none
+		if ra != rb {
+			return ra
+		}
+		return h[rest[a]] > h[rest[b]]
+	})
+	lower := func() float64 {
+		s := 0.0
+		for _, i := range chosen {
+			s += lb[i]
+		}
+		return s
+	}
+	for _, i := range rest {
+		if len(chosen) >= maxP {
+			break
+		}
+		wantReward := pairs[i].W != none && pioneerIn()
+		if capacity() >= 1 && len(chosen) >= o.MinPartnersOr() && !wantReward {
+			continue
+		}
+		if pairs[i].Learning && !pioneerIn() {
+			continue
+		}
+		if lower()+d.MinStake > 1+1e-12 {
+			continue
+		}
+		add(i, d.MinStake)
+	}
+	if len(chosen) < o.MinPartnersOr() || capacity() < 1-1e-12 || lower() > 1+1e-12 {
+		return nil, -1
+	}
+	for _, i := range chosen {
+		if pairs[i].Learning && !pioneerIn() {
+			return nil, -1
+		}
+	}
+	// Stakes: lower bounds plus a common share θ of each member's headroom.
+	slack := 0.0
+	for _, i := range chosen {
+		slack += h[i] - lb[i]
+	}
+	theta := 0.0
+	if slack > 0 {
+		theta = (1 - lower()) / slack
+	}
+	stakes := make([]model.Stake, 0, len(chosen))
+	sum := 0.0
+	for _, i := range chosen {
+		s := lb[i] + theta*(h[i]-lb[i])
+		sum += s
+		stakes = append(stakes, model.Stake{Firm: in.Firms[pairs[i].Firm].ID, Stake: s})
+	}
+	// Absorb rounding in the member with most room.
+	stakes[0].Stake += 1 - sum
+	lead := -1
+	if leadIdx >= 0 {
+		lead = pairs[leadIdx].Firm
+	}
+	return stakes, lead
+}
+
+func indexOfFirm(pairs []PairCols, f int) int {
+	for i := range pairs {
+		if pairs[i].Firm == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// tryTake adds p when a coalition exists and (unless always) it pays.
+func (g *greedy) tryTake(p int, always bool) bool {
+	return g.tryTakeWith(p, -1, always)
+}
+
+func (g *greedy) tryTakeWith(p, force int, always bool) bool {
+	if !always && g.marginal(p) <= 0 && g.d.Inst.Objective.LearningValue == 0 {
+		return false
+	}
+	for _, useLine := range []bool{true, false} {
+		stakes, lead := g.coalition(p, force, useLine)
+		if stakes == nil {
+			continue
+		}
+		if !always && g.marginal(p)+g.d.Inst.Objective.LearningValue*float64(g.rewards(p, stakes)) <= 0 {
+			return false
+		}
+		if g.apply(p, stakes, lead) {
+			return true
+		}
+	}
+	return false
+}
+
+// rewards counts the learning-reward participations of a coalition.
+func (g *greedy) rewards(p int, stakes []model.Stake) int {
+	member := map[int]bool{}
+	for _, s := range stakes {
+		member[g.d.Firm[s.Firm]] = true
+	}
+	n := 0
+	for _, pc := range g.fm.Pairs[p] {
+		if pc.W == none || !member[pc.Firm] {
+			continue
+		}
+		for _, q := range g.fm.Pairs[p] {
+			if q.Firm != pc.Firm && member[q.Firm] && g.d.Inst.Firms[q.Firm].Pioneer && !q.Learning {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// apply commits a coalition after drawing credit; it fails (changing
+// nothing) when the credit line cannot cover the members' needs.
+func (g *greedy) apply(p int, stakes []model.Stake, lead int) bool {
+	in := g.d.Inst
+	a := g.d.NetCost[p]
+	need := 0.0
+	draws := make([]float64, len(stakes))
+	for i, s := range stakes {
+		f := g.d.Firm[s.Firm]
+		over := g.spend[f] + s.Stake*a - in.Firms[f].Capital
+		if over > g.credit[f] {
+			draws[i] = over - g.credit[f]
+			need += draws[i]
+		}
+	}
+	if need > 0 && g.lineUse+need > in.Policy.CreditLine*(1-1e-12) {
+		return false
+	}
+	o := &in.Opportunities[p]
+	for i, s := range stakes {
+		f := g.d.Firm[s.Firm]
+		g.spend[f] += s.Stake * a
+		g.credit[f] += draws[i]
+		g.count[f]++
+		for k := range g.losses[f] {
+			g.losses[f][k] += s.Stake * g.d.Loss(p, k)
+		}
+	}
+	g.lineUse += need
+	g.entered[g.d.Market[o.Market]] = true
+	g.group[[2]string{o.Market, o.Segment}]++
+	g.taken[p] = true
+	g.members[p] = stakes
+	g.lead[p] = lead
+	return true
+}
+
+func (g *greedy) marketPower() float64 {
+	s := 0.0
+	for p, t := range g.taken {
+		if t {
+			s += g.d.Inst.Opportunities[p].MarketPower
+		}
+	}
+	return s
+}
+
+func (g *greedy) repairMarketPower() {
+	in := g.d.Inst
+	target := in.Objective.MarketPowerTarget
+	if g.marketPower() >= target {
+		return
+	}
+	var cand []int
+	for p, y := range g.fm.Y {
+		if y != none && !g.taken[p] && in.Opportunities[p].MarketPower > 0 {
+			cand = append(cand, p)
+		}
+	}
+	cost := func(p int) float64 { return -g.marginal(p) / in.Opportunities[p].MarketPower }
+	sort.SliceStable(cand, func(i, j int) bool { return cost(cand[i]) < cost(cand[j]) })
+	for _, p := range cand {
+		if g.marketPower() >= target-1e-9*math.Max(1, target) {
+			return
+		}
+		g.tryTake(p, true)
+	}
+}
+
+func (g *greedy) smesTaking() int {
+	n := 0
+	for _, f := range g.d.SMEs {
+		if g.count[f] > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// repairSMEs brings SMEs into the plan until the participation target
+// holds: first into taken projects (taking the minimum stake from a member
+// with room to give it), then through new projects built around them.
+func (g *greedy) repairSMEs() {
+	d := g.d
+	for _, f := range d.SMEs {
+		if g.smesTaking() >= d.SMETarget {
+			return
+		}
+		if g.count[f] > 0 {
+			continue
+		}
+		if !g.joinTaken(f) {
+			for p, y := range g.fm.Y {
+				if y != none && !g.taken[p] && g.tryTakeWith(p, f, true) {
+					break
+				}
+			}
+		}
+	}
+}
+
+// joinTaken adds SME f with the minimum stake to a taken project.
+func (g *greedy) joinTaken(f int) bool {
+	d := g.d
+	in := d.Inst
+	for p, t := range g.taken {
+		if !t {
+			continue
+		}
+		o := &in.Opportunities[p]
+		pc := g.fm.pair(p, f)
+		if pc == nil || (o.MaxPartners != nil && len(g.members[p]) >= *o.MaxPartners) {
+			continue
+		}
+		member := map[int]bool{}
+		for _, s := range g.members[p] {
+			member[d.Firm[s.Firm]] = true
+		}
+		if pc.Learning {
+			ok := false
+			for _, q := range g.fm.Pairs[p] {
+				ok = ok || (member[q.Firm] && in.Firms[q.Firm].Pioneer && !q.Learning)
+			}
+			if !ok {
+				continue
+			}
+		}
+		if g.headroom(pc, p, false) < d.MinStake || g.spend[f]+d.MinStake*d.NetCost[p] > in.Firms[f].Capital+g.credit[f] {
+			continue
+		}
+		// A donor keeps at least its lower bound; lowering a stake keeps
+		// its budget and CVaR feasible.
+		for i, s := range g.members[p] {
+			lbnd := d.MinStake
+			if d.Firm[s.Firm] == g.lead[p] {
+				lbnd = d.LeadStake
+			}
+			if s.Stake-d.MinStake < lbnd-1e-12 {
+				continue
+			}
+			donor := d.Firm[s.Firm]
+			g.members[p][i].Stake -= d.MinStake
+			g.spend[donor] -= d.MinStake * d.NetCost[p]
+			for k := range g.losses[donor] {
+				g.losses[donor][k] -= d.MinStake * d.Loss(p, k)
+			}
+			g.members[p] = append(g.members[p], model.Stake{Firm: in.Firms[f].ID, Stake: d.MinStake})
+			g.spend[f] += d.MinStake * d.NetCost[p]
+			g.count[f]++
+			for k := range g.losses[f] {
+				g.losses[f][k] += d.MinStake * d.Loss(p, k)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (g *greedy) targetsMet() bool {
+	t := g.d.Inst.Objective.MarketPowerTarget
+	return g.marketPower() >= t-1e-9*math.Max(1, t) && g.smesTaking() >= g.d.SMETarget
+}
+
+func (g *greedy) assignment() *model.Assignment {
+	in := g.d.Inst
+	a := &model.Assignment{Projects: []model.Project{}, MarketsEntered: []string{}, Credit: []model.Credit{}}
+	for p, t := range g.taken {
+		if !t {
+			continue
+		}
+		o := &in.Opportunities[p]
+		pj := model.Project{ID: o.ID, Market: o.Market, Mode: o.Mode, Participants: append([]model.Stake(nil), g.members[p]...)}
+		if g.lead[p] >= 0 {
+			pj.Lead = in.Firms[g.lead[p]].ID
+		}
+		a.Projects = append(a.Projects, pj)
+	}
+	for m, e := range g.entered {
+		if e {
+			a.MarketsEntered = append(a.MarketsEntered, in.Markets[m].ID)
+		}
+	}
+	a.Credit = CreditNeeded(g.d, g.spend)
+	g.d.SortAssignment(a)
+	return a
+}

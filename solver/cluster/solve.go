@@ -1,0 +1,119 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/glpk"
+)
+
+// Params configure Solve. Zero values mean no limit and an exact solve.
+type Params struct {
+	TimeLimit time.Duration
+	// Gap is the relative gap at which GLPK stops (0: GLPK's default, exact).
+	Gap float64
+	// Progress receives reports from the branch-and-bound.
+	Progress func(Report)
+}
+
+// Report is a progress snapshot.
+type Report struct {
+	Elapsed      time.Duration
+	Phase        string
+	HasIncumbent bool
+	Incumbent    float64
+	Bound        float64
+}
+
+// Outcome is what Solve found.
+type Outcome struct {
+	// Assignment is the best plan found, nil when none.
+	Assignment *model.Assignment
+	// Optimal is true when Assignment is proven optimal.
+	Optimal bool
+	// Infeasible is true when the model has no feasible plan.
+	Infeasible  bool
+	Explanation []string
+	Bound       float64
+	HasBound    bool
+	Nodes       int
+	// Sizes of the MIP.
+	Variables, Constraints, Binaries int
+}
+
+// Solve builds the MIP of d, seeds GLPK's branch-and-bound with the greedy
+// plan, and decodes the best plan found.
+func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) {
+	start := time.Now()
+	fm, err := Build(d)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Variables: len(fm.Prob.Cols), Constraints: len(fm.Prob.Rows), Binaries: fm.Prob.NumBinaries()}
+	if why := fm.StaticInfeasibility(); len(why) > 0 {
+		out.Infeasible, out.Explanation = true, why
+		return out, nil
+	}
+	report := func(phase string, hasInc bool, inc, bound float64) {
+		if prm.Progress != nil {
+			prm.Progress(Report{Elapsed: time.Since(start), Phase: phase, HasIncumbent: hasInc, Incumbent: inc, Bound: bound})
+		}
+	}
+	var start0 []float64
+	if a := Greedy(fm); a != nil {
+		if x, err := fm.Encode(a); err == nil && len(fm.Violations(x, 1e-7)) == 0 {
+			start0 = x
+			report("greedy", true, fm.Objective(x), 0)
+		}
+	}
+	offered := false
+	cb := glpk.Callbacks{
+		Heuristic: func() ([]float64, bool) {
+			if offered || start0 == nil {
+				return nil, false
+			}
+			offered = true
+			return start0, true
+		},
+		Progress: func(p glpk.Progress) {
+			report("branch-and-bound", p.HasIncumbent, p.Incumbent, p.Bound)
+		},
+	}
+	params := glpk.Params{
+		TimeLimit:  prm.TimeLimit,
+		RelGap:     prm.Gap,
+		GomoryCuts: true,
+		MIRCuts:    true,
+		CoverCuts:  true,
+		CliqueCuts: true,
+		Presolve:   false,
+	}
+	res, err := glpk.SolveMIP(ctx, fm.Prob, params, cb)
+	if err != nil {
+		return nil, fmt.Errorf("glpk: %w", err)
+	}
+	out.Nodes = res.Nodes
+	x := res.X
+	switch {
+	case res.HasSolution:
+	case start0 != nil:
+		x = start0 // GLPK stopped before accepting our plan
+	case res.Status == glpk.Infeasible:
+		out.Infeasible = true
+		out.Explanation = []string{"no plan satisfies every constraint together (each target is reachable on its own)"}
+		return out, nil
+	default:
+		out.Bound, out.HasBound = res.Bound, !math.IsInf(res.Bound, 0) && !math.IsNaN(res.Bound)
+		return out, nil
+	}
+	if v := fm.Violations(x, 1e-6); len(v) > 0 {
+		return nil, fmt.Errorf("solver returned a point that violates %d rows, first: %s", len(v), v[0])
+	}
+	out.Assignment = fm.Decode(x)
+	out.Optimal = res.Status == glpk.Optimal
+	out.Bound, out.HasBound = res.Bound, !math.IsInf(res.Bound, 0) && !math.IsNaN(res.Bound)
+	return out, nil
+}

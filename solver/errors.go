@@ -1,0 +1,14 @@
+package solver
+
+import "errors"
+
+// Sentinel errors. Errors returned by Solve wrap one of these or
+// model.ErrInvalid.
+var (
+	// ErrInfeasible: no plan satisfies the constraints (see Result.Explanation).
+	ErrInfeasible = errors.New("solver: infeasible")
+	// ErrNoSolution: the limit was reached before any plan was found.
+	ErrNoSolution = errors.New("solver: no plan found within the limit")
+	// ErrUnknownMethod: Options.Method names no method.
+	ErrUnknownMethod = errors.New("solver: unknown method")
+)

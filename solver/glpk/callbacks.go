@@ -1,0 +1,164 @@
+package glpk
+
+/*
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"math"
+	"runtime/cgo"
+	"runtime/debug"
+	"time"
+	"unsafe"
+
+	"github.com/ofdi/ofdi/solver/mip"
+)
+
+// Callbacks are optional functions that SolveMIP calls during branch and
+// cut. They run on the solving goroutine, inside GLPK's callback, and the
+// search waits for them: keep them short. They must not call SolveMIP or
+// SolveLP on the same goroutine, nor runtime.Goexit (so no t.FailNow). A
+// panic in a callback stops the search and is returned as a
+// *CallbackPanicError.
+type Callbacks struct {
+	// Progress, if set, is called with the state of the search at most
+	// once per ProgressInterval, from GLPK's callback (which GLPK calls
+	// several times per node).
+	Progress func(Progress)
+	// ProgressInterval is the least time between two Progress calls. Zero
+	// means 100 ms.
+	ProgressInterval time.Duration
+
+	// Heuristic, if set, is called whenever GLPK asks for a heuristic
+	// solution (GLP_IHEUR: the LP relaxation of the current node is
+	// fractional and better than the incumbent, at most once per node). It
+	// returns a full solution, one value per column of the mip.Problem in
+	// its order, and true, or false if it has nothing (new) to offer.
+	// Values of integer columns are rounded to the nearest integer. A
+	// solution that violates a bound, integrality or a row by more than
+	// 1e-6 (relative to the limit if larger than 1), or has the wrong
+	// length, is rejected (Result.HeuristicRejected); GLPK itself would
+	// accept it unchecked. GLPK keeps an accepted solution if it is better
+	// than its incumbent (Result.HeuristicAccepted). Heuristic cannot be
+	// combined with Params.Presolve.
+	Heuristic func() (x []float64, ok bool)
+
+	// Incumbent, if set, is called when the search has a new best
+	// solution, from whatever source (an integral node, GLPK's heuristics,
+	// or Heuristic), with its objective value and its column values. It
+	// is called at GLPK's next callback after the solution was found. x is
+	// the callback's own copy. With Params.Presolve, x is nil.
+	Incumbent func(obj float64, x []float64)
+}
+
+// Progress is the state of a branch-and-cut search.
+type Progress struct {
+	// Elapsed is the time since the solve started.
+	Elapsed time.Duration
+	// Incumbent is the objective value of the best solution found so far,
+	// if HasIncumbent.
+	Incumbent    float64
+	HasIncumbent bool
+	// Bound is the best lower bound on the optimum known so far: the best
+	// local bound among the active nodes, at least the root LP objective,
+	// at most Incumbent.
+	Bound float64
+	// Gap is |Incumbent − Bound| / max(1, |Incumbent|), or +Inf without
+	// an incumbent.
+	Gap float64
+	// Nodes is the number of nodes created so far (GLPK's t_cnt), Active
+	// the number of active (unexplored) ones among them.
+	Nodes, Active int
+}
+
+// relGap returns |z − bound| / max(1, |z|), the gap of MODEL.md.
+func relGap(z, bound float64) float64 {
+	return math.Abs(z-bound) / math.Max(1, math.Abs(z))
+}
+
+// state is what the C callback reaches through a cgo.Handle.
+type state struct {
+	p        *mip.Problem
+	cb       Callbacks
+	job      *C.ofdi_job // for the root LP objective
+	panicked *CallbackPanicError
+	rejected int // heuristic solutions rejected
+}
+
+// catch recovers a panic of a callback and turns it into a stop request.
+func (s *state) catch(name string, ret *C.int, stop C.int) {
+	if r := recover(); r != nil {
+		if s.panicked == nil {
+			s.panicked = &CallbackPanicError{Callback: name, Value: r, Stack: debug.Stack()}
+		}
+		*ret = stop
+	}
+}
+
+func stateOf(h C.uintptr_t) *state { return cgo.Handle(h).Value().(*state) }
+
+//export ofdiGoProgress
+func ofdiGoProgress(h C.uintptr_t, pr *C.ofdi_progress) (stop C.int) {
+	s := stateOf(h)
+	defer s.catch("Progress", &stop, 1)
+	p := Progress{
+		Elapsed:      time.Duration(float64(pr.elapsed) * float64(time.Second)),
+		Incumbent:    float64(pr.incumbent),
+		HasIncumbent: pr.has_incumbent != 0,
+		Bound:        float64(s.job.lp_obj), // branch and cut starts from the optimal relaxation
+		Gap:          math.Inf(1),
+		Nodes:        int(pr.nodes),
+		Active:       int(pr.active),
+	}
+	if pr.has_bound != 0 && float64(pr.bound) > p.Bound {
+		p.Bound = float64(pr.bound)
+	}
+	if p.HasIncumbent {
+		p.Bound = math.Min(p.Bound, p.Incumbent)
+		p.Gap = relGap(p.Incumbent, p.Bound)
+	}
+	s.cb.Progress(p)
+	return 0
+}
+
+// heuristicTol is the tolerance for checking heuristic solutions.
+const heuristicTol = 1e-6
+
+//export ofdiGoHeuristic
+func ofdiGoHeuristic(h C.uintptr_t, buf *C.double, n C.int) (ret C.int) {
+	s := stateOf(h)
+	defer s.catch("Heuristic", &ret, 2)
+	x, ok := s.cb.Heuristic()
+	if !ok {
+		return 0
+	}
+	if len(x) != len(s.p.Cols) {
+		s.rejected++
+		return 0
+	}
+	dst := unsafe.Slice((*float64)(unsafe.Pointer(buf)), int(n)+1)[1:]
+	for j, v := range x {
+		if s.p.Cols[j].Kind.IsInteger() {
+			v = math.Round(v)
+		}
+		dst[j] = v
+	}
+	if s.p.CheckFeasible(dst, heuristicTol) != nil {
+		s.rejected++
+		return 0
+	}
+	return 1
+}
+
+//export ofdiGoIncumbent
+func ofdiGoIncumbent(h C.uintptr_t, obj C.double, x *C.double, n C.int) (stop C.int) {
+	s := stateOf(h)
+	defer s.catch("Incumbent", &stop, 1)
+	var xs []float64
+	if x != nil {
+		xs = append([]float64(nil), unsafe.Slice((*float64)(unsafe.Pointer(x)), int(n))...)
+	}
+	s.cb.Incumbent(float64(obj), xs)
+	return 0
+}

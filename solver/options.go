@@ -1,0 +1,38 @@
+package solver
+
+import "time"
+
+// Options configure Solve. The zero value solves the cluster MIP to
+// optimality with no time limit, balancing stakes.
+type Options struct {
+	// Method is "cluster" (default), "independent" or "policy_push".
+	Method string
+	// TimeLimit bounds the search; 0 means no limit. When it is reached
+	// with a plan in hand, Solve returns that plan with Status Feasible.
+	TimeLimit time.Duration
+	// Gap is the relative gap |Z − bound|/max(1,|Z|) at which the search
+	// stops and reports Optimal; 0 means 1e-6.
+	Gap float64
+	// Progress, when set, receives progress reports during long solves
+	// (at most every few hundred milliseconds).
+	Progress func(Progress)
+	// NoBalance skips the risk-balanced stakes refinement.
+	NoBalance bool
+}
+
+// Progress is a snapshot of a running solve.
+type Progress struct {
+	Elapsed      time.Duration
+	Phase        string
+	HasIncumbent bool
+	Incumbent    float64
+	Bound        float64
+	Gap          float64
+}
+
+func (o Options) gap() float64 {
+	if o.Gap <= 0 {
+		return 1e-6
+	}
+	return o.Gap
+}

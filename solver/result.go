@@ -1,0 +1,88 @@
+package solver
+
+import (
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// Result is the outcome of Solve.
+type Result struct {
+	Instance string
+	Method   string
+	Status   Status
+	// Objective is Z of the plan (valid when Status is Optimal or Feasible).
+	Objective float64
+	// Bound is a proven lower bound on Z (cluster method); HasBound says
+	// whether one is known.
+	Bound    float64
+	HasBound bool
+	// Assignment is the plan: who takes part in which project, with stakes.
+	Assignment *model.Assignment
+	Metrics    *model.Metrics
+	// Explanation says, for infeasible instances, why, in terms of the
+	// instance (targets out of reach, opportunities nobody can fund).
+	Explanation []string
+	Stats       Stats
+}
+
+// Stats describe the run.
+type Stats struct {
+	Duration    time.Duration
+	Variables   int
+	Constraints int
+	Binaries    int
+	Nodes       int
+	Solver      string
+}
+
+// Gap returns |Z − bound| / max(1, |Z|), or NaN without a plan or bound.
+func (r *Result) Gap() float64 {
+	if !r.HasBound || r.Assignment == nil {
+		return math.NaN()
+	}
+	return relGap(r.Objective, r.Bound)
+}
+
+func relGap(z, bound float64) float64 {
+	return math.Abs(z-bound) / math.Max(1, math.Abs(z))
+}
+
+// Plan returns the plan JSON object of MODEL.md.
+func (r *Result) Plan() *model.Plan {
+	p := &model.Plan{Instance: r.Instance, Method: r.Method, Status: r.Status.String()}
+	if r.Assignment != nil {
+		z := r.Objective
+		p.Objective = &z
+		p.Metrics = r.Metrics
+		p.Plan = r.Assignment
+		if r.HasBound {
+			b, g := r.Bound, r.Gap()
+			p.Bound, p.Gap = &b, &g
+		}
+	}
+	if len(r.Explanation) > 0 {
+		p.Message = joinLines(r.Explanation)
+	}
+	p.Statistics = &model.Statistics{
+		DurationSeconds: r.Stats.Duration.Seconds(),
+		Variables:       r.Stats.Variables,
+		Constraints:     r.Stats.Constraints,
+		Binaries:        r.Stats.Binaries,
+		Nodes:           r.Stats.Nodes,
+		Solver:          r.Stats.Solver,
+	}
+	return p
+}
+
+func joinLines(lines []string) string {
+	s := ""
+	for i, l := range lines {
+		if i > 0 {
+			s += "; "
+		}
+		s += l
+	}
+	return s
+}
