@@ -123,7 +123,7 @@ func TestParseValid(t *testing.T) {
 		t.Errorf("bare instance decoded as %+v", inst)
 	}
 
-	// A leading byte order mark is not JSON; whitespace around the object is fine.
+	// Whitespace around the object is fine.
 	if _, err := model.Parse([]byte("\n\t " + minimal + "\n\n")); err != nil {
 		t.Errorf("surrounding whitespace: %v", err)
 	}
@@ -156,6 +156,8 @@ func TestParseErrors(t *testing.T) {
 			"not valid JSON at line 1, column 9: invalid character '}' looking for beginning of object key string"}},
 		{"array missing comma", `{"a": [1 2]}`, []string{
 			"not valid JSON at line 1, column 10: invalid character '2' after array element"}},
+		{"byte order mark", "\xef\xbb\xbf" + minimal, []string{
+			"not valid JSON at line 1, column 1: invalid character 'ï' looking for beginning of value"}},
 		{"single quotes", `{'a': 1}`, []string{
 			"not valid JSON at line 1, column 2: invalid character '\\'' looking for beginning of object key string"}},
 
@@ -350,12 +352,19 @@ type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
-// TestLoadTooLarge streams MaxFileSize+1 bytes through Load; it allocates
-// the limit once, so it is skipped with -short.
-func TestLoadTooLarge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads 256 MiB")
+// skipLarge skips tests that read MaxFileSize bytes (several seconds and
+// about 600 MB of memory) unless OFDI_LARGE_TESTS is set.
+func skipLarge(t *testing.T) {
+	t.Helper()
+	if os.Getenv("OFDI_LARGE_TESTS") == "" {
+		t.Skip("reads 256 MiB; set OFDI_LARGE_TESTS=1 to run")
 	}
+}
+
+// TestLoadTooLarge streams MaxFileSize+1 bytes through Load, which must
+// stop reading there.
+func TestLoadTooLarge(t *testing.T) {
+	skipLarge(t)
 	_, err := model.Load(io.LimitReader(zeros{}, model.MaxFileSize+1))
 	var ve *model.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, model.ErrInvalid) {
@@ -447,9 +456,7 @@ func TestLoadFile(t *testing.T) {
 	})
 
 	t.Run("exactly the limit is read", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("reads 256 MiB")
-		}
+		skipLarge(t)
 		p := filepath.Join(dir, "limit.json")
 		if err := os.WriteFile(p, []byte(minimal), 0o644); err != nil {
 			t.Fatal(err)

@@ -188,9 +188,13 @@ func Generate(cfg Config) *model.Instance {
 	inst.Scenarios = drawScenarios(d)
 	inst.Markets = drawMarkets(d, cfg.Markets)
 	inst.Firms = drawFirms(d, cfg.Firms, inst.Markets)
-	inst.Opportunities = drawOpportunities(d, cfg.Opportunities, inst)
+	var vs []oppView
+	inst.Opportunities, vs = drawOpportunities(d, cfg.Opportunities, inst)
 	inst.Policy = drawPolicy(d, inst)
-	inst.Objective = drawObjective(d, inst)
+	for p := range vs {
+		vs[p].a = inst.NetCost(&inst.Opportunities[p]) // now net of subsidy
+	}
+	inst.Objective = drawObjective(d, inst, vs)
 	return inst
 }
 
@@ -442,7 +446,7 @@ func modeCounts(n int) []int {
 // see oppView.open, before subsidies and credit) is drawn again with the
 // same mode, up to 10 times; so most generated opportunities are open to
 // the cluster, as real ones are spotted by its members.
-func drawOpportunities(d drawer, n int, inst *model.Instance) []model.Opportunity {
+func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportunity, []oppView) {
 	counts := modeCounts(n)
 	kinds := make([]int, 0, n)
 	for i, c := range counts {
@@ -472,20 +476,22 @@ func drawOpportunities(d drawer, n int, inst *model.Instance) []model.Opportunit
 	bySeg := segmentIndex(inst)
 	format := idFormat("p", n)
 	ops := make([]model.Opportunity, n)
+	vs := make([]oppView, n)
 	for i := range ops {
 		mp := modeTable[kinds[i]]
 		var o model.Opportunity
+		var v oppView
 		for try := 0; try < redraws; try++ {
 			o = drawOpportunity(d, mp, rules[mp.mode], inst, served, segTotal)
-			v := view(inst, bySeg, &o)
+			v = view(inst, bySeg, &o)
 			if v.open(inst, o.MinPartnersOr()) {
 				break
 			}
 		}
 		o.ID = fmt.Sprintf(format, i+1)
-		ops[i] = o
+		ops[i], vs[i] = o, v
 	}
-	return ops
+	return ops, vs
 }
 
 // redraws is how often an opportunity no coalition could fund is drawn
@@ -580,7 +586,7 @@ func drawPolicy(d drawer, inst *model.Instance) model.Policy {
 
 // drawObjective: market_power_value U(1, 3), learning_value U(2, 5), and
 // the targets of Generate's doc comment.
-func drawObjective(d drawer, inst *model.Instance) model.Objective {
+func drawObjective(d drawer, inst *model.Instance, vs []oppView) model.Objective {
 	obj := model.Objective{
 		MarketPowerValue: round(d.uniform(1, 3), 1),
 		LearningValue:    round(d.uniform(2, 5), 1),
@@ -588,7 +594,6 @@ func drawObjective(d drawer, inst *model.Instance) model.Objective {
 	frac := d.uniform(0.15, 0.25)
 	rho := round(d.uniform(0.10, 0.20), 2)
 
-	vs := views(inst)
 	w := buildWitness(inst, vs)
 	obj.MarketPowerTarget = max(0, floorTo(math.Min(frac*openMarketPower(inst, vs), 0.9*w.marketPower), 1))
 	nSME := 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/check"
 )
 
 func marshal(t *testing.T, inst *model.Instance) []byte {
@@ -179,6 +180,9 @@ func TestStructure(t *testing.T) {
 			cfg.Seed = seed
 			inst := Generate(cfg)
 			checkStructure(t, inst)
+			if errs := model.Errors(model.Validate(inst)); len(errs) > 0 {
+				t.Errorf("%s: %v", inst.Name, errs)
+			}
 			roles := map[model.Role]int{}
 			pioneers := 0
 			for _, f := range inst.Firms {
@@ -378,13 +382,49 @@ func checkWitness(t *testing.T, inst *model.Instance, w witness) {
 	}
 }
 
+// witnessPlan turns the greedy plan into a plan of the output format.
+func witnessPlan(t *testing.T, inst *model.Instance, w witness) *model.Plan {
+	t.Helper()
+	a := &model.Assignment{Projects: []model.Project{}, MarketsEntered: []string{}, Credit: []model.Credit{}}
+	entered := map[string]bool{}
+	for _, wp := range w.projects {
+		o := &inst.Opportunities[wp.opp]
+		pr := model.Project{ID: o.ID, Market: o.Market, Mode: o.Mode}
+		if wp.lead >= 0 {
+			pr.Lead = inst.Firms[wp.lead].ID
+		}
+		for i, f := range wp.members {
+			pr.Participants = append(pr.Participants, model.Stake{Firm: inst.Firms[f].ID, Stake: wp.stakes[i]})
+		}
+		a.Projects = append(a.Projects, pr)
+		if !entered[o.Market] {
+			entered[o.Market] = true
+			a.MarketsEntered = append(a.MarketsEntered, o.Market)
+		}
+	}
+	d := model.Derive(inst)
+	d.SortAssignment(a)
+	m, z, err := d.Evaluate(a, model.MethodCluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &model.Plan{Instance: inst.Name, Method: model.MethodCluster, Status: model.StatusFeasible,
+		Objective: &z, Metrics: &m, Plan: a}
+}
+
+// TestFeasibleByWitness: the greedy plan behind the targets satisfies every
+// constraint, by this file's own check and by model/check.
 func TestFeasibleByWitness(t *testing.T) {
 	for _, size := range sizes {
 		for seed := range uint64(10) {
 			cfg := size
 			cfg.Seed = seed
 			inst := Generate(cfg)
-			checkWitness(t, inst, buildWitness(inst, views(inst)))
+			w := buildWitness(inst, views(inst))
+			checkWitness(t, inst, w)
+			if rep := check.Check(inst, witnessPlan(t, inst, w), check.Options{}); !rep.OK() {
+				t.Errorf("%s: %v", inst.Name, rep.Err())
+			}
 		}
 	}
 }

@@ -52,9 +52,10 @@ func view(inst *model.Instance, bySeg map[string][]int, o *model.Opportunity) op
 			v.maxLoss = math.Max(v.maxLoss, o.Loss[sc.ID])
 		}
 	}
-	var cands []int
-	var direct []bool
-	for _, f := range bySeg[o.Segment] {
+	segFirms := bySeg[o.Segment]
+	cands := make([]int, 0, len(segFirms))
+	direct := make([]bool, 0, len(segFirms))
+	for _, f := range segFirms {
 		firm := &inst.Firms[f]
 		if !v.rule.Allows(firm.Role) {
 			continue
@@ -66,6 +67,8 @@ func view(inst *model.Instance, bySeg map[string][]int, o *model.Opportunity) op
 		cands = append(cands, f)
 		direct = append(direct, d)
 	}
+	v.eligible = make([]int, 0, len(cands))
+	v.direct = make([]bool, 0, len(cands))
 	for i, f := range cands {
 		if direct[i] || (!inst.Firms[f].Pioneer && v.pioneers > 0) {
 			v.eligible = append(v.eligible, f)

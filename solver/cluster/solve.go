@@ -66,54 +66,31 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	if a := Greedy(fm); a != nil {
 		if x, err := fm.Encode(a); err == nil && len(fm.Violations(x, 1e-7)) == 0 {
 			start0 = x
-			report("greedy", true, fm.Objective(x), 0)
+			report("greedy", true, fm.Objective(x), math.Inf(-1))
 		}
 	}
-	offered := false
-	cb := glpk.Callbacks{
-		Heuristic: func() ([]float64, bool) {
-			if offered || start0 == nil {
-				return nil, false
-			}
-			offered = true
-			return start0, true
-		},
-		Progress: func(p glpk.Progress) {
-			report("branch-and-bound", p.HasIncumbent, p.Incumbent, p.Bound)
-		},
-	}
-	params := glpk.Params{
-		TimeLimit:  prm.TimeLimit,
-		RelGap:     prm.Gap,
-		GomoryCuts: true,
-		MIRCuts:    true,
-		CoverCuts:  true,
-		CliqueCuts: true,
-		Presolve:   false,
-	}
-	res, err := glpk.SolveMIP(ctx, fm.Prob, params, cb)
+	res, err := race(ctx, fm, glpk.Params{TimeLimit: prm.TimeLimit, RelGap: prm.Gap}, start0,
+		func(has bool, inc, bound float64) { report("branch-and-bound", has, inc, bound) })
 	if err != nil {
 		return nil, fmt.Errorf("glpk: %w", err)
 	}
-	out.Nodes = res.Nodes
-	x := res.X
+	out.Nodes = res.nodes
+	out.Bound, out.HasBound = res.bound, !math.IsInf(res.bound, 0) && !math.IsNaN(res.bound)
+	x := res.x
 	switch {
-	case res.HasSolution:
-	case start0 != nil:
-		x = start0 // GLPK stopped before accepting our plan
-	case res.Status == glpk.Infeasible:
+	case x != nil:
+	case res.status == glpk.Infeasible:
 		out.Infeasible = true
 		out.Explanation = []string{"no plan satisfies every constraint together (each target is reachable on its own)"}
+		out.HasBound = false
 		return out, nil
 	default:
-		out.Bound, out.HasBound = res.Bound, !math.IsInf(res.Bound, 0) && !math.IsNaN(res.Bound)
 		return out, nil
 	}
 	if v := fm.Violations(x, 1e-6); len(v) > 0 {
 		return nil, fmt.Errorf("solver returned a point that violates %d rows, first: %s", len(v), v[0])
 	}
 	out.Assignment = fm.Decode(x)
-	out.Optimal = res.Status == glpk.Optimal
-	out.Bound, out.HasBound = res.Bound, !math.IsInf(res.Bound, 0) && !math.IsNaN(res.Bound)
+	out.Optimal = res.status == glpk.Optimal
 	return out, nil
 }

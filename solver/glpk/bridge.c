@@ -133,7 +133,17 @@ static void solve_lp(ofdi_job *job, glp_prob *P) {
 	if (job->lp_ret == GLP_ETMLIM) job->stop = OFDI_STOP_TIME;
 }
 
-static void report_progress(ofdi_job *job, double t, glp_tree *T) {
+// stop_for handles the flags returned by a Go callback: it stops the search
+// and returns non-zero if they ask for it.
+static int stop_for(ofdi_job *job, glp_tree *T, int flags) {
+	if (flags & OFDI_CB_PANIC) job->stop = OFDI_STOP_CALLBACK;
+	else if (flags & OFDI_CB_CANCEL) job->stop = OFDI_STOP_CANCEL;
+	else return 0;
+	glp_ios_terminate(T);
+	return 1;
+}
+
+static int report_progress(ofdi_job *job, double t, glp_tree *T) {
 	ofdi_progress pr;
 	pr.elapsed = t - job->t0;
 	pr.incumbent = job->incumbent;
@@ -143,15 +153,12 @@ static void report_progress(ofdi_job *job, double t, glp_tree *T) {
 	pr.nodes = job->nodes;
 	pr.active = job->active;
 	job->last_progress = t;
-	if (ofdiGoProgress(job->handle, &pr)) {
-		job->stop = OFDI_STOP_CALLBACK;
-		glp_ios_terminate(T);
-	}
+	return stop_for(job, T, ofdiGoProgress(job->handle, &pr));
 }
 
 // see_incumbent notices a new incumbent (from any source: an integral node
 // LP, GLPK's heuristics, or ours), keeps a copy in job->x, and reports it
-// to Go. It returns non-zero if the Go callback asks to stop.
+// to Go. It returns non-zero if the search is to stop.
 static int see_incumbent(ofdi_job *job, glp_tree *T) {
 	glp_prob *P = glp_ios_get_prob(T);
 	double z;
@@ -163,11 +170,11 @@ static int see_incumbent(ofdi_job *job, glp_tree *T) {
 	job->incumbent = z;
 	if (job->presolve) {
 		// The problem object is the presolver's: its columns are not ours.
-		return job->want_incumbent ? ofdiGoIncumbent(job->handle, z, NULL, 0) : 0;
+		return job->want_incumbent && stop_for(job, T, ofdiGoIncumbent(job->handle, z, NULL, 0));
 	}
 	for (j = 0; j < job->n; j++) job->x[j] = glp_mip_col_val(P, j + 1);
 	job->has_x = 1;
-	return job->want_incumbent ? ofdiGoIncumbent(job->handle, z, job->x, job->n) : 0;
+	return job->want_incumbent && stop_for(job, T, ofdiGoIncumbent(job->handle, z, job->x, job->n));
 }
 
 // callback is GLPK's branch-and-cut callback.
@@ -192,10 +199,9 @@ static void callback(glp_tree *T, void *info) {
 	job->active = a_cnt;
 	job->nodes = t_cnt;
 
-	if (see_incumbent(job, T)) goto stop_callback;
+	if (see_incumbent(job, T)) return;
 	if (cancelled(job)) {
-		job->stop = OFDI_STOP_CANCEL;
-		glp_ios_terminate(T);
+		stop_for(job, T, OFDI_CB_CANCEL);
 		return;
 	}
 	if (job->deadline > 0 && t >= job->deadline) {
@@ -204,20 +210,16 @@ static void callback(glp_tree *T, void *info) {
 		return;
 	}
 	if (job->want_heur && glp_ios_reason(T) == GLP_IHEUR) {
-		int r = ofdiGoHeuristic(job->handle, job->work, job->n);
-		if (r == 2) goto stop_callback;
-		if (r == 1 && glp_ios_heur_sol(T, job->work) == 0) {
+		int flags = ofdiGoHeuristic(job->handle, job->work, job->n);
+		if ((flags & OFDI_CB_SOLUTION) && glp_ios_heur_sol(T, job->work) == 0) {
 			job->heur_accepted++;
-			if (see_incumbent(job, T)) goto stop_callback;
+			if (see_incumbent(job, T)) return;
 		}
+		if (stop_for(job, T, flags)) return;
 	}
 	if (job->want_progress && t - job->last_progress >= job->progress_every) {
 		report_progress(job, t, T);
 	}
-	return;
-stop_callback:
-	job->stop = OFDI_STOP_CALLBACK;
-	glp_ios_terminate(T);
 }
 
 static void solve_mip(ofdi_job *job, glp_prob *P) {

@@ -29,6 +29,13 @@ enum {
 	OFDI_STOP_CALLBACK = 3
 };
 
+// Flags returned by the Go callbacks.
+enum {
+	OFDI_CB_SOLUTION = 1,  // heuristic: work[1..n] holds a solution
+	OFDI_CB_PANIC = 2,     // a callback panicked: stop
+	OFDI_CB_CANCEL = 4     // the context is done: stop
+};
+
 typedef struct {
 	double elapsed;    // seconds since the run started
 	double incumbent;  // valid if has_incumbent

@@ -6,6 +6,7 @@ package glpk
 import "C"
 
 import (
+	"context"
 	"math"
 	"runtime/cgo"
 	"runtime/debug"
@@ -35,13 +36,14 @@ type Callbacks struct {
 	// fractional and better than the incumbent, at most once per node). It
 	// returns a full solution, one value per column of the mip.Problem in
 	// its order, and true, or false if it has nothing (new) to offer.
-	// Values of integer columns are rounded to the nearest integer. A
-	// solution that violates a bound, integrality or a row by more than
-	// 1e-6 (relative to the limit if larger than 1), or has the wrong
-	// length, is rejected (Result.HeuristicRejected); GLPK itself would
-	// accept it unchecked. GLPK keeps an accepted solution if it is better
-	// than its incumbent (Result.HeuristicAccepted). Heuristic cannot be
-	// combined with Params.Presolve.
+	// A solution that has the wrong length or violates a bound,
+	// integrality or a row by more than 1e-6 (see
+	// mip.Problem.CheckFeasible) is rejected (Result.HeuristicRejected):
+	// GLPK would take it unchecked. Otherwise the values of integer columns
+	// are rounded to exact integers, as GLPK requires, and GLPK takes the
+	// solution if it is better than its incumbent
+	// (Result.HeuristicAccepted). Heuristic cannot be combined with
+	// Params.Presolve.
 	Heuristic func() (x []float64, ok bool)
 
 	// Incumbent, if set, is called when the search has a new best
@@ -82,26 +84,33 @@ type state struct {
 	p        *mip.Problem
 	cb       Callbacks
 	job      *C.ofdi_job // for the root LP objective
+	ctx      context.Context
 	panicked *CallbackPanicError
 	rejected int // heuristic solutions rejected
 }
 
-// catch recovers a panic of a callback and turns it into a stop request.
-func (s *state) catch(name string, ret *C.int, stop C.int) {
+// done is deferred by the exported callbacks: it recovers a panic of a
+// callback and turns it into a stop request, and also requests a stop if
+// the context is done (possibly cancelled by the callback itself), so that
+// the search stops at once, not whenever the context's watcher runs.
+func (s *state) done(name string, ret *C.int) {
 	if r := recover(); r != nil {
 		if s.panicked == nil {
 			s.panicked = &CallbackPanicError{Callback: name, Value: r, Stack: debug.Stack()}
 		}
-		*ret = stop
+		*ret |= C.OFDI_CB_PANIC
+	}
+	if s.ctx.Err() != nil {
+		*ret |= C.OFDI_CB_CANCEL
 	}
 }
 
 func stateOf(h C.uintptr_t) *state { return cgo.Handle(h).Value().(*state) }
 
 //export ofdiGoProgress
-func ofdiGoProgress(h C.uintptr_t, pr *C.ofdi_progress) (stop C.int) {
+func ofdiGoProgress(h C.uintptr_t, pr *C.ofdi_progress) (flags C.int) {
 	s := stateOf(h)
-	defer s.catch("Progress", &stop, 1)
+	defer s.done("Progress", &flags)
 	p := Progress{
 		Elapsed:      time.Duration(float64(pr.elapsed) * float64(time.Second)),
 		Incumbent:    float64(pr.incumbent),
@@ -126,9 +135,9 @@ func ofdiGoProgress(h C.uintptr_t, pr *C.ofdi_progress) (stop C.int) {
 const heuristicTol = 1e-6
 
 //export ofdiGoHeuristic
-func ofdiGoHeuristic(h C.uintptr_t, buf *C.double, n C.int) (ret C.int) {
+func ofdiGoHeuristic(h C.uintptr_t, buf *C.double, n C.int) (flags C.int) {
 	s := stateOf(h)
-	defer s.catch("Heuristic", &ret, 2)
+	defer s.done("Heuristic", &flags)
 	x, ok := s.cb.Heuristic()
 	if !ok {
 		return 0
@@ -137,24 +146,24 @@ func ofdiGoHeuristic(h C.uintptr_t, buf *C.double, n C.int) (ret C.int) {
 		s.rejected++
 		return 0
 	}
-	dst := unsafe.Slice((*float64)(unsafe.Pointer(buf)), int(n)+1)[1:]
-	for j, v := range x {
-		if s.p.Cols[j].Kind.IsInteger() {
-			v = math.Round(v)
-		}
-		dst[j] = v
-	}
-	if s.p.CheckFeasible(dst, heuristicTol) != nil {
+	if s.p.CheckFeasible(x, heuristicTol) != nil {
 		s.rejected++
 		return 0
 	}
-	return 1
+	dst := unsafe.Slice((*float64)(unsafe.Pointer(buf)), int(n)+1)[1:]
+	for j, v := range x {
+		if s.p.Cols[j].Kind.IsInteger() {
+			v = math.Round(v) // GLPK takes only exact integers
+		}
+		dst[j] = v
+	}
+	return C.OFDI_CB_SOLUTION
 }
 
 //export ofdiGoIncumbent
-func ofdiGoIncumbent(h C.uintptr_t, obj C.double, x *C.double, n C.int) (stop C.int) {
+func ofdiGoIncumbent(h C.uintptr_t, obj C.double, x *C.double, n C.int) (flags C.int) {
 	s := stateOf(h)
-	defer s.catch("Incumbent", &stop, 1)
+	defer s.done("Incumbent", &flags)
 	var xs []float64
 	if x != nil {
 		xs = append([]float64(nil), unsafe.Slice((*float64)(unsafe.Pointer(x)), int(n))...)

@@ -40,15 +40,30 @@
 //
 // # Limits and cancellation
 //
-// Params.TimeLimit covers the whole solve. The relaxation is solved in
-// slices of a quarter of a second, so it stops within about that time when
-// the limit is reached or the context is cancelled. During branch and cut,
-// GLPK's own time limit is set to the time left, and GLPK's callback, which
-// GLPK calls several times per node, checks the limit and the context: a
-// cancellation takes effect at the next callback. Between two callbacks
-// GLPK may spend long stretches without one: solving one node's LP (bounded
-// by the time limit, not by cancellation), a round of cut generation or
-// the feasibility pump (bounded by neither), the proximity search (bounded
-// by ProximityTimeLimit and the time left), and, with Presolve, presolving
-// and re-solving the relaxation (bounded by the time limit).
+// Params.TimeLimit covers the whole solve; a context deadline that comes
+// earlier takes its place. GLPK's own time limits (tm_lim of glp_simplex
+// and glp_intopt, ps_tm_lim) are set from the time left, and the
+// branch-and-cut callback also stops the search once the time is up. GLPK
+// checks its limit between simplex iterations and at the start of each
+// node, so a solve ends within milliseconds of its limit, except while
+// GLPK runs a phase that checks no limit (below).
+//
+// A cancelled context is noticed in two places. GLPK calls the
+// branch-and-cut callback several times per node, and the callback stops
+// the search (glp_ios_terminate) if the context is done; the search keeps
+// its incumbent. Between two callbacks GLPK may work for long, above all
+// in a long LP (the root relaxation, or a node LP of a large problem). For
+// these, the solver asks GLPK for progress output (discarded unless
+// Verbose): glp_simplex reports every 100 ms, and a node LP every 500 ms
+// once it has run for 300 ms. If the context is done, the output hook
+// leaves GLPK by a longjmp, as the error hook does, and frees GLPK's
+// environment: the LP's work is lost, but the incumbent seen at the last
+// callback is kept. A cancellation thus takes effect within about half a
+// second, except in phases without output or callback: a round of cut
+// generation, the feasibility pump and the proximity search (the last is
+// bounded by ProximityTimeLimit and the time left), and, with Presolve
+// (where the longjmp is not used, as GLPK's incumbent could not be
+// recovered), presolving, re-solving the relaxation and node LPs.
+// Result.MaxCallbackInterval reports the longest stretch between two
+// callbacks.
 package glpk

@@ -18,5 +18,5 @@ func forceError(p *mip.Problem) error {
 	j := newJob(p, C.OFDI_OP_FORCE_ERROR, false)
 	defer j.free()
 	j.run(context.Background())
-	return j.runError()
+	return runError(j.c)
 }

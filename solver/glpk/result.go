@@ -12,7 +12,8 @@ type Result struct {
 	// HasSolution reports whether X and Objective hold a solution (Status
 	// Optimal or Feasible).
 	HasSolution bool
-	// Objective is the objective value of the solution, ObjConst included.
+	// Objective is the objective value of the solution, ObjConst included;
+	// NaN without a solution.
 	Objective float64
 	// X holds the value of each column in the solution; integer columns
 	// have integral values.
@@ -61,7 +62,7 @@ type LPResult struct {
 	Status Status
 	Stop   Stop
 	// Objective is the objective value of the basic solution, ObjConst
-	// included.
+	// included; NaN without one (X and the other slices are then nil).
 	Objective float64
 	// X holds the column values, ReducedCosts the column duals.
 	X, ReducedCosts []float64

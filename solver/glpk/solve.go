@@ -213,15 +213,15 @@ func stopOf(c C.int) Stop {
 	return Completed
 }
 
-// runError turns the job's error code into an error.
-func (j *job) runError() error {
-	switch j.c.err {
+// runError turns a job's error code into an error.
+func runError(c *C.ofdi_job) error {
+	switch c.err {
 	case C.OFDI_OK, C.OFDI_EABORTED:
 		return nil
 	case C.OFDI_EREENTRANT:
 		return ErrReentrant
 	}
-	msg := strings.TrimSpace(C.GoString(&j.c.msg[0]))
+	msg := strings.TrimSpace(C.GoString(&c.msg[0]))
 	return &Error{Msg: strings.ReplaceAll(msg, "\n", "; ")}
 }
 
@@ -296,12 +296,26 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 		every = defaultProgressInterval
 	}
 	c.progress_every = C.double(every.Seconds())
-	s := &state{p: p, cb: cb, job: c}
+	s := &state{p: p, cb: cb, job: c, ctx: ctx}
 	h := cgo.NewHandle(s)
 	defer h.Delete()
 	c.handle = C.uintptr_t(h)
 	j.run(ctx)
 
+	res, err := mipResult(c, p)
+	res.HeuristicRejected = s.rejected
+	res.Duration = time.Since(start)
+	if err == nil && s.panicked != nil {
+		err = s.panicked
+	}
+	if err == nil {
+		err = ctxErr(ctx, res.Stop, deadline)
+	}
+	return res, err
+}
+
+// mipResult reads the outcome of a MIP job.
+func mipResult(c *C.ofdi_job, p *mip.Problem) (*Result, error) {
 	res := &Result{
 		Status:              Unknown,
 		Stop:                stopOf(c.stop),
@@ -310,12 +324,10 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 		LPObjective:         math.NaN(),
 		Nodes:               int(c.nodes),
 		HeuristicAccepted:   int(c.heur_accepted),
-		HeuristicRejected:   s.rejected,
 		CallbackCalls:       int(c.cb_calls),
 		MaxCallbackInterval: time.Duration(float64(c.cb_max_gap) * float64(time.Second)),
-		Duration:            time.Since(start),
 	}
-	if err := j.runError(); err != nil {
+	if err := runError(c); err != nil {
 		return res, err
 	}
 	var err error
@@ -390,12 +402,6 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 			res.Bound = res.Objective
 		}
 	}
-	if err == nil && s.panicked != nil {
-		err = s.panicked
-	}
-	if err == nil {
-		err = ctxErr(ctx, res.Stop, deadline)
-	}
 	return res, err
 }
 
@@ -430,7 +436,7 @@ func SolveLP(ctx context.Context, p *mip.Problem, params Params) (*LPResult, err
 	j.run(ctx)
 
 	res := &LPResult{Status: Unknown, Stop: stopOf(c.stop), Objective: math.NaN(), Duration: time.Since(start)}
-	if err := j.runError(); err != nil {
+	if err := runError(c); err != nil {
 		return res, err
 	}
 	if c.err == C.OFDI_EABORTED {

@@ -158,9 +158,7 @@ func TestSolveLP(t *testing.T) {
 			t.Errorf("%s = %g, want %g", c.name, c.got, c.want)
 		}
 	}
-	p.Rows[0].Lo = 5 // a: 5 ≤ x + 2y ≤ 4 cannot hold... Validate rejects Lo > Hi, so use b
-	p.Rows[0].Lo = negInf
-	p.Rows[1].Lo, p.Rows[1].Hi = 13, inf // 3x + y ≥ 13 with x + 2y ≤ 4: x ≤ 4 gives 12 + 0 < 13
+	p.Rows[1].Lo, p.Rows[1].Hi = 13, inf // 3x + y ≥ 13 and x + 2y ≤ 4 (x ≤ 4) cannot hold together
 	res, err = SolveLP(context.Background(), p, Params{})
 	if err != nil || res.Status != Infeasible {
 		t.Errorf("infeasible LP: %+v, %v", res, err)
@@ -402,4 +400,43 @@ func TestStrings(t *testing.T) {
 			t.Errorf("%v.Err() = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestCancelKeepsIncumbent cancels branch and cut on a problem whose node
+// LPs are slow, so that the cancellation usually stops GLPK inside a node
+// LP (through its output hook) rather than at a callback; either way the
+// incumbent (here the zero solution offered by the heuristic) survives.
+func TestCancelKeepsIncumbent(t *testing.T) {
+	p := bigLP(3, 1500, 1500, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const after = 300 * time.Millisecond
+	cancelled := make(chan time.Time, 1)
+	var once sync.Once
+	res, err := SolveMIP(ctx, p, Params{}, Callbacks{
+		Heuristic: func() ([]float64, bool) { return make([]float64, len(p.Cols)), true },
+		Incumbent: func(float64, []float64) {
+			once.Do(func() {
+				time.AfterFunc(after, func() {
+					cancelled <- time.Now()
+					cancel()
+				})
+			})
+		},
+	})
+	select {
+	case at := <-cancelled:
+		if late := time.Since(at); late > time.Second {
+			t.Errorf("returned %v after the cancellation", late)
+		}
+	default:
+		t.Fatalf("returned before the cancellation: %v, %v", res.Status, err)
+	}
+	if !errors.Is(err, context.Canceled) || res.Status != Feasible || res.Stop != Cancelled {
+		t.Fatalf("got %v, %v, %v; want feasible, cancelled, context.Canceled", res.Status, res.Stop, err)
+	}
+	if res.HeuristicAccepted != 1 || res.Objective != 0 || !slices.Equal(res.X, make([]float64, len(p.Cols))) {
+		t.Errorf("objective %g, accepted %d; want the offered zero solution", res.Objective, res.HeuristicAccepted)
+	}
+	t.Logf("LP objective %g, bound %g, %d nodes, callbacks at most %v apart", res.LPObjective, res.Bound, res.Nodes, res.MaxCallbackInterval)
 }

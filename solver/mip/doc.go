@@ -9,5 +9,5 @@
 // (WriteMPS) files that both glpsol and cbc read.
 //
 // Names are restricted so that the same problem can be written in both
-// formats without renaming: see ValidName.
+// formats without renaming: see NameDefect.
 package mip

@@ -13,7 +13,7 @@ import "math"
 // problem ready to use.
 type Problem struct {
 	// Name names the problem in written files. It may be empty; if not, it
-	// must be a valid name (see ValidName).
+	// must be a valid name (see NameDefect).
 	Name string
 	// Cols are the columns (variables), indexed from 0.
 	Cols []Col

@@ -81,14 +81,14 @@ var keywords = map[string]bool{
 	"free": true, "inf": true, "infinity": true, "nan": true, "end": true,
 }
 
-// ValidName reports why name is not a valid column, row or problem name,
+// NameDefect reports why name is not a valid column, row or problem name,
 // or returns "" if it is valid. A valid name is 1 to MaxNameLen characters
 // long, made of ASCII letters, digits, '_' and '.', does not start with a
 // digit or '.', and is not a keyword of the CPLEX LP format ("st", "end",
 // "free", "inf", "bounds", ..., in any case). Such names can be written
 // unchanged in CPLEX LP and free MPS files read by both glpsol and cbc.
 // (GLPK's LP reader rejects '[' and ']', so they are not allowed.)
-func ValidName(name string) string {
+func NameDefect(name string) string {
 	switch {
 	case name == "":
 		return "empty name"
@@ -111,7 +111,7 @@ func ValidName(name string) string {
 
 // Validate checks the problem and returns the first defect found as an
 // *Error, or nil. It checks, in this order: the problem name and ObjConst;
-// for each column, its name (see ValidName) and uniqueness, kind, bounds
+// for each column, its name (see NameDefect) and uniqueness, kind, bounds
 // (Lo ≤ Hi, Lo not +Inf, Hi not -Inf, integral or infinite for Integer
 // columns, zero or [0, 1] for Binary ones) and objective coefficient; for
 // each row, its name and uniqueness, its limits (Lo ≤ Hi, Lo not +Inf, Hi
@@ -121,7 +121,7 @@ func ValidName(name string) string {
 // be infinite). NaN is never valid.
 func (p *Problem) Validate() error {
 	if p.Name != "" {
-		if why := ValidName(p.Name); why != "" {
+		if why := NameDefect(p.Name); why != "" {
 			return &Error{Elem: "problem", Index: -1, Name: p.Name, Detail: why, Err: ErrName}
 		}
 	}
@@ -135,7 +135,7 @@ func (p *Problem) Validate() error {
 		fail := func(err error, format string, args ...any) error {
 			return &Error{Elem: "column", Index: j, Name: c.Name, Detail: fmt.Sprintf(format, args...), Err: err}
 		}
-		if why := ValidName(c.Name); why != "" {
+		if why := NameDefect(c.Name); why != "" {
 			return fail(ErrName, "%s", why)
 		}
 		if k, dup := colAt[c.Name]; dup {
@@ -173,7 +173,7 @@ func (p *Problem) Validate() error {
 		fail := func(err error, format string, args ...any) error {
 			return &Error{Elem: "row", Index: i, Name: r.Name, Detail: fmt.Sprintf(format, args...), Err: err}
 		}
-		if why := ValidName(r.Name); why != "" {
+		if why := NameDefect(r.Name); why != "" {
 			return fail(ErrName, "%s", why)
 		}
 		if k, dup := rowAt[r.Name]; dup {

@@ -169,3 +169,14 @@ func TestHelpers(t *testing.T) {
 		}
 	}
 }
+
+func TestNameDefect(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"x": true, "budget_f3": true, "a.b": true, "_": true, "E1": true, "st2": true,
+		"": false, "1a": false, ".a": false, "a-b": false, "a b": false, "x[1]": false, "Subject": false, "BINARY": false,
+	} {
+		if got := NameDefect(name) == ""; got != ok {
+			t.Errorf("NameDefect(%q) = %q; want valid: %v", name, NameDefect(name), ok)
+		}
+	}
+}

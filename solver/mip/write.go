@@ -72,7 +72,8 @@ func appendNum(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-// errWriter is a bufio.Writer whose first error sticks.
+// errWriter writes to a bufio.Writer, whose first error sticks and is
+// returned by Flush.
 type errWriter struct {
 	w *bufio.Writer
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // mixed is a small MIP that uses every encoding feature of the writers.
-// Its optimum is 8 (see the comments).
+// Its optimum is 1 (see the comments).
 func mixed() *Problem {
 	inf := math.Inf(1)
 	p := &Problem{Name: "mixed", ObjConst: 7}
@@ -30,6 +30,7 @@ func mixed() *Problem {
 	f := p.AddCol(Col{Name: "f", Lo: -inf, Hi: inf, Kind: Integer, Obj: 1}) // free integer
 	g := p.AddCol(Col{Name: "g", Lo: -5, Hi: -1, Kind: Integer, Obj: -1})   // negative integer
 	h := p.AddCol(Col{Name: "h", Lo: 0, Hi: inf, Kind: Integer, Obj: -1})   // default bounds
+	k := p.AddCol(Col{Name: "k", Lo: -inf, Hi: -1, Obj: 1})                 // MI + UP
 	p.AddRow(Row{Name: "r1", Lo: 6.5, Hi: 6.5, Ind: []int{a, b, c}, Val: []float64{1, 1, 1}})
 	p.AddRow(Row{Name: "r2", Lo: 2, Hi: 3.5, Ind: []int{c, a}, Val: []float64{1, -1}})
 	p.AddRow(Row{Name: "r3", Lo: 2, Hi: inf, Ind: []int{a, b, c}, Val: []float64{1, 2, 0}})
@@ -40,9 +41,10 @@ func mixed() *Problem {
 	p.AddRow(Row{Name: "r8", Lo: -1, Hi: 1})                                          // empty ranged row
 	p.AddRow(Row{Name: "r2_lo", Lo: -inf, Hi: 100, Ind: []int{a}, Val: []float64{1}}) // name clash
 	p.AddRow(Row{Name: "obj", Lo: -inf, Hi: 100, Ind: []int{a}, Val: []float64{1}})   // name clash
+	p.AddRow(Row{Name: "r9", Lo: -7, Hi: inf, Ind: []int{k}, Val: []float64{1}})
 	// d = 2.5; c = 6.5-a-b; 3 ≤ 2a+b ≤ 4.5; a+2b ≥ 2 → (a,b) = (2,0) gives
-	// 2a+3b-c = -0.5; f-g ≥ 0.5 gives f-g = 1; h = 2 gives -2.
-	// 7 + 2.5 - 0.5 + 1 - 2 = 8.
+	// 2a+3b-c = -0.5; f-g ≥ 0.5 gives f-g = 1; h = 2 gives -2; k = -7.
+	// 7 + 2.5 - 0.5 + 1 - 2 - 7 = 1.
 	return p
 }
 
@@ -207,9 +209,9 @@ func checkSolvers(t *testing.T, p *Problem, want float64) {
 func TestWritersRoundTrip(t *testing.T) {
 	needSolvers(t)
 	inf := math.Inf(1)
-	lp := &Problem{Name: "lp", Cols: []Col{
-		{Name: "x", Lo: -inf, Hi: inf, Obj: 1},
-		{Name: "y", Lo: -2, Hi: 3, Obj: 2},
+	lp := &Problem{Name: "lp", Cols: []Col{ // names that clash with the writers' own
+		{Name: "obj_const", Lo: -inf, Hi: inf, Obj: 1},
+		{Name: "obj", Lo: -2, Hi: 3, Obj: 2},
 	}, Rows: []Row{
 		{Name: "c1", Lo: 1, Hi: inf, Ind: []int{0, 1}, Val: []float64{1, 1}},
 		{Name: "c2", Lo: -4, Hi: 4, Ind: []int{0, 1}, Val: []float64{1, -1}},
@@ -236,7 +238,7 @@ func TestWritersRoundTrip(t *testing.T) {
 		p    *Problem
 		want float64
 	}{
-		{mixed(), 8},
+		{mixed(), 1},
 		{lp, -0.75},
 		{infeasible, math.NaN()},
 		{long, -150},
