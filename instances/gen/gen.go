@@ -6,7 +6,8 @@
 // Generate is deterministic: the same Config gives the same instance (within
 // one Go release; math/rand/v2 does not promise its derived distributions
 // across releases). Every random draw comes from one PCG stream in a fixed
-// order; Go maps are built but never iterated while drawing.
+// order; Go maps are built but never iterated while drawing. Ids are
+// zero-padded to the width of the count: m1…m5, f01…f30, p01…p20.
 //
 // The distributions (all money in CNY million) are documented on the
 // functions that draw them and summarised in instances/README.md:
@@ -25,7 +26,8 @@
 //     mode present when Opportunities ≥ 6); log-normal cost by mode; npv a
 //     noisy fraction of cost (about one in five negative); market power by
 //     mode; knowledge_required growing with market distance; losses per
-//     scenario by mode, higher in the shock scenarios.
+//     scenario by mode, higher in the shock scenarios. An opportunity no
+//     coalition of the cluster could fund is drawn again (up to 10 times).
 //   - scenarios: base/fx_shock (0.8/0.2) or base/fx_shock/geopolitics
 //     (0.7/0.2/0.1).
 //   - policy: credit line 5–10% of total capital, credit_per_firm 0.3–0.5,
@@ -56,10 +58,10 @@ const (
 // pcgStream is the second PCG word; the Seed is the first.
 const pcgStream = 0x6f66_6469_6765_6e31 // "ofdigen1"
 
-// Segments are the cluster's product segments, in the order used for drawing.
-var Segments = []string{"ic", "display", "iot", "software", "components"}
+// segments are the cluster's product segments, in the order used for drawing.
+var segments = []string{"ic", "display", "iot", "software", "components"}
 
-// segmentWeight is the share of firms whose first segment is Segments[i].
+// segmentWeight is the share of firms whose first segment is segments[i].
 var segmentWeight = []float64{0.20, 0.15, 0.25, 0.20, 0.20}
 
 // Config says what to generate.
@@ -225,7 +227,7 @@ func drawMarkets(d drawer, n int) []model.Market {
 			Dissipation: round(d.uniform(5, 60), 1),
 			Capacity:    map[string]int{},
 		}
-		for _, s := range Segments {
+		for _, s := range segments {
 			if d.r.IntN(2) == 0 {
 				m.Capacity[s] = d.intIn(1, 3)
 			}
@@ -332,7 +334,7 @@ func markPioneers(fs []model.Firm, nl, ns int) {
 // drawSegments draws 1..maxSeg distinct segments, weighted by segmentWeight.
 func drawSegments(d drawer, maxSeg int) []string {
 	k := d.intIn(1, maxSeg)
-	taken := make([]bool, len(Segments))
+	taken := make([]bool, len(segments))
 	var out []string
 	for len(out) < k {
 		total := 0.0
@@ -354,7 +356,7 @@ func drawSegments(d drawer, maxSeg int) []string {
 			u -= w
 		}
 		taken[pick] = true
-		out = append(out, Segments[pick])
+		out = append(out, segments[pick])
 	}
 	return out
 }
@@ -456,10 +458,10 @@ func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportuni
 	}
 	d.r.Shuffle(n, func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
 
-	served := make([]bool, len(Segments))
+	served := make([]bool, len(segments))
 	for i := range inst.Firms {
 		for _, s := range inst.Firms[i].Segments {
-			for j, name := range Segments {
+			for j, name := range segments {
 				if s == name {
 					served[j] = true
 				}
@@ -508,7 +510,7 @@ func drawOpportunity(d drawer, mp modeParams, rule model.ModeRule, inst *model.I
 		if !served[j] {
 			continue
 		}
-		seg = Segments[j]
+		seg = segments[j]
 		if u < w {
 			break
 		}

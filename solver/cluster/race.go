@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sync"
 
@@ -104,7 +105,9 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 				},
 				Progress: func(p glpk.Progress) {
 					pl.mu.Lock()
-					pl.bounds[i] = math.Max(pl.bounds[i], p.Bound)
+					if !math.IsNaN(p.Bound) {
+						pl.bounds[i] = math.Max(pl.bounds[i], p.Bound)
+					}
 					pl.mu.Unlock()
 					if progress != nil {
 						has, inc, b := pl.snapshot()
@@ -125,10 +128,13 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	out := &raceResult{status: glpk.NoSolution, bound: math.Inf(-1)}
 	var firstErr error
 	for i, res := range results {
-		if errs[i] != nil {
+		if err := errs[i]; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 			if firstErr == nil {
-				firstErr = errs[i]
+				firstErr = err
 			}
+			continue
+		}
+		if res == nil {
 			continue
 		}
 		out.nodes += res.Nodes
@@ -149,7 +155,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		return nil, firstErr
 	}
 	_, _, b := pl.snapshot()
-	out.bound = math.Max(out.bound, b)
+	out.bound = math.Max(out.bound, math.Max(b, boxBound(fm)))
 	if pl.has {
 		out.x = pl.x
 		if out.status != glpk.Optimal {
@@ -160,4 +166,20 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		}
 	}
 	return out, nil
+}
+
+// boxBound is the minimum of the objective over the column bounds alone:
+// a valid, if weak, lower bound that is known before any LP is solved, so
+// that a plan found before the root LP finishes still has a gap.
+func boxBound(fm *Formulation) float64 {
+	b := fm.Prob.ObjConst
+	for j := range fm.Prob.Cols {
+		c := fm.Prob.Cols[j].Obj
+		if c == 0 {
+			continue
+		}
+		lo, hi := fm.Prob.Bounds(j)
+		b += math.Min(c*lo, c*hi)
+	}
+	return b
 }

@@ -1,0 +1,156 @@
+package solver_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/check"
+	"github.com/ofdi/ofdi/solver"
+	"github.com/ofdi/ofdi/solver/cluster"
+)
+
+// crossCases are generated small clusters of varied size.
+func crossCases() []gen.Config {
+	var out []gen.Config
+	for seed := uint64(1); seed <= 22; seed++ {
+		out = append(out, gen.Config{
+			Firms:         10 + int(seed*7)%21,
+			Opportunities: 6 + int(seed)%15,
+			Markets:       3 + int(seed)%4,
+			Seed:          seed + 1000,
+		})
+	}
+	return out
+}
+
+// TestOptimumMatchesIndependentSolver: on generated small clusters, the
+// optimum ofdi reports equals the optimum CBC (and, on the smaller ones,
+// glpsol) finds on the model file that ofdi export writes, and every plan
+// passes the independent checker.
+func TestOptimumMatchesIndependentSolver(t *testing.T) {
+	cbc, err := exec.LookPath("cbc")
+	if err != nil {
+		t.Fatal("cbc not found: install coinor-cbc (the README's setup does)")
+	}
+	glpsol, err := exec.LookPath("glpsol")
+	if err != nil {
+		t.Fatal("glpsol not found: install glpk-utils (the README's setup does)")
+	}
+	cases := crossCases()
+	if testing.Short() {
+		cases = cases[:6]
+	}
+	dir := t.TempDir()
+	for _, cfg := range cases {
+		name := fmt.Sprintf("gen-%dx%dx%d-s%d", cfg.Firms, cfg.Opportunities, cfg.Markets, cfg.Seed)
+		t.Run(name, func(t *testing.T) {
+			inst := gen.Generate(cfg)
+			res, err := solver.Solve(context.Background(), inst, solver.Options{TimeLimit: 2 * time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != solver.Optimal {
+				t.Fatalf("status %s, want optimal", res.Status)
+			}
+			if rep := check.Check(inst, res.Plan(), check.Options{}); !rep.OK() {
+				t.Fatalf("plan fails the checker: %v", rep.Err())
+			}
+			fm, err := cluster.Build(model.Derive(inst))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lp := filepath.Join(dir, name+".lp")
+			f, err := os.Create(lp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fm.Prob.WriteLP(f); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			want := cbcOptimum(t, cbc, lp)
+			if !close(res.Objective, want) {
+				t.Errorf("ofdi optimum %.9g, cbc %.9g", res.Objective, want)
+			}
+			if cfg.Firms <= 20 {
+				if g, ok := glpsolOptimum(t, glpsol, lp); ok && !close(res.Objective, g) {
+					t.Errorf("ofdi optimum %.9g, glpsol %.9g", res.Objective, g)
+				}
+			}
+		})
+	}
+}
+
+func close(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b))
+}
+
+var cbcObj = regexp.MustCompile(`^Optimal - objective value (\S+)`)
+
+// cbcOptimum solves lp with CBC and returns the proven optimum.
+func cbcOptimum(t *testing.T, cbc, lp string) float64 {
+	t.Helper()
+	sol := lp + ".cbc.sol"
+	cmd := exec.Command(cbc, lp, "ratio", "0", "allow", "0", "sec", "300", "solve", "solu", sol)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cbc: %v\n%s", err, out)
+	}
+	f, err := os.Open(sol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	m := cbcObj.FindStringSubmatch(sc.Text())
+	if m == nil {
+		t.Fatalf("cbc did not prove optimality: %q", sc.Text())
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var glpsolObj = regexp.MustCompile(`(?m)^Objective:\s+\S+\s+=\s+(\S+)\s+\(MINimum\)`)
+var glpsolStatus = regexp.MustCompile(`(?m)^Status:\s+INTEGER OPTIMAL`)
+
+// glpsolOptimum solves lp with glpsol (60 s limit) and returns its optimum,
+// or false when glpsol's defaults do not prove one in time.
+func glpsolOptimum(t *testing.T, glpsol, lp string) (float64, bool) {
+	t.Helper()
+	sol := lp + ".glpsol.txt"
+	cmd := exec.Command(glpsol, "--lp", lp, "--tmlim", "60", "-o", sol)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("glpsol: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(sol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !glpsolStatus.Match(b) {
+		t.Logf("glpsol did not prove optimality within 60 s; compared with cbc only")
+		return 0, false
+	}
+	m := glpsolObj.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("cannot read glpsol's objective from %s", sol)
+	}
+	v, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, true
+}
