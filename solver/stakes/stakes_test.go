@@ -496,14 +496,15 @@ func TestBalanceScale(t *testing.T) {
 		t.Errorf("no improvement")
 	}
 	_ = out
+}
+
+// BenchmarkBalance measures Balance on a 500-project × 10-member cluster.
+func BenchmarkBalance(b *testing.B) {
+	in, a := cluster(b, 300, 500, 10)
 	d := model.Derive(in)
-	start = time.Now()
-	if _, _, err := Balance(d, a, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("Balance took %v", el)
-	} else {
-		t.Logf("Balance alone: %v", el)
+	for i := 0; i < b.N; i++ {
+		if _, _, err := Balance(d, a, Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
