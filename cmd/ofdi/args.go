@@ -9,7 +9,8 @@ import (
 // interspersed moves a command's flags in front of its positional
 // arguments, so that "ofdi solve FILE --format json" works as users expect:
 // urfave/cli v2 stops parsing flags at the first positional argument.
-// Flags that take a value keep it ("-o x", "--gap 1e-4"); "--" ends flags.
+// Flags that take a value keep it ("-o x", "--gap 1e-4", and "-qo x" with
+// combined short options); "--" ends flags.
 func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
@@ -31,6 +32,7 @@ func interspersed(app *cli.App, args []string) []string {
 		}
 	}
 	var flags, pos []string
+	help := false
 	rest := args[2:]
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
@@ -43,14 +45,29 @@ func interspersed(app *cli.App, args []string) []string {
 			continue
 		}
 		flags = append(flags, a)
+		if a == "-h" || a == "--help" || a == "-help" {
+			help = true
+		}
 		name := strings.TrimLeft(a, "-")
 		if strings.Contains(name, "=") {
 			continue
 		}
-		if takesValue[name] && i+1 < len(rest) {
+		needsValue, known := takesValue[name]
+		if !known && app.UseShortOptionHandling && !strings.HasPrefix(a, "--") && len(name) > 1 {
+			// Combined short options ("-qo FILE"): only the last one
+			// can take a value, and it takes the next argument.
+			needsValue = takesValue[name[len(name)-1:]]
+		}
+		if needsValue && i+1 < len(rest) {
 			flags = append(flags, rest[i+1])
 			i++
 		}
+	}
+	if help {
+		// "ofdi solve FILE --help": show the help. With the file left
+		// in, urfave/cli looks for a help topic named FILE and fails
+		// with exit code 3.
+		return []string{args[0], args[1], "--help"}
 	}
 	out := append([]string{args[0], args[1]}, flags...)
 	if len(pos) > 0 {

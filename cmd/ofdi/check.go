@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -17,7 +18,11 @@ func checkCommand() *cli.Command {
 		ArgsUsage: "INSTANCE.json PLAN.json",
 		Description: "Recomputes every constraint (funding, stakes, leads, roles, partners, learning,\n" +
 			"budgets and credit, CVaR, capacity, markets, targets) and every metric of the plan from the\n" +
-			"instance alone, sharing no code with the solver, and lists every violation.\n\n" + exitHelp,
+			"instance alone, sharing no code with the solver, and lists every violation. A plan\n" +
+			"with status infeasible or no_solution passes when it carries no plan block.\n\n" +
+			"Examples:\n" +
+			"   ofdi solve instances/tiny.json --format json -o plan.json\n" +
+			"   ofdi check instances/tiny.json plan.json\n\n" + exitHelp,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usageError("check: want INSTANCE.json PLAN.json, got %d arguments", c.NArg())
@@ -28,12 +33,16 @@ func checkCommand() *cli.Command {
 			}
 			planPath := c.Args().Get(1)
 			data, err := os.ReadFile(planPath)
+			if errors.Is(err, os.ErrNotExist) {
+				return cli.Exit(fmt.Sprintf("%s: no such file", planPath), exitBadInput)
+			}
 			if err != nil {
 				return cli.Exit(err.Error(), exitBadInput)
 			}
+			// json.Unmarshal, unlike a Decoder, also rejects data after
+			// the plan object (a truncated concatenation, a stray edit).
 			var plan model.Plan
-			dec := json.NewDecoder(bytesReader(data))
-			if err := dec.Decode(&plan); err != nil {
+			if err := json.Unmarshal(data, &plan); err != nil {
 				return cli.Exit(fmt.Sprintf("%s: not a plan JSON: %v", planPath, err), exitBadInput)
 			}
 			rep := check.Check(inst, &plan, check.Options{})
@@ -42,6 +51,12 @@ func checkCommand() *cli.Command {
 					fmt.Fprintln(c.App.Writer, v.String())
 				}
 				return cli.Exit(fmt.Sprintf("%s: %d violation%s", planPath, len(rep.Violations), plural(len(rep.Violations))), exitInfeasible)
+			}
+			if plan.Plan == nil {
+				// An infeasible or no_solution report: nothing to recompute,
+				// and "Z = 0" would be misleading.
+				fmt.Fprintf(c.App.Writer, "%s: ok: status %s, no plan to check\n", planPath, plan.Status)
+				return nil
 			}
 			fmt.Fprintf(c.App.Writer, "%s: ok: every constraint holds and every metric matches (Z = %.6g)\n", planPath, rep.Objective)
 			return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
@@ -34,6 +35,9 @@ func exportCommand() *cli.Command {
 			if err := oneOf("format", format, "lp", "mps"); err != nil {
 				return err
 			}
+			if err := checkOutput(c, path); err != nil {
+				return err
+			}
 			inst, err := loadInstance(path, c.App.ErrWriter, false)
 			if err != nil {
 				return err
@@ -53,7 +57,7 @@ func exportCommand() *cli.Command {
 			}
 			if o := c.String("output"); o != "" {
 				if err := report.WriteFile(o, b.Bytes()); err != nil {
-					return cli.Exit(err.Error(), exitInternal)
+					return cli.Exit(fmt.Sprintf("write %s: %v", o, err), exitInternal)
 				}
 				return nil
 			}

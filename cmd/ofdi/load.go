@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ofdi/ofdi/model"
@@ -72,4 +72,35 @@ func oneOf(flag, v string, allowed ...string) error {
 	return usageError("--%s: unknown value %q (want %s)", flag, v, strings.Join(allowed, ", "))
 }
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+// checkOutput rejects an --output path that cannot be written, or that
+// would overwrite one of the inputs, before any (possibly long) solve runs:
+// otherwise an hour of search is lost to a typo in the directory name.
+func checkOutput(c *cli.Context, inputs ...string) error {
+	o := c.String("output")
+	if o == "" {
+		return nil
+	}
+	dir := filepath.Dir(o)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return usageError("--output %s: directory %s does not exist", o, dir)
+	case err != nil:
+		return usageError("--output %s: %v", o, err)
+	case !st.IsDir():
+		return usageError("--output %s: %s is not a directory", o, dir)
+	}
+	ost, err := os.Stat(o)
+	if err != nil {
+		return nil // a new file
+	}
+	if ost.IsDir() {
+		return usageError("--output %s: is a directory", o)
+	}
+	for _, in := range inputs {
+		if ist, err := os.Stat(in); err == nil && os.SameFile(ist, ost) {
+			return usageError("--output %s: is the input file %s; refusing to overwrite it", o, in)
+		}
+	}
+	return nil
+}

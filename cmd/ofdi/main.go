@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -29,7 +30,8 @@ const (
 const exitHelp = `EXIT CODES:
    0  a plan was found (solve), the instance is valid (validate), the plan passes (check)
    1  internal error
-   2  bad input or usage: unreadable or invalid instance, unknown flag or method
+   2  bad input or usage: unreadable or invalid instance or plan, unknown command, flag,
+      method or format, an --output path that cannot be written
    3  infeasible, or no plan within the time limit; check: the plan violates the model`
 
 func main() {
@@ -60,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "ofdi",
 		Usage: "plan cluster-style outward FDI: which overseas opportunities a cluster takes, and who takes part",
 		Description: "An industrial cluster decides, as one coordinated investor, which overseas opportunities to take\n" +
@@ -79,12 +81,58 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:        true,
 		UseShortOptionHandling: true,
 		ExitErrHandler:         func(*cli.Context, error) {}, // run() reports errors and exits
+		OnUsageError:           onUsageError,
+		Action:                 rootAction,
 		Commands: []*cli.Command{
 			solveCommand(),
 			validateCommand(),
 			exportCommand(),
 			checkCommand(),
 		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsageError
+	}
+	return app
+}
+
+// onUsageError turns a flag parsing error (unknown flag, bad value) into a
+// one-line usage error on stderr with exit code 2. Without it urfave/cli
+// prints "Incorrect Usage" and the whole help text to stdout, which ends up
+// in the plan file of "ofdi solve ... > plan.json".
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	see := "ofdi --help"
+	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+		see = "ofdi " + c.Command.Name + " --help"
+	}
+	return usageError("%v (see %s)", err, see)
+}
+
+// rootAction runs when no command matched: "ofdi" alone, "ofdi help
+// [COMMAND]" (the help command is hidden from the listing) or an unknown
+// command. Without it urfave/cli reports an unknown command with exit code
+// 3, which here means "infeasible".
+func rootAction(c *cli.Context) error {
+	names := make([]string, 0, len(c.App.Commands))
+	for _, cmd := range c.App.Commands {
+		names = append(names, cmd.Name)
+	}
+	want := strings.Join(names, ", ")
+	switch first := c.Args().First(); {
+	case c.NArg() == 0:
+		cli.HelpPrinter(c.App.ErrWriter, cli.AppHelpTemplate, c.App)
+		return usageError("no command given (want %s)", want)
+	case first == "help" || first == "h":
+		topic := c.Args().Get(1)
+		if topic == "" {
+			return cli.ShowAppHelp(c)
+		}
+		if c.App.Command(topic) == nil {
+			return usageError("help: unknown command %q (want %s)", topic, want)
+		}
+		return cli.ShowCommandHelp(c, topic)
+	default:
+		return usageError("unknown command %q (want %s; see ofdi --help)", first, want)
 	}
 }
 

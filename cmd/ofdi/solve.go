@@ -59,6 +59,9 @@ func solveAction(c *cli.Context) error {
 	if g := c.Float64("gap"); !(g >= 0 && g < 1) {
 		return usageError("--gap: must be in [0,1), got %g", g)
 	}
+	if err := checkOutput(c, path); err != nil {
+		return err
+	}
 	stderr := c.App.ErrWriter
 	inst, err := loadInstance(path, stderr, !c.Bool("quiet"))
 	if err != nil {

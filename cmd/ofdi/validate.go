@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/urfave/cli/v2"
@@ -18,7 +19,11 @@ func validateCommand() *cli.Command {
 			"   firms[3].capital: must be > 0, got -5\n" +
 			"and warnings for opportunities no coalition can ever fund, with the reason (no eligible\n" +
 			"lead, no eligible firm of a required role, a knowledge gap with no pioneer, budgets or\n" +
-			"risk limits too small), and for firms that can take part nowhere.\n\n" + exitHelp,
+			"risk limits too small), and for firms that can take part nowhere. Warnings do not make\n" +
+			"the instance invalid.\n\n" +
+			"Examples:\n" +
+			"   ofdi validate instances/jiangsu-electronics.json\n" +
+			"   ofdi validate my-cluster.json && ofdi solve my-cluster.json\n\n" + exitHelp,
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "instance file")
 			if err != nil {
@@ -30,6 +35,9 @@ func validateCommand() *cli.Command {
 				if errors.As(err, &ve) {
 					printIssuesTo(c, path, ve.Issues)
 					return cli.Exit(fmt.Sprintf("%s: invalid (%d problem%s)", path, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
+				}
+				if errors.Is(err, os.ErrNotExist) {
+					return cli.Exit(fmt.Sprintf("%s: no such file", path), exitBadInput)
 				}
 				return cli.Exit(err.Error(), exitBadInput)
 			}

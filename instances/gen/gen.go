@@ -178,8 +178,9 @@ func idFormat(prefix string, n int) string {
 //
 //   - market_power_target = min(f·G_open, 0.9·G_plan), rounded down to one
 //     decimal, where f ~ U(0.15, 0.25), G_open is the market power of the
-//     opportunities that have eligible firms for every role they need (lead,
-//     required roles, min_partners), and G_plan that of the greedy plan;
+//     opportunities some coalition could fund (eligible firms for the lead
+//     role, each required role and min_partners, with enough capital and
+//     risk capacity: see oppView.open), and G_plan that of the greedy plan;
 //   - sme_participation_target = ρ ~ U(0.10, 0.20) (two decimals), lowered
 //     in steps of 0.01 until ⌈ρ·|SMEs|⌉ does not exceed the number of SMEs
 //     in the greedy plan.

@@ -5,21 +5,38 @@ import (
 	"errors"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
-// Portfolio is the set of GLPK configurations Solve races, one per core.
+// portfolio returns the GLPK configurations Solve races, one per core.
+//
 // Measured on generated 30-firm × 20-opportunity clusters (24 seeds, 10 s
 // limit each): Driebeck–Tomlin branching with all cuts proved 23 of 24
 // optimal in 12.7 s in all but stalled on one (its bound stuck at the LP
 // value); hybrid pseudo-cost branching without cuts solved that one in
 // 0.6 s but stalled on another. Raced, each instance takes about the
-// faster of the two. See docs/algorithm.md.
-var Portfolio = []glpk.Params{
-	{GomoryCuts: true, MIRCuts: true, CoverCuts: true, CliqueCuts: true},
-	{Branching: glpk.BranchHybridPseudoCost},
+// faster of the two (24/24 in 3.2 s). See docs/algorithm.md.
+//
+// Hybrid pseudo-cost branching initialises its pseudo-costs by solving an
+// LP per fractional column without calling back and without checking the
+// time limit: 71 s on a 150-firm cluster under a 7 s limit, about 1 s over
+// a 2 s limit at 579 binaries. Above pseudoCostMaxBinaries the second
+// configuration is therefore depth-biased best-projection search instead,
+// which stays interruptible.
+func portfolio(fm *Formulation) []glpk.Params {
+	second := glpk.Params{Branching: glpk.BranchHybridPseudoCost}
+	if fm.Prob.NumBinaries() > pseudoCostMaxBinaries {
+		second = glpk.Params{Backtracking: glpk.BacktrackBestProjection}
+	}
+	return []glpk.Params{
+		{GomoryCuts: true, MIRCuts: true, CoverCuts: true, CliqueCuts: true},
+		second,
+	}
 }
+
+const pseudoCostMaxBinaries = 500
 
 // pool shares incumbents between the racing solves.
 type pool struct {
@@ -66,14 +83,15 @@ type raceResult struct {
 	nodes  int
 }
 
-// race runs every configuration of Portfolio on its own goroutine (and so
+// race runs every configuration of portfolio on its own goroutine (and so
 // its own OS thread and GLPK environment) and stops all as soon as one
 // finishes: proves optimality or infeasibility, or reaches the gap. start,
 // if not nil, is a feasible starting point offered to each.
 func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float64, progress func(hasInc bool, inc, bound float64)) (*raceResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pl := &pool{bounds: make([]float64, len(Portfolio))}
+	configs := portfolio(fm)
+	pl := &pool{bounds: make([]float64, len(configs))}
 	for i := range pl.bounds {
 		pl.bounds[i] = math.Inf(-1)
 	}
@@ -81,10 +99,39 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		pl.offer(fm.Objective(start), start)
 	}
 	var progMu sync.Mutex
-	results := make([]*glpk.Result, len(Portfolio))
-	errs := make([]error, len(Portfolio))
+	emit := func() {
+		if progress == nil {
+			return
+		}
+		has, inc, b := pl.snapshot()
+		progMu.Lock()
+		progress(has, inc, b)
+		progMu.Unlock()
+	}
+	// A ticker reports even while GLPK runs its root LP, where its
+	// callback is silent for seconds on large instances.
+	done, exited := make(chan struct{}), make(chan struct{})
+	defer func() { close(done); <-exited }()
+	go func() {
+		defer close(exited)
+		if progress == nil {
+			return
+		}
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				emit()
+			}
+		}
+	}()
+	results := make([]*glpk.Result, len(configs))
+	errs := make([]error, len(configs))
 	var wg sync.WaitGroup
-	for i, cfg := range Portfolio {
+	for i, cfg := range configs {
 		prm := cfg
 		prm.TimeLimit, prm.RelGap = base.TimeLimit, base.RelGap
 		wg.Add(1)
@@ -109,15 +156,14 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 						pl.bounds[i] = math.Max(pl.bounds[i], p.Bound)
 					}
 					pl.mu.Unlock()
-					if progress != nil {
-						has, inc, b := pl.snapshot()
-						progMu.Lock()
-						progress(has, inc, b)
-						progMu.Unlock()
-					}
+					emit()
 				},
 			}
+			t0 := time.Now()
 			res, err := glpk.SolveMIP(ctx, fm.Prob, prm, cb)
+			if res != nil && debugRace {
+				println("worker", i, time.Since(t0).String(), res.Status.String(), res.Stop.String(), res.Nodes, res.HeuristicAccepted, res.HeuristicRejected, res.CallbackCalls, res.MaxCallbackInterval.String())
+			}
 			results[i], errs[i] = res, err
 			if err == nil && res.Stop != glpk.Cancelled && res.Stop != glpk.TimeLimit {
 				cancel() // decisive: proven, infeasible or gap reached
@@ -183,3 +229,5 @@ func boxBound(fm *Formulation) float64 {
 	}
 	return b
 }
+
+var debugRace = false

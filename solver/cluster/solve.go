@@ -70,7 +70,13 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		}
 	}
 	res, err := race(ctx, fm, glpk.Params{TimeLimit: prm.TimeLimit, RelGap: prm.Gap}, start0,
-		func(has bool, inc, bound float64) { report("branch-and-bound", has, inc, bound) })
+		func(has bool, inc, bound float64) {
+			phase := "branch-and-bound"
+			if math.IsInf(bound, -1) {
+				phase = "LP relaxation"
+			}
+			report(phase, has, inc, bound)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("glpk: %w", err)
 	}
