@@ -58,7 +58,6 @@ type vbLP struct {
 	used  map[string]bool
 	obj   []vbTerm
 	rows  strings.Builder
-	nrow  int
 	// needZero is set when an empty row is violated: it is written over a
 	// column fixed at 0 so that CBC reports the model infeasible.
 	needZero bool
@@ -120,7 +119,6 @@ func (lp *vbLP) row(name string, terms []vbTerm, sense string, rhs float64) {
 	}
 	b.WriteString(" " + sense + " " + vbNum(rhs) + "\n")
 	lp.rows.WriteString(b.String())
-	lp.nrow++
 }
 
 func (lp *vbLP) String() string {
@@ -1059,12 +1057,23 @@ func vbSettle(t *testing.T, cbc, dir, name string, inst *model.Instance, res *so
 	if err := os.WriteFile(fixed, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	own := vbSolveCBC(t, cbc, fixed)
+	// The plan's own value, with the same distrust of any one CBC run.
+	var seen []string
+	planOK, planFeasible := false, false
+	for _, extra := range append([][]string{nil}, vbAltCBC...) {
+		r := vbSolveCBC(t, cbc, fixed, extra...)
+		seen = append(seen, vbDescribe(r))
+		planFeasible = planFeasible || !r.infeasible
+		if !r.infeasible && vbClose(r.obj, res.Objective) {
+			planOK = true
+			break
+		}
+	}
 	switch {
-	case own.infeasible:
+	case !planFeasible:
 		return fmt.Sprintf("ofdi's plan (Z = %.9g) violates the verbatim model: no stakes make its coalitions feasible (%s)", res.Objective, fixed)
-	case !vbClose(own.obj, res.Objective):
-		return fmt.Sprintf("ofdi reports Z = %.9g for its plan, the verbatim objective of that plan is %.9g", res.Objective, own.obj)
+	case !planOK:
+		return fmt.Sprintf("ofdi reports Z = %.9g for its plan, the verbatim model with that plan fixed gives %v", res.Objective, seen)
 	case !best.infeasible && best.obj < res.Objective-1e-6*math.Max(1, math.Abs(res.Objective)):
 		return fmt.Sprintf("ofdi's optimum is %.9g, but the verbatim model has a plan with Z = %.9g", res.Objective, best.obj)
 	}

@@ -194,8 +194,8 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		add(leadIdx, d.LeadStake)
 	}
-	if force >= 0 && !in_[indexOfFirm(pairs, force)] {
-		i := indexOfFirm(pairs, force)
+	if fi := indexOfFirm(pairs, force); force >= 0 && (fi < 0 || !in_[fi]) {
+		i := fi
 		if i < 0 || h[i] < d.MinStake {
 			return nil, -1
 		}

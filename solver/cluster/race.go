@@ -78,6 +78,7 @@ func (p *pool) snapshot() (bool, float64, float64) {
 // raceResult is the combined outcome of the racing solves.
 type raceResult struct {
 	status glpk.Status
+	found  bool // x holds a feasible point (it may be empty: a model without columns)
 	x      []float64
 	bound  float64
 	nodes  int
@@ -203,7 +204,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	_, _, b := pl.snapshot()
 	out.bound = math.Max(out.bound, math.Max(b, boxBound(fm)))
 	if pl.has {
-		out.x = pl.x
+		out.found, out.x = true, pl.x
 		if out.status != glpk.Optimal {
 			out.status = glpk.Feasible
 		}

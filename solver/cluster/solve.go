@@ -84,7 +84,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	out.Bound, out.HasBound = res.bound, !math.IsInf(res.bound, 0) && !math.IsNaN(res.bound)
 	x := res.x
 	switch {
-	case x != nil:
+	case res.found:
 	case res.status == glpk.Infeasible:
 		out.Infeasible = true
 		out.Explanation = []string{"no plan satisfies every constraint together (each target is reachable on its own)"}
