@@ -38,41 +38,118 @@ func portfolio(fm *Formulation) []glpk.Params {
 
 const pseudoCostMaxBinaries = 500
 
-// pool shares incumbents between the racing solves.
-type pool struct {
-	mu     sync.Mutex
-	x      []float64
-	obj    float64
-	has    bool
-	bounds []float64
+// epochNodes is the number of branch-and-bound nodes each solver explores
+// between two synchronisation barriers.
+const epochNodes = 50
+
+// lockstep runs the solvers of the portfolio in epochs of epochNodes
+// nodes. Incumbents are exchanged only at the barriers between epochs, and
+// the winner is the solver that finished first counted in epochs, ties to
+// the lower index. Every solver's search is deterministic given what it
+// receives at the barriers, so the whole race is: the same instance gives
+// the same plan, whichever core is faster (time limits and cancellation
+// aside).
+type lockstep struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	// passed[i]: barriers solver i has passed; merged: barriers merged.
+	passed []int
+	merged int
+	// finished solvers, the epoch they finished in, and whether the
+	// finish was decisive (optimal, infeasible or gap reached).
+	finished, decisive []bool
+	finishEpoch        []int
+	// stopEpoch is the earliest epoch in which a solver finished
+	// decisively (-1: none yet): solvers that complete it stop.
+	stopEpoch int
+	// private[i] is solver i's best solution; visible is the best known
+	// at the last barrier, the one offered to all solvers.
+	private     []solution
+	visible     solution
+	bounds      []float64
+	interrupted bool
 }
 
-func (p *pool) offer(obj float64, x []float64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.has || obj < p.obj-1e-9*math.Max(1, math.Abs(obj)) {
-		p.x, p.obj, p.has = append([]float64(nil), x...), obj, true
+type solution struct {
+	x   []float64
+	obj float64
+	has bool
+}
+
+func (s solution) beats(o solution) bool {
+	return s.has && (!o.has || s.obj < o.obj-1e-9*math.Max(1, math.Abs(s.obj)))
+}
+
+func newLockstep(n int) *lockstep {
+	l := &lockstep{passed: make([]int, n), finished: make([]bool, n), decisive: make([]bool, n),
+		finishEpoch: make([]int, n), stopEpoch: -1, private: make([]solution, n), bounds: make([]float64, n)}
+	l.cond = sync.NewCond(&l.mu)
+	for i := range l.bounds {
+		l.bounds[i] = math.Inf(-1)
+	}
+	return l
+}
+
+// arrive is called by solver i when it has explored another epoch; it
+// waits for the others, merges incumbents, and says whether i must stop.
+func (l *lockstep) arrive(i int) (stop bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.passed[i]++
+	k := l.passed[i]
+	l.cond.Broadcast()
+	for {
+		if l.interrupted || (l.stopEpoch >= 0 && k > l.stopEpoch) {
+			return true
+		}
+		if l.merged >= k {
+			return false
+		}
+		all := true
+		for j := range l.passed {
+			all = all && (l.passed[j] >= k || l.finished[j])
+		}
+		if all {
+			l.merge()
+			l.merged = k
+			l.cond.Broadcast()
+			return false
+		}
+		l.cond.Wait()
 	}
 }
 
-// better returns the pool's incumbent if it beats seen.
-func (p *pool) better(seen float64) ([]float64, float64, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.has && p.obj < seen-1e-9*math.Max(1, math.Abs(p.obj)) {
-		return append([]float64(nil), p.x...), p.obj, true
+// merge makes the best private solution visible, ties to the lower index.
+func (l *lockstep) merge() {
+	for j := range l.private {
+		if l.private[j].beats(l.visible) {
+			l.visible = l.private[j]
+		}
 	}
-	return nil, 0, false
 }
 
-func (p *pool) snapshot() (bool, float64, float64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	b := math.Inf(-1)
-	for _, v := range p.bounds {
-		b = math.Max(b, v)
+func (l *lockstep) finish(i int, res *glpk.Result, decisive bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.finished[i] = true
+	l.finishEpoch[i] = l.passed[i]
+	l.decisive[i] = decisive
+	if res != nil && res.HasSolution {
+		if sol := (solution{x: res.X, obj: res.Objective, has: true}); sol.beats(l.private[i]) {
+			l.private[i] = sol
+		}
 	}
-	return p.has, p.obj, b
+	if decisive && (l.stopEpoch < 0 || l.passed[i] < l.stopEpoch) {
+		l.stopEpoch = l.passed[i]
+	}
+	l.cond.Broadcast()
+}
+
+func (l *lockstep) interrupt() {
+	l.mu.Lock()
+	l.interrupted = true
+	l.cond.Broadcast()
+	l.mu.Unlock()
 }
 
 // raceResult is the combined outcome of the racing solves.
@@ -85,47 +162,63 @@ type raceResult struct {
 }
 
 // race runs every configuration of portfolio on its own goroutine (and so
-// its own OS thread and GLPK environment) and stops all as soon as one
-// finishes: proves optimality or infeasibility, or reaches the gap. start,
-// if not nil, is a feasible starting point offered to each.
+// its own OS thread and GLPK environment), in lockstep (see lockstep).
+// start, if not nil, is a feasible starting point offered to each.
 func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float64, progress func(hasInc bool, inc, bound float64)) (*raceResult, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	configs := portfolio(fm)
-	pl := &pool{bounds: make([]float64, len(configs))}
-	for i := range pl.bounds {
-		pl.bounds[i] = math.Inf(-1)
-	}
+	ls := newLockstep(len(configs))
 	if start != nil {
-		pl.offer(fm.Objective(start), start)
+		ls.visible = solution{x: start, obj: fm.Objective(start), has: true}
+	}
+	snapshot := func() (bool, float64, float64) {
+		ls.mu.Lock()
+		defer ls.mu.Unlock()
+		best := ls.visible
+		b := math.Inf(-1)
+		for j := range ls.private {
+			if ls.private[j].beats(best) {
+				best = ls.private[j]
+			}
+			b = math.Max(b, ls.bounds[j])
+		}
+		return best.has, best.obj, b
 	}
 	var progMu sync.Mutex
 	emit := func() {
 		if progress == nil {
 			return
 		}
-		has, inc, b := pl.snapshot()
+		has, inc, b := snapshot()
 		progMu.Lock()
 		progress(has, inc, b)
 		progMu.Unlock()
 	}
-	// A ticker reports even while GLPK runs its root LP, where its
-	// callback is silent for seconds on large instances.
+	// A ticker reports progress even while GLPK runs its root LP, where its
+	// callback is silent for seconds on large instances; it also wakes
+	// solvers waiting at a barrier when the context or the time limit ends.
+	var deadline time.Time
+	if base.TimeLimit > 0 {
+		deadline = time.Now().Add(base.TimeLimit)
+	}
 	done, exited := make(chan struct{}), make(chan struct{})
 	defer func() { close(done); <-exited }()
 	go func() {
 		defer close(exited)
-		if progress == nil {
-			return
-		}
-		t := time.NewTicker(500 * time.Millisecond)
+		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
-		for {
+		for n := 0; ; n++ {
 			select {
 			case <-done:
 				return
+			case <-ctx.Done():
+				ls.interrupt()
 			case <-t.C:
-				emit()
+				if !deadline.IsZero() && time.Now().After(deadline) {
+					ls.interrupt()
+				}
+				if n%5 == 4 {
+					emit()
+				}
 			}
 		}
 	}()
@@ -138,40 +231,50 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			seen := math.Inf(1)
+			seen := math.Inf(1) // the best objective this solver knows
+			next := epochNodes
 			cb := glpk.Callbacks{
 				Heuristic: func() ([]float64, bool) {
-					x, obj, ok := pl.better(seen)
-					if ok {
-						seen = obj
+					ls.mu.Lock()
+					v := ls.visible
+					ls.mu.Unlock()
+					if !v.has || v.obj >= seen-1e-9*math.Max(1, math.Abs(v.obj)) {
+						return nil, false
 					}
-					return x, ok
+					seen = v.obj
+					return append([]float64(nil), v.x...), true
 				},
 				Incumbent: func(obj float64, x []float64) {
 					seen = math.Min(seen, obj)
-					pl.offer(obj, x)
+					ls.mu.Lock()
+					if sol := (solution{x: x, obj: obj, has: true}); sol.beats(ls.private[i]) {
+						ls.private[i] = sol
+					}
+					ls.mu.Unlock()
+				},
+				Node: func(nodes int) bool {
+					if nodes < next {
+						return false
+					}
+					next = nodes + epochNodes
+					return ls.arrive(i)
 				},
 				Progress: func(p glpk.Progress) {
-					pl.mu.Lock()
 					if !math.IsNaN(p.Bound) {
-						pl.bounds[i] = math.Max(pl.bounds[i], p.Bound)
+						ls.mu.Lock()
+						ls.bounds[i] = math.Max(ls.bounds[i], p.Bound)
+						ls.mu.Unlock()
 					}
-					pl.mu.Unlock()
-					emit()
 				},
 			}
-			t0 := time.Now()
 			res, err := glpk.SolveMIP(ctx, fm.Prob, prm, cb)
-			if res != nil && debugRace {
-				println("worker", i, time.Since(t0).String(), res.Status.String(), res.Stop.String(), res.Nodes, res.HeuristicAccepted, res.HeuristicRejected, res.CallbackCalls, res.MaxCallbackInterval.String())
-			}
 			results[i], errs[i] = res, err
-			if err == nil && res.Stop != glpk.Cancelled && res.Stop != glpk.TimeLimit {
-				cancel() // decisive: proven, infeasible or gap reached
-			}
+			decisive := err == nil && res != nil && (res.Stop == glpk.Completed || res.Stop == glpk.GapLimit)
+			ls.finish(i, res, decisive)
 		}(i)
 	}
 	wg.Wait()
+
 	out := &raceResult{status: glpk.NoSolution, bound: math.Inf(-1)}
 	var firstErr error
 	for i, res := range results {
@@ -188,28 +291,51 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		if !math.IsNaN(res.Bound) {
 			out.bound = math.Max(out.bound, res.Bound)
 		}
-		if res.HasSolution {
-			pl.offer(res.Objective, res.X)
-		}
-		switch {
-		case res.Status == glpk.Optimal && res.Stop == glpk.Completed:
-			out.status = glpk.Optimal
-		case res.Status == glpk.Infeasible && out.status != glpk.Optimal:
-			out.status = glpk.Infeasible
+	}
+	// The winner: the earliest decisive finish, ties to the lower index.
+	winner := -1
+	for i := range configs {
+		if ls.decisive[i] && (winner < 0 || ls.finishEpoch[i] < ls.finishEpoch[winner]) {
+			winner = i
 		}
 	}
-	if firstErr != nil && out.status == glpk.NoSolution && !pl.has {
+	best := ls.visible
+	if winner >= 0 {
+		w := results[winner]
+		switch w.Status {
+		case glpk.Optimal:
+			out.status = glpk.Optimal
+			best = solution{x: w.X, obj: w.Objective, has: true}
+		case glpk.Infeasible:
+			if !best.has {
+				out.status = glpk.Infeasible
+			}
+		default: // gap reached
+			if sol := ls.private[winner]; sol.beats(best) {
+				best = sol
+			}
+		}
+	} else {
+		for j := range ls.private {
+			if ls.private[j].beats(best) {
+				best = ls.private[j]
+			}
+		}
+	}
+	if firstErr != nil && winner < 0 && !best.has {
 		return nil, firstErr
 	}
-	_, _, b := pl.snapshot()
-	out.bound = math.Max(out.bound, math.Max(b, boxBound(fm)))
-	if pl.has {
-		out.found, out.x = true, pl.x
+	for _, b := range ls.bounds {
+		out.bound = math.Max(out.bound, b)
+	}
+	out.bound = math.Max(out.bound, boxBound(fm))
+	if best.has {
+		out.found, out.x = true, best.x
 		if out.status != glpk.Optimal {
 			out.status = glpk.Feasible
 		}
-		if out.bound > pl.obj {
-			out.bound = pl.obj
+		if out.status == glpk.Optimal || out.bound > best.obj {
+			out.bound = best.obj
 		}
 	}
 	return out, nil
@@ -230,5 +356,3 @@ func boxBound(fm *Formulation) float64 {
 	}
 	return b
 }
-
-var debugRace = false

@@ -209,6 +209,11 @@ static void callback(glp_tree *T, void *info) {
 		glp_ios_terminate(T);
 		return;
 	}
+	if (job->want_node && t_cnt != job->last_node) {
+		// Deterministic: called at the same points of the search every run.
+		job->last_node = t_cnt;
+		if (stop_for(job, T, ofdiGoNode(job->handle, t_cnt))) return;
+	}
 	if (job->want_heur && glp_ios_reason(T) == GLP_IHEUR) {
 		int flags = ofdiGoHeuristic(job->handle, job->work, job->n);
 		if ((flags & OFDI_CB_SOLUTION) && glp_ios_heur_sol(T, job->work) == 0) {

@@ -65,7 +65,8 @@ typedef struct {
 	double mip_gap;
 	int fp_heur, ps_heur, ps_tm_lim, gmi_cuts, mir_cuts, cov_cuts, clq_cuts;
 	int presolve, br_tech, bt_tech;  // br_tech, bt_tech: 0 = GLPK default
-	int want_progress, want_heur, want_incumbent;
+	int want_progress, want_heur, want_incumbent, want_node;
+	int last_node;          // t_cnt at the last Node callback
 	double progress_every;  // seconds
 	uintptr_t handle;       // cgo.Handle of the Go state
 	int32_t cancel;         // set to 1 atomically by Go to stop the run

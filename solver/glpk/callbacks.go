@@ -52,6 +52,15 @@ type Callbacks struct {
 	// is called at GLPK's next callback after the solution was found. x is
 	// the callback's own copy. With Params.Presolve, x is nil.
 	Incumbent func(obj float64, x []float64)
+
+	// Node, if set, is called whenever the number of nodes created so far
+	// (GLPK's t_cnt) has changed since its last call, with that number.
+	// Unlike Progress it is not throttled by time: it is called at the
+	// same points of the search in every run, so a caller can synchronise
+	// deterministically on it. Returning true stops the search
+	// (Result.Stop is Cancelled; the error is nil unless the context is
+	// done).
+	Node func(nodes int) (stop bool)
 }
 
 // Progress is the state of a branch-and-cut search.
@@ -169,5 +178,15 @@ func ofdiGoIncumbent(h C.uintptr_t, obj C.double, x *C.double, n C.int) (flags C
 		xs = append([]float64(nil), unsafe.Slice((*float64)(unsafe.Pointer(x)), int(n))...)
 	}
 	s.cb.Incumbent(float64(obj), xs)
+	return 0
+}
+
+//export ofdiGoNode
+func ofdiGoNode(h C.uintptr_t, nodes C.int) (flags C.int) {
+	s := stateOf(h)
+	defer s.done("Node", &flags)
+	if s.cb.Node(int(nodes)) {
+		return C.OFDI_CB_CANCEL
+	}
 	return 0
 }

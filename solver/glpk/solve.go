@@ -291,6 +291,7 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 	c.want_progress = cbool(cb.Progress != nil)
 	c.want_heur = cbool(cb.Heuristic != nil)
 	c.want_incumbent = cbool(cb.Incumbent != nil)
+	c.want_node = cbool(cb.Node != nil)
 	every := cb.ProgressInterval
 	if every <= 0 {
 		every = defaultProgressInterval
