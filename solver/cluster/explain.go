@@ -1,6 +1,14 @@
 package cluster
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/solver/glpk"
+	"github.com/ofdi/ofdi/solver/mip"
+)
 
 // StaticInfeasibility returns reasons, found without solving, why no plan
 // can meet the targets: a market-power target above what all fundable
@@ -32,6 +40,111 @@ func (fm *Formulation) StaticInfeasibility() []string {
 	if d.SMETarget > able {
 		why = append(why, fmt.Sprintf("sme_participation_target %g needs %d of %d SMEs to take part, but only %d can take part in any fundable opportunity",
 			in.Objective.SMEParticipationTarget, d.SMETarget, len(d.SMEs), able))
+	}
+	return why
+}
+
+// targetRows are the names of the target rows, as Build writes them.
+const (
+	marketPowerRow = "market_power"
+	smeTargetRow   = "sme_target"
+)
+
+// ExplainInfeasible says why the targets cannot be met together. Without
+// targets the empty plan is always feasible, so an infeasible model is
+// infeasible because of its targets: for each target, it solves the model
+// without that target's row, maximising what the target measures, and
+// reports the best value reachable (an upper bound when the limit stops
+// the search first). limit bounds each of these solves.
+func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duration) []string {
+	in := fm.D.Inst
+	var why []string
+	type target struct {
+		row, name, label string
+		want             float64
+		measure          func(j int) float64 // objective weight (to maximise) of column j
+		unit             string
+	}
+	var targets []target
+	if g := in.Objective.MarketPowerTarget; g > 0 {
+		isY := map[int]float64{}
+		for p, y := range fm.Y {
+			if y != none {
+				isY[y] = in.Opportunities[p].MarketPower
+			}
+		}
+		targets = append(targets, target{marketPowerRow, "market_power_target", fmt.Sprintf("market_power_target %g", g), g, func(j int) float64 { return isY[j] }, "points of market power"})
+	}
+	if fm.D.SMETarget > 0 {
+		isZ := map[int]bool{}
+		for _, z := range fm.Z {
+			if z != none {
+				isZ[z] = true
+			}
+		}
+		targets = append(targets, target{smeTargetRow, "sme_participation_target",
+			fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, fm.D.SMETarget, len(fm.D.SMEs)),
+			float64(fm.D.SMETarget), func(j int) float64 {
+				if isZ[j] {
+					return 1
+				}
+				return 0
+			}, "SMEs taking part"})
+	}
+	reachable := 0
+	for _, t := range targets {
+		p := &mip.Problem{Name: fm.Prob.Name, Cols: make([]mip.Col, len(fm.Prob.Cols))}
+		for j, c := range fm.Prob.Cols {
+			c.Obj = -t.measure(j)
+			p.Cols[j] = c
+		}
+		for _, r := range fm.Prob.Rows {
+			if r.Name != t.row {
+				p.Rows = append(p.Rows, r)
+			}
+		}
+		res, err := glpk.SolveMIP(ctx, p, glpk.Params{TimeLimit: limit, CoverCuts: true, MIRCuts: true}, glpk.Callbacks{})
+		if err != nil && res == nil {
+			continue
+		}
+		other := ""
+		if len(targets) > 1 {
+			other = " while the other target holds"
+		}
+		switch {
+		case res.Status == glpk.Infeasible:
+			why = append(why, fmt.Sprintf("even without %s no plan meets the other target", t.name))
+		case res.Status == glpk.Optimal && -res.Objective < t.want*(1-1e-9):
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, -res.Objective, t.unit, other))
+		case res.Status == glpk.Optimal:
+			reachable++
+		case !math.IsInf(res.Bound, 0) && -res.Bound < t.want*(1-1e-9):
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, -res.Bound, t.unit, other))
+		default:
+			best := "none found"
+			if res.HasSolution {
+				best = fmt.Sprintf("%.6g found", -res.Objective)
+			}
+			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, -res.Bound))
+		}
+	}
+	if len(why) == 0 && reachable == len(targets) && len(targets) > 1 {
+		why = append(why, "each target can be met on its own, but no plan meets both together")
+	}
+	unfundable, idle := 0, 0
+	for p := range in.Opportunities {
+		if fm.Y[p] == none {
+			unfundable++
+		}
+	}
+	for f := range in.Firms {
+		if fm.D.FirmPairs[f] == 0 {
+			idle++
+		}
+	}
+	if unfundable > 0 || idle > 0 {
+		why = append(why, fmt.Sprintf("%d of %d opportunities can never be funded and %d of %d firms can take part nowhere (ofdi validate lists them with reasons)",
+			unfundable, len(in.Opportunities), idle, len(in.Firms)))
 	}
 	return why
 }

@@ -87,7 +87,11 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	case res.found:
 	case res.status == glpk.Infeasible:
 		out.Infeasible = true
-		out.Explanation = []string{"no plan satisfies every constraint together (each target is reachable on its own)"}
+		limit := 10 * time.Second
+		if prm.TimeLimit > 0 {
+			limit = max(time.Second, min(limit, prm.TimeLimit-time.Since(start)))
+		}
+		out.Explanation = fm.ExplainInfeasible(ctx, limit)
 		out.HasBound = false
 		return out, nil
 	default:
