@@ -30,6 +30,7 @@ func Validate(inst *Instance) []Issue {
 				l.warnf(fmt.Sprintf("opportunities[%d]", p), "no coalition can ever fund %q: %s", inst.Opportunities[p].ID, why)
 			}
 		}
+		targetWarnings(d, &l)
 		for f := range inst.Firms {
 			if d.FirmPairs[f] == 0 {
 				l.warnf(fmt.Sprintf("firms[%d]", f), "firm %q cannot take part in any opportunity (no eligible role, segment and knowledge match)", inst.Firms[f].ID)
@@ -376,5 +377,40 @@ func (v *validator) rules() {
 				v.l.errorf(rp, "required role %q is not among the mode's roles", role)
 			}
 		}
+	}
+}
+
+// targetWarnings warns about targets that no plan can meet, judged without
+// solving: a market-power target above the market power of all the
+// opportunities some coalition might fund, taken together, and an SME
+// target above the number of SMEs that can hold a stake in one of them.
+func targetWarnings(d *Derived, l *issueList) {
+	in := d.Inst
+	reach, n := 0.0, 0
+	able := map[int]bool{}
+	for p := range in.Opportunities {
+		if len(d.Unfundable[p]) > 0 || len(d.Pairs[p]) == 0 {
+			continue
+		}
+		reach += in.Opportunities[p].MarketPower
+		n++
+		for _, pr := range d.Pairs[p] {
+			if pr.MaxStake >= d.MinStake-1e-12 {
+				able[pr.Firm] = true
+			}
+		}
+	}
+	if g := in.Objective.MarketPowerTarget; g > 0 && reach < g*(1-1e-9) {
+		l.warnf("objective.market_power_target", "%g cannot be met: at most %g is reachable (the %d opportunities some coalition could fund, taken together); every solve will be infeasible", g, reach, n)
+	}
+	smes := 0
+	for _, f := range d.SMEs {
+		if able[f] {
+			smes++
+		}
+	}
+	if d.SMETarget > smes {
+		l.warnf("objective.sme_participation_target", "%g needs %d of %d SMEs to take part, but at most %d can hold a stake in a fundable opportunity; every solve will be infeasible",
+			in.Objective.SMEParticipationTarget, d.SMETarget, len(d.SMEs), smes)
 	}
 }

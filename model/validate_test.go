@@ -506,13 +506,15 @@ func TestValidateWarnings(t *testing.T) {
 		{"role of no mode", func(in *model.Instance) {
 			// With every mode open to large firms only (and no required
 			// role), the SMEs and T1 can take part nowhere; L1 and L2 can
-			// still fund every opportunity.
+			// still fund every opportunity. No SME can take part, so the
+			// SME target (1 of 2) is out of reach before any solve.
 			rules := map[model.Mode]model.ModeRule{}
 			for _, m := range model.Modes {
 				rules[m] = model.ModeRule{Roles: []model.Role{model.Large}}
 			}
 			in.Rules.Modes = rules
 		}, []string{
+			`objective.sme_participation_target: 0.5 needs 1 of 2 SMEs to take part, but at most 0 can hold a stake in a fundable opportunity; every solve will be infeasible`,
 			`firms[2]: firm "S1" cannot take part in any opportunity (no eligible role, segment and knowledge match)`,
 			`firms[3]: firm "S2" cannot take part in any opportunity (no eligible role, segment and knowledge match)`,
 			`firms[4]: firm "T1" cannot take part in any opportunity (no eligible role, segment and knowledge match)`}},
