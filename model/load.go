@@ -68,6 +68,7 @@ func Load(r io.Reader) (*Instance, error) {
 
 // Parse is Load on a byte slice.
 func Parse(data []byte) (*Instance, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark, as some editors write
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, invalid("", "empty input: want a JSON object describing an instance")
 	}
@@ -84,10 +85,7 @@ func Parse(data []byte) (*Instance, error) {
 		return nil, &ValidationError{Issues: issues}
 	}
 	var inst Instance
-	if err := json.Unmarshal(data, &inst); err != nil {
-		// checkShape accepts only what Unmarshal can decode; reaching here is a bug.
-		return nil, fmt.Errorf("decode instance: %w", err)
-	}
+	decode(root, reflect.ValueOf(&inst).Elem())
 	return &inst, nil
 }
 
@@ -303,10 +301,6 @@ func checkShape(n *node, t reflect.Type, path string, issues *issueList) {
 			issues.errorf(path, "integer %s is out of range", n.num)
 			return
 		}
-		if _, err := strconv.Atoi(n.num.String()); err != nil {
-			// 2.0 or 1e3: integral but Unmarshal into int refuses it.
-			issues.errorf(path, "must be written as an integer without a fraction or exponent, got %s", n.num)
-		}
 	case reflect.Slice:
 		if n.kind != kArray {
 			want("an array")
@@ -438,4 +432,54 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// decode stores n in v. n has passed checkShape for v's type, so every
+// value fits: integers may be written 2.0 or 1e3, as spreadsheets export
+// them.
+func decode(n *node, v reflect.Value) {
+	if v.Kind() == reflect.Pointer {
+		if n.kind == kNull {
+			return
+		}
+		p := reflect.New(v.Type().Elem())
+		decode(n, p.Elem())
+		v.Set(p)
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(n.str)
+	case reflect.Bool:
+		v.SetBool(n.str == "true")
+	case reflect.Float64:
+		f, _ := strconv.ParseFloat(n.num.String(), 64)
+		v.SetFloat(f)
+	case reflect.Int:
+		f, _ := strconv.ParseFloat(n.num.String(), 64)
+		v.SetInt(int64(f))
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), len(n.vals), len(n.vals))
+		for i, e := range n.vals {
+			decode(e, s.Index(i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMapWithSize(v.Type(), len(n.keys))
+		for i, k := range n.keys {
+			e := reflect.New(v.Type().Elem()).Elem()
+			decode(n.vals[i], e)
+			m.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)
+		}
+		v.Set(m)
+	case reflect.Struct:
+		fields := map[string]int{}
+		for i := 0; i < v.NumField(); i++ {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			fields[name] = i
+		}
+		for i, k := range n.keys {
+			decode(n.vals[i], v.Field(fields[k]))
+		}
+	}
 }
