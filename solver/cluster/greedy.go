@@ -24,6 +24,13 @@ func Greedy(fm *Formulation) *model.Assignment {
 			}
 		}
 	}
+	for round := 0; round < 3 && g.dropLosers(); round++ {
+		for _, p := range order {
+			if !g.taken[p] {
+				g.tryTake(p, false)
+			}
+		}
+	}
 	g.repairMarketPower()
 	g.repairSMEs()
 	if !g.targetsMet() {
@@ -45,6 +52,7 @@ type greedy struct {
 	taken   []bool
 	members [][]model.Stake // per opportunity
 	lead    []int
+	removed []removal
 }
 
 func newGreedy(fm *Formulation) *greedy {
@@ -187,7 +195,15 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		leadIdx = forced
 		if leadIdx < 0 {
-			leadIdx = best(func(i int) bool { return pairs[i].L != none }, d.LeadStake)
+			for i := range pairs {
+				if pairs[i].L == none || h[i] < d.LeadStake {
+					continue
+				}
+				if leadIdx < 0 || g.slots(pairs[i].Firm) > g.slots(pairs[leadIdx].Firm) ||
+					(g.slots(pairs[i].Firm) == g.slots(pairs[leadIdx].Firm) && h[i] > h[leadIdx]) {
+					leadIdx = i
+				}
+			}
 		}
 		if leadIdx < 0 {
 			return nil, -1
@@ -207,6 +223,40 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			add(pi, d.MinStake)
 		}
 		add(i, d.MinStake)
+	}
+	// A pioneer opens the coalition to learning firms: bring one in when a
+	// required role, the funding or the learning reward needs them.
+	if !pioneerIn() && len(chosen) < maxP {
+		learners, plainCap := false, 0.0
+		for i := range pairs {
+			if in_[i] || h[i] < d.MinStake {
+				continue
+			}
+			if pairs[i].Learning {
+				learners = true
+			} else {
+				plainCap += h[i]
+			}
+		}
+		for _, i := range chosen {
+			plainCap += h[i]
+		}
+		need := plainCap < 1
+		for _, r := range rule.Requires {
+			plain := false
+			for i := range pairs {
+				plain = plain || (in.Firms[pairs[i].Firm].Role == r && !pairs[i].Learning && h[i] >= d.MinStake)
+			}
+			need = need || !plain
+		}
+		for i := range pairs {
+			need = need || (pairs[i].W != none && h[i] >= d.MinStake)
+		}
+		if learners && need {
+			if i := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake); i >= 0 {
+				add(i, d.MinStake)
+			}
+		}
 	}
 	for _, r := range rule.Requires {
 		covered := false
@@ -250,6 +300,12 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		if ra != rb {
 			return ra
 		}
+		// Firms that can lead are scarce: keep their slots and budgets
+		// for projects they must lead.
+		la, lb := pairs[rest[a]].L != none, pairs[rest[b]].L != none
+		if la != lb {
+			return lb
+		}
 		return h[rest[a]] > h[rest[b]]
 	})
 	lower := func() float64 {
@@ -283,19 +339,32 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			return nil, -1
 		}
 	}
-	// Stakes: lower bounds plus a common share θ of each member's headroom.
+	// Stakes: every member its lower bound; the others than the lead share
+	// the rest in proportion to their headroom (spreading risk); the lead
+	// takes what they cannot, so it keeps room to lead elsewhere.
+	rem := 1 - lower()
 	slack := 0.0
 	for _, i := range chosen {
-		slack += h[i] - lb[i]
+		if i != leadIdx {
+			slack += h[i] - lb[i]
+		}
 	}
-	theta := 0.0
-	if slack > 0 {
-		theta = (1 - lower()) / slack
+	theta, leadExtra := 1.0, 0.0
+	if slack > rem {
+		theta = rem / slack
+	} else {
+		leadExtra = rem - slack
+	}
+	if leadExtra > 0 && leadIdx < 0 {
+		return nil, -1
 	}
 	stakes := make([]model.Stake, 0, len(chosen))
 	sum := 0.0
 	for _, i := range chosen {
 		s := lb[i] + theta*(h[i]-lb[i])
+		if i == leadIdx {
+			s = lb[i] + leadExtra
+		}
 		sum += s
 		stakes = append(stakes, model.Stake{Firm: in.Firms[pairs[i].Firm].ID, Stake: s})
 	}
@@ -547,4 +616,107 @@ func (g *greedy) assignment() *model.Assignment {
 	a.Credit = CreditNeeded(g.d, g.spend)
 	g.d.SortAssignment(a)
 	return a
+}
+
+// slots returns how many more projects firm f may join.
+func (g *greedy) slots(f int) int {
+	if mp := g.d.Inst.Firms[f].MaxProjects; mp != nil {
+		return *mp - g.count[f]
+	}
+	return math.MaxInt32
+}
+
+// contribution is what taken project p adds to −Z now: its gain and
+// learning, less the info cost it alone pays for and the dissipation it
+// causes beyond capacity.
+func (g *greedy) contribution(p int) float64 {
+	in := g.d.Inst
+	o := &in.Opportunities[p]
+	m := g.d.Market[o.Market]
+	v := g.gain(p) + in.Objective.LearningValue*float64(g.rewards(p, g.members[p]))
+	alone := true
+	for q, t := range g.taken {
+		if t && q != p && in.Opportunities[q].Market == o.Market {
+			alone = false
+			break
+		}
+	}
+	if alone {
+		v -= in.Markets[m].InfoCost
+	}
+	if g.group[[2]string{o.Market, o.Segment}] > in.Markets[m].Cap(o.Segment) {
+		v -= in.Markets[m].Dissipation
+	}
+	return v
+}
+
+// dropLosers removes, one at a time and worst first, taken projects whose
+// contribution is negative, as long as the targets still hold. It reports
+// whether it removed any.
+func (g *greedy) dropLosers() bool {
+	dropped := false
+	for {
+		worst, wv := -1, 0.0
+		for p, t := range g.taken {
+			if !t {
+				continue
+			}
+			if v := g.contribution(p); v < wv-1e-9 {
+				worst, wv = p, v
+			}
+		}
+		if worst < 0 {
+			return dropped
+		}
+		g.remove(worst)
+		if !g.targetsMet() {
+			// Keep it: the targets need it. Put it back exactly.
+			g.restore(worst)
+			return dropped
+		}
+		dropped = true
+	}
+}
+
+// remove undoes apply for project p, returning credit no longer needed.
+func (g *greedy) remove(p int) {
+	in := g.d.Inst
+	a := g.d.NetCost[p]
+	o := &in.Opportunities[p]
+	for _, s := range g.members[p] {
+		f := g.d.Firm[s.Firm]
+		g.spend[f] -= s.Stake * a
+		g.count[f]--
+		for k := range g.losses[f] {
+			g.losses[f][k] -= s.Stake * g.d.Loss(p, k)
+		}
+		if need := math.Max(0, g.spend[f]-in.Firms[f].Capital); need < g.credit[f] {
+			g.lineUse -= g.credit[f] - need
+			g.credit[f] = need
+		}
+	}
+	g.taken[p] = false
+	g.group[[2]string{o.Market, o.Segment}]--
+	m := g.d.Market[o.Market]
+	g.entered[m] = false
+	for q, t := range g.taken {
+		if t && in.Opportunities[q].Market == o.Market {
+			g.entered[m] = true
+			break
+		}
+	}
+	g.removed = append(g.removed, removal{p: p, stakes: g.members[p], lead: g.lead[p]})
+}
+
+// restore puts back the project remove took out last.
+func (g *greedy) restore(p int) {
+	r := g.removed[len(g.removed)-1]
+	g.removed = g.removed[:len(g.removed)-1]
+	g.apply(p, r.stakes, r.lead)
+}
+
+type removal struct {
+	p      int
+	stakes []model.Stake
+	lead   int
 }
