@@ -125,6 +125,14 @@ func build(d *model.Derived, nm namer) *Formulation {
 		fm.Reason[p] = staticReason(d, p, usable[p])
 	}
 
+	nPairs := 0
+	for p := range usable {
+		nPairs += len(usable[p])
+	}
+	// Pre-size: the per-pair columns and rows dominate on large clusters.
+	pr.Cols = make([]mip.Col, 0, 4*nPairs+nP+nM+nF*(nK+3))
+	pr.Rows = make([]mip.Row, 0, 7*nPairs+3*nP+nF*(nK+3))
+
 	// y_p, u_m.
 	for p := range in.Opportunities {
 		if fm.Reason[p] != "" {
@@ -213,13 +221,16 @@ func build(d *model.Derived, nm namer) *Formulation {
 			}
 			row("pmax_"+op, -inf, 0, ind, val)
 		}
+		pioneers := pioneerPairs(d, pairs)
 		for _, pc := range pairs {
 			if !pc.Learning {
 				continue
 			}
 			ind, val := []int{pc.X}, []float64{1}
-			for _, g := range pioneerCols(d, pairs, pc.Firm) {
-				ind, val = append(ind, g), append(val, -1)
+			for _, g := range pioneers {
+				if g.Firm != pc.Firm {
+					ind, val = append(ind, g.X), append(val, -1)
+				}
 			}
 			row("learn_"+nm.firm(pc.Firm)+"_"+op, -inf, 0, ind, val)
 		}
@@ -229,10 +240,19 @@ func build(d *model.Derived, nm namer) *Formulation {
 	// (15) learning reward, only when it is worth something.
 	if lam.LearningValue > 0 {
 		for p := range fm.Pairs {
+			all := pioneerPairs(d, fm.Pairs[p])
 			for i := range fm.Pairs[p] {
 				pc := &fm.Pairs[p][i]
-				pioneers := pioneerCols(d, fm.Pairs[p], pc.Firm)
-				if !pc.Reward || len(pioneers) == 0 {
+				if !pc.Reward {
+					continue
+				}
+				var pioneers []int
+				for _, g := range all {
+					if g.Firm != pc.Firm {
+						pioneers = append(pioneers, g.X)
+					}
+				}
+				if len(pioneers) == 0 {
 					continue
 				}
 				tag := nm.firm(pc.Firm) + "_" + nm.opp(p)
@@ -388,13 +408,13 @@ type firmPair struct {
 	pc PairCols
 }
 
-// pioneerCols returns the x columns of the pioneers of Π_p other than f
-// among pairs.
-func pioneerCols(d *model.Derived, pairs []PairCols, f int) []int {
-	var out []int
+// pioneerPairs returns the pairs of Π_p among pairs: pioneers that know
+// the market well enough (pioneers never learn).
+func pioneerPairs(d *model.Derived, pairs []PairCols) []PairCols {
+	var out []PairCols
 	for _, pc := range pairs {
-		if pc.Firm != f && d.Inst.Firms[pc.Firm].Pioneer && !pc.Learning {
-			out = append(out, pc.X)
+		if d.Inst.Firms[pc.Firm].Pioneer && !pc.Learning {
+			out = append(out, pc)
 		}
 	}
 	return out
