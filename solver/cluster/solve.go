@@ -87,6 +87,18 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		}
 		return out, nil
 	}
+	if start0 != nil && fm.Prob.NumBinaries() > lnsMinBinaries {
+		// GLPK on the whole model finds little on clusters this size:
+		// improve the start by fix-and-optimize first, for at most half
+		// of the time left.
+		var until time.Time
+		if prm.TimeLimit > 0 {
+			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))/2)
+		}
+		start0 = fm.improve(ctx, start0, until, func(obj float64) {
+			report("neighbourhood search", true, obj, math.Inf(-1))
+		})
+	}
 	// The time limit covers the whole solve, building and greedy included.
 	left := prm.TimeLimit
 	if left > 0 {
