@@ -115,17 +115,18 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 		case res.Status == glpk.Infeasible:
 			why = append(why, fmt.Sprintf("even without %s no plan meets the other target", t.name))
 		case res.Status == glpk.Optimal && -res.Objective < t.want*(1-1e-9):
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, -res.Objective, t.unit, other))
+			// 0 − v, not −v: "at most 0", not "at most -0", when nothing is reachable.
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, 0-res.Objective, t.unit, other))
 		case res.Status == glpk.Optimal:
 			reachable++
 		case !math.IsInf(res.Bound, 0) && -res.Bound < t.want*(1-1e-9):
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, -res.Bound, t.unit, other))
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, 0-res.Bound, t.unit, other))
 		default:
 			best := "none found"
 			if res.HasSolution {
-				best = fmt.Sprintf("%.6g found", -res.Objective)
+				best = fmt.Sprintf("%.6g found", 0-res.Objective)
 			}
-			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, -res.Bound))
+			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, 0-res.Bound))
 		}
 	}
 	if len(why) == 0 && reachable == len(targets) && len(targets) > 1 {
