@@ -88,6 +88,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			validateCommand(),
 			exportCommand(),
 			checkCommand(),
+			generateCommand(), benchCommand(),
 		},
 	}
 	for _, c := range app.Commands {
