@@ -75,7 +75,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			"   ofdi solve instances/jiangsu-electronics.json --time-limit 60s\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
 			"   ofdi check instances/jiangsu-electronics.json plan.json\n" +
-			"   ofdi export instances/jiangsu-electronics.json --format lp -o model.lp\n\n" + exitHelp,
+			"   ofdi export instances/jiangsu-electronics.json --format lp -o model.lp\n" +
+			"   ofdi generate --firms 150 --opportunities 60 --markets 10 --seed 7 -o cluster.json\n" +
+			"   ofdi bench instances/jiangsu-electronics.json --stress 1000 --out bench/out\n\n" + exitHelp,
 		Writer:                 stdout,
 		ErrWriter:              stderr,
 		HideHelpCommand:        true,
