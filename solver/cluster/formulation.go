@@ -50,39 +50,20 @@ type namer struct {
 	byIndex bool
 }
 
-func (n namer) firm(f int) string {
-	if id := n.d.Inst.Firms[f].ID; !n.byIndex && safeName.MatchString(id) {
+// id returns the instance id when it is safe in LP files, else prefix+i.
+func (n namer) id(id, prefix string, i int) string {
+	if !n.byIndex && safeName.MatchString(id) {
 		return id
 	}
-	return "f" + strconv.Itoa(f)
+	return prefix + strconv.Itoa(i)
 }
 
-func (n namer) opp(p int) string {
-	if id := n.d.Inst.Opportunities[p].ID; !n.byIndex && safeName.MatchString(id) {
-		return id
-	}
-	return "p" + strconv.Itoa(p)
-}
-
-func (n namer) market(m int) string {
-	if id := n.d.Inst.Markets[m].ID; !n.byIndex && safeName.MatchString(id) {
-		return id
-	}
-	return "m" + strconv.Itoa(m)
-}
-
-func (n namer) scenario(k int) string {
-	if id := n.d.Inst.Scenarios[k].ID; !n.byIndex && safeName.MatchString(id) {
-		return id
-	}
-	return "k" + strconv.Itoa(k)
-}
-
+func (n namer) firm(f int) string     { return n.id(n.d.Inst.Firms[f].ID, "f", f) }
+func (n namer) opp(p int) string      { return n.id(n.d.Inst.Opportunities[p].ID, "p", p) }
+func (n namer) market(m int) string   { return n.id(n.d.Inst.Markets[m].ID, "m", m) }
+func (n namer) scenario(k int) string { return n.id(n.d.Inst.Scenarios[k].ID, "k", k) }
 func (n namer) segment(s string, i int) string {
-	if !n.byIndex && safeName.MatchString(s) {
-		return s
-	}
-	return "g" + strconv.Itoa(i)
+	return n.id(s, "g", i)
 }
 
 // Build writes the MIP of d's instance. Names use the instance's ids where
