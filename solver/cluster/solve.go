@@ -134,6 +134,13 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	default:
 		return out, nil
 	}
+	if len(fm.Violations(x, 1e-6)) > 0 {
+		// GLPK rounded an integer column but not the continuous ones
+		// tied to it (see polish).
+		if y := fm.polish(x); y != nil {
+			x = y
+		}
+	}
 	if v := fm.Violations(x, 1e-6); len(v) > 0 {
 		return nil, fmt.Errorf("solver returned a point that violates %d rows, first: %s", len(v), v[0])
 	}
