@@ -115,7 +115,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			report(phase, has, inc, bound)
 		})
 	if err != nil {
-		return nil, fmt.Errorf("glpk: %w", err)
+		return nil, fmt.Errorf("branch and bound: %w", err)
 	}
 	out.Nodes = res.nodes
 	out.Bound, out.HasBound = res.bound, !math.IsInf(res.bound, 0) && !math.IsNaN(res.bound)

@@ -128,6 +128,20 @@ static void solve_lp(ofdi_job *job, glp_prob *P) {
 	job->abortable = 1;
 	job->lp_ret = glp_simplex(P, &parm);
 	job->abortable = 0;
+	if ((job->lp_ret == GLP_EFAIL || job->lp_ret == GLP_ESING || job->lp_ret == GLP_ECOND) && !cancelled(job)) {
+		// The primal simplex could not factorize its basis (seen on
+		// degenerate models with stakes of 1e-6): start again from the
+		// standard basis with the dual simplex, which copes with them.
+		left = ms_left(job);
+		if (left != 0) {
+			glp_std_basis(P);
+			parm.meth = GLP_DUALP;
+			parm.tm_lim = left;
+			job->abortable = 1;
+			job->lp_ret = glp_simplex(P, &parm);
+			job->abortable = 0;
+		}
+	}
 	job->lp_status = glp_get_status(P);
 	job->lp_obj = glp_get_obj_val(P);
 	if (job->lp_ret == GLP_ETMLIM) job->stop = OFDI_STOP_TIME;
@@ -237,6 +251,11 @@ static void solve_mip(ofdi_job *job, glp_prob *P) {
 	glp_init_iocp(&parm);
 	parm.msg_lev = GLP_MSG_ON;  // for term_hook; printed only if verbose
 	parm.out_dly = NODE_OUT_DLY;
+	// GLPK's default integrality tolerance, 1e-5, takes y = 0.99999 as 1
+	// and a participation of 2e-6 as 0, although the rows tied to them
+	// (funding, minimum stakes of 1e-6) then fail by more than the row
+	// tolerance: found by fuzzing. 1e-7 branches on such values instead.
+	parm.tol_int = 1e-7;
 	if (job->br_tech) parm.br_tech = job->br_tech;
 	if (job->bt_tech) parm.bt_tech = job->bt_tech;
 	parm.mip_gap = job->mip_gap;
