@@ -305,33 +305,23 @@ func within(got, want, tol float64) bool {
 // index builds the id maps, keeping the first of duplicate ids.
 func (c *checker) index() {
 	in := c.inst
-	c.firms = make(map[string]*model.Firm, len(in.Firms))
-	for i := range in.Firms {
-		f := &in.Firms[i]
-		if _, dup := c.firms[f.ID]; dup {
-			c.add(Instance, "firm "+f.ID, "duplicate firm id in the instance")
+	c.firms = byID(c, in.Firms, "firm", func(f *model.Firm) string { return f.ID })
+	c.opps = byID(c, in.Opportunities, "opportunity", func(o *model.Opportunity) string { return o.ID })
+	c.markets = byID(c, in.Markets, "market", func(m *model.Market) string { return m.ID })
+}
+
+// byID maps the id of each item to it, reporting duplicate ids.
+func byID[T any](c *checker, items []T, kind string, id func(*T) string) map[string]*T {
+	out := make(map[string]*T, len(items))
+	for i := range items {
+		it := &items[i]
+		if _, dup := out[id(it)]; dup {
+			c.add(Instance, kind+" "+id(it), "duplicate %s id in the instance", kind)
 			continue
 		}
-		c.firms[f.ID] = f
+		out[id(it)] = it
 	}
-	c.opps = make(map[string]*model.Opportunity, len(in.Opportunities))
-	for i := range in.Opportunities {
-		o := &in.Opportunities[i]
-		if _, dup := c.opps[o.ID]; dup {
-			c.add(Instance, "opportunity "+o.ID, "duplicate opportunity id in the instance")
-			continue
-		}
-		c.opps[o.ID] = o
-	}
-	c.markets = make(map[string]*model.Market, len(in.Markets))
-	for i := range in.Markets {
-		m := &in.Markets[i]
-		if _, dup := c.markets[m.ID]; dup {
-			c.add(Instance, "market "+m.ID, "duplicate market id in the instance")
-			continue
-		}
-		c.markets[m.ID] = m
-	}
+	return out
 }
 
 // projects resolves the plan's projects against the instance, reporting
