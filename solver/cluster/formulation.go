@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"regexp"
@@ -69,10 +70,22 @@ func (n namer) segment(s string, i int) string {
 // Build writes the MIP of d's instance. Names use the instance's ids where
 // they are safe in LP files (x_f12_p7), else indices.
 func Build(d *model.Derived) (*Formulation, error) {
-	fm := build(d, namer{d: d})
+	return BuildContext(context.Background(), d)
+}
+
+// BuildContext is Build that gives up, returning ctx.Err(), soon after ctx
+// ends: building a province-size model takes seconds.
+func BuildContext(ctx context.Context, d *model.Derived) (*Formulation, error) {
+	fm := build(ctx, d, namer{d: d})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := fm.Prob.Validate(); err != nil {
 		// ids that collide once joined with "_": fall back to index names.
-		fm = build(d, namer{d: d, byIndex: true})
+		fm = build(ctx, d, namer{d: d, byIndex: true})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := fm.Prob.Validate(); err != nil {
 			return nil, fmt.Errorf("build model: %w", err)
 		}
@@ -80,7 +93,10 @@ func Build(d *model.Derived) (*Formulation, error) {
 	return fm, nil
 }
 
-func build(d *model.Derived, nm namer) *Formulation {
+func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
+	// stop is checked every 256 opportunities or firms in the long loops;
+	// the caller looks at ctx.Err() and drops the partial model.
+	stop := func(i int) bool { return i&255 == 0 && ctx.Err() != nil }
 	in := d.Inst
 	nF, nP, nM, nK := len(in.Firms), len(in.Opportunities), len(in.Markets), len(in.Scenarios)
 	pr := &mip.Problem{Name: problemName(in.Name)}
@@ -128,6 +144,9 @@ func build(d *model.Derived, nm namer) *Formulation {
 	}
 	// x, s, l per pair.
 	for p := range in.Opportunities {
+		if stop(p) {
+			return fm
+		}
 		if fm.Y[p] == none {
 			continue
 		}
@@ -146,6 +165,9 @@ func build(d *model.Derived, nm namer) *Formulation {
 	// Per-opportunity rows: (1) funding, (2) stakes, (3) lead, (4) required
 	// roles, (5) partners, (7) learning, (11) market entry.
 	for p := range in.Opportunities {
+		if stop(p) {
+			return fm
+		}
 		y := fm.Y[p]
 		if y == none {
 			continue
@@ -257,6 +279,9 @@ func build(d *model.Derived, nm namer) *Formulation {
 	alpha := in.Policy.Alpha()
 	var creditCols []int
 	for f := range in.Firms {
+		if stop(f) {
+			return fm
+		}
 		fp := byFirm[f]
 		if len(fp) == 0 {
 			continue

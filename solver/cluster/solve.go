@@ -55,7 +55,10 @@ const MaxGLPKRows = 500000
 // plan, and decodes the best plan found.
 func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) {
 	start := time.Now()
-	fm, err := Build(d)
+	fm, err := BuildContext(ctx, d)
+	if ctx.Err() != nil {
+		return &Outcome{}, nil // cancelled before any plan
+	}
 	if err != nil {
 		return nil, err
 	}
