@@ -22,7 +22,9 @@ type Result struct {
 	Assignment *model.Assignment
 	Metrics    *model.Metrics
 	// Explanation says, for infeasible instances, why, in terms of the
-	// instance (targets out of reach, opportunities nobody can fund).
+	// instance (targets out of reach, opportunities nobody can fund); for a
+	// plan, it notes a solver failure that ended the search early. It is
+	// the plan JSON's "message".
 	Explanation []string
 	Stats       Stats
 }

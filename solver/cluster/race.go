@@ -167,6 +167,9 @@ type raceResult struct {
 	x      []float64
 	bound  float64
 	nodes  int
+	// failure is a GLPK error that ended a solve while a plan was already
+	// in hand (the plan is still reported, with this note).
+	failure error
 }
 
 // race runs every configuration of portfolio on its own goroutine (and so
@@ -338,6 +341,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	if firstErr != nil && winner < 0 && !best.has {
 		return nil, firstErr
 	}
+	out.failure = firstErr
 	for _, b := range ls.bounds {
 		out.bound = math.Max(out.bound, b)
 	}

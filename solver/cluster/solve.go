@@ -35,7 +35,9 @@ type Outcome struct {
 	// Optimal is true when Assignment is proven optimal.
 	Optimal bool
 	// Infeasible is true when the model has no feasible plan.
-	Infeasible  bool
+	Infeasible bool
+	// Explanation says why the model is infeasible, or notes a solver
+	// failure that ended the search while a plan was in hand.
 	Explanation []string
 	Bound       float64
 	HasBound    bool
@@ -149,5 +151,8 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	}
 	out.Assignment = fm.Decode(x)
 	out.Optimal = res.status == glpk.Optimal
+	if res.failure != nil {
+		out.Explanation = append(out.Explanation, fmt.Sprintf("GLPK failed (%v); the plan is the best found before the failure", res.failure))
+	}
 	return out, nil
 }
