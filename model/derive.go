@@ -16,6 +16,9 @@ type Pair struct {
 	Learning bool
 	// Lead is true when the firm's role is the lead role of the mode.
 	Lead bool
+	// Pioneer is true when the firm is in Π_p: a pioneer that knows the
+	// market well enough (pioneers never learn).
+	Pioneer bool
 	// Reward is true for a learning-reward pair (constraint 15).
 	Reward bool
 	// StakeCap is ub_fp of constraint 2: σ_min for a non-lead role in a
@@ -145,7 +148,7 @@ func (d *Derived) derivePairs(p int) {
 			lacking++
 			continue
 		}
-		pr := Pair{Firm: f, Learning: !knows, Lead: rule.Lead != "" && fm.Role == rule.Lead, StakeCap: 1}
+		pr := Pair{Firm: f, Learning: !knows, Lead: rule.Lead != "" && fm.Role == rule.Lead, Pioneer: fm.Pioneer && knows, StakeCap: 1}
 		if rule.Lead != "" && fm.Role != rule.Lead {
 			pr.StakeCap = d.MinorityCap
 		}

@@ -33,7 +33,7 @@ func (fm *Formulation) UncoupledBound() float64 {
 				if pc.W != none {
 					rewards++
 				}
-				pioneer = pioneer || (in.Firms[pc.Firm].Pioneer && !pc.Learning)
+				pioneer = pioneer || pc.Pioneer
 			}
 			if o.MaxPartners != nil {
 				rewards = min(rewards, *o.MaxPartners-1)

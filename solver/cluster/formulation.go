@@ -419,7 +419,7 @@ type firmPair struct {
 func pioneerPairs(d *model.Derived, pairs []PairCols) []PairCols {
 	var out []PairCols
 	for _, pc := range pairs {
-		if d.Inst.Firms[pc.Firm].Pioneer && !pc.Learning {
+		if pc.Pioneer {
 			out = append(out, pc)
 		}
 	}

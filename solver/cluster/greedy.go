@@ -17,19 +17,10 @@ import (
 func Greedy(fm *Formulation) *model.Assignment {
 	g := newGreedy(fm)
 	order := g.valueOrder()
-	for pass := 0; pass < 2; pass++ {
-		for _, p := range order {
-			if !g.taken[p] {
-				g.tryTake(p, false)
-			}
-		}
-	}
+	g.addPass(order)
+	g.addPass(order) // market entries of the first pass make more pay
 	for round := 0; round < 3 && g.dropLosers(); round++ {
-		for _, p := range order {
-			if !g.taken[p] {
-				g.tryTake(p, false)
-			}
-		}
+		g.addPass(order)
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
@@ -37,6 +28,15 @@ func Greedy(fm *Formulation) *model.Assignment {
 		return nil
 	}
 	return g.assignment()
+}
+
+// addPass tries every opportunity not taken, in order.
+func (g *greedy) addPass(order []int) {
+	for _, p := range order {
+		if !g.taken[p] {
+			g.tryTake(p, false)
+		}
+	}
 }
 
 type greedy struct {
@@ -179,7 +179,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 	}
 	pioneerIn := func() bool {
 		for _, i := range chosen {
-			if in.Firms[pairs[i].Firm].Pioneer && !pairs[i].Learning {
+			if pairs[i].Pioneer {
 				return true
 			}
 		}
@@ -216,7 +216,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			return nil, -1
 		}
 		if pairs[i].Learning && !pioneerIn() {
-			pi := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake)
+			pi := best(func(j int) bool { return pairs[j].Pioneer }, d.MinStake)
 			if pi < 0 {
 				return nil, -1
 			}
@@ -253,7 +253,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			need = need || (pairs[i].W != none && h[i] >= d.MinStake)
 		}
 		if learners && need {
-			if i := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake); i >= 0 {
+			if i := best(func(j int) bool { return pairs[j].Pioneer }, d.MinStake); i >= 0 {
 				add(i, d.MinStake)
 			}
 		}
@@ -277,7 +277,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		hasReward = hasReward || (pairs[i].W != none && h[i] >= d.MinStake)
 	}
 	if hasReward && !pioneerIn() && len(chosen) < maxP {
-		if i := best(func(j int) bool { return in.Firms[pairs[j].Firm].Pioneer && !pairs[j].Learning }, d.MinStake); i >= 0 {
+		if i := best(func(j int) bool { return pairs[j].Pioneer }, d.MinStake); i >= 0 {
 			add(i, d.MinStake)
 		}
 	}
@@ -416,19 +416,7 @@ func (g *greedy) rewards(p int, stakes []model.Stake) int {
 	for _, s := range stakes {
 		member[g.d.Firm[s.Firm]] = true
 	}
-	n := 0
-	for _, pc := range g.fm.Pairs[p] {
-		if pc.W == none || !member[pc.Firm] {
-			continue
-		}
-		for _, q := range g.fm.Pairs[p] {
-			if q.Firm != pc.Firm && member[q.Firm] && g.d.Inst.Firms[q.Firm].Pioneer && !q.Learning {
-				n++
-				break
-			}
-		}
-	}
-	return n
+	return len(g.fm.rewarded(p, member))
 }
 
 // apply commits a coalition after drawing credit; it fails (changing
@@ -552,7 +540,7 @@ func (g *greedy) joinTaken(f int) bool {
 		if pc.Learning {
 			ok := false
 			for _, q := range g.fm.Pairs[p] {
-				ok = ok || (member[q.Firm] && in.Firms[q.Firm].Pioneer && !q.Learning)
+				ok = ok || (member[q.Firm] && q.Pioneer)
 			}
 			if !ok {
 				continue

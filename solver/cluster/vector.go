@@ -104,16 +104,8 @@ func (fm *Formulation) Encode(a *model.Assignment) ([]float64, error) {
 				losses[f][k] += st.Stake * d.Loss(p, k)
 			}
 		}
-		for _, pc := range fm.Pairs[p] {
-			if pc.W == none || !member[pc.Firm] {
-				continue
-			}
-			for _, g := range fm.Pairs[p] {
-				if g.Firm != pc.Firm && member[g.Firm] && in.Firms[g.Firm].Pioneer && !g.Learning {
-					x[pc.W] = 1
-					break
-				}
-			}
+		for _, w := range fm.rewarded(p, member) {
+			x[w] = 1
 		}
 	}
 	for f := range in.Firms {
@@ -195,4 +187,22 @@ func (fm *Formulation) Objective(x []float64) float64 {
 		z += c.Obj * x[j]
 	}
 	return z
+}
+
+// rewarded returns the w columns of p whose learning reward the coalition
+// member realises: a reward pair taking part beside another pioneer of Π_p.
+func (fm *Formulation) rewarded(p int, member map[int]bool) []int {
+	var out []int
+	for _, pc := range fm.Pairs[p] {
+		if pc.W == none || !member[pc.Firm] {
+			continue
+		}
+		for _, g := range fm.Pairs[p] {
+			if g.Firm != pc.Firm && member[g.Firm] && g.Pioneer {
+				out = append(out, pc.W)
+				break
+			}
+		}
+	}
+	return out
 }
