@@ -89,4 +89,8 @@ type Statistics struct {
 	Binaries        int     `json:"binaries,omitempty"`
 	Solver          string  `json:"solver,omitempty"`
 	Nodes           int     `json:"nodes,omitempty"`
+
+	// FirstPlanSeconds is when the run first knew a plan, in seconds from
+	// the start of the solve (at most DurationSeconds); nil without a plan.
+	FirstPlanSeconds *float64 `json:"first_plan_seconds,omitempty"`
 }

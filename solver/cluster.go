@@ -2,6 +2,8 @@ package solver
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/cluster"
@@ -13,21 +15,33 @@ type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
 	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
-	if opts.Progress != nil {
-		prm.Progress = func(r cluster.Report) {
-			p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound}
-			if r.HasIncumbent {
-				p.Gap = relGap(r.Incumbent, r.Bound)
-			}
-			opts.Progress(p)
+	// The first report with an incumbent dates the first plan. Reports
+	// come from more than one goroutine (the greedy start, then the
+	// branch-and-bound's ticker); cluster.Solve waits for all of them
+	// before it returns.
+	var (
+		first     sync.Once
+		firstPlan time.Time
+	)
+	prm.Progress = func(r cluster.Report) {
+		if r.HasIncumbent {
+			first.Do(func() { firstPlan = time.Now() })
 		}
+		if opts.Progress == nil {
+			return
+		}
+		p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound}
+		if r.HasIncumbent {
+			p.Gap = relGap(r.Incumbent, r.Bound)
+		}
+		opts.Progress(p)
 	}
 	out, err := cluster.Solve(ctx, d, prm)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{
-		Bound: out.Bound, HasBound: out.HasBound, Explanation: out.Explanation,
+		Bound: out.Bound, HasBound: out.HasBound, Explanation: out.Explanation, firstPlanAt: firstPlan,
 		Stats: Stats{Variables: out.Variables, Constraints: out.Constraints, Binaries: out.Binaries, Nodes: out.Nodes, Solver: "glpk"},
 	}
 	switch {

@@ -71,6 +71,7 @@ func embSolve(ctx context.Context, j embJob) (*solver.Result, []byte, error) {
 func embJSON(res *solver.Result) ([]byte, error) {
 	p := res.Plan()
 	p.Statistics.DurationSeconds = 0
+	p.Statistics.FirstPlanSeconds = nil
 	p.Statistics.Nodes = 0
 	return report.JSON(p)
 }

@@ -27,11 +27,23 @@ type Result struct {
 	// the plan JSON's "message".
 	Explanation []string
 	Stats       Stats
+
+	// firstPlanAt is when the method first knew a plan (zero: unknown);
+	// Solve turns it into Stats.FirstPlan.
+	firstPlanAt time.Time
 }
 
 // Stats describe the run.
 type Stats struct {
-	Duration    time.Duration
+	Duration time.Duration
+	// FirstPlan is the time from the start of Solve until a plan was first
+	// known (zero without a plan). For the cluster method it is the first
+	// progress report of solver/cluster that carries an incumbent: usually
+	// the greedy start, else a later heuristic's plan or GLPK's first
+	// incumbent (reported every 0.5 s, so up to 0.5 s late). When no such
+	// report came (the baselines, which have their plan only at the end),
+	// it is Duration.
+	FirstPlan   time.Duration
 	Variables   int
 	Constraints int
 	Binaries    int
@@ -74,6 +86,10 @@ func (r *Result) Plan() *model.Plan {
 		Binaries:        r.Stats.Binaries,
 		Nodes:           r.Stats.Nodes,
 		Solver:          r.Stats.Solver,
+	}
+	if r.Assignment != nil {
+		fp := r.Stats.FirstPlan.Seconds()
+		p.Statistics.FirstPlanSeconds = &fp
 	}
 	return p
 }

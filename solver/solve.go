@@ -69,5 +69,11 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 		}
 	}
 	res.Stats.Duration = time.Since(start)
+	if res.Assignment != nil {
+		res.Stats.FirstPlan = res.Stats.Duration
+		if !res.firstPlanAt.IsZero() {
+			res.Stats.FirstPlan = min(res.firstPlanAt.Sub(start), res.Stats.Duration)
+		}
+	}
 	return res, nil
 }

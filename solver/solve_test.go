@@ -3,6 +3,7 @@ package solver_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -192,6 +193,7 @@ func TestDeterministicJSON(t *testing.T) {
 		}
 		p := res.Plan()
 		p.Statistics.DurationSeconds = 0
+		p.Statistics.FirstPlanSeconds = nil
 		p.Statistics.Nodes = 0 // the race between the two configurations decides this
 		b, err := report.JSON(p)
 		if err != nil {
@@ -202,5 +204,56 @@ func TestDeterministicJSON(t *testing.T) {
 		} else if !bytes.Equal(first, b) {
 			t.Fatalf("run %d differs:\n%s\n---\n%s", i, first, b)
 		}
+	}
+}
+
+// TestFirstPlanSeconds: the plan JSON's statistics say when the first plan
+// was known, at most the solve's duration; the baselines have their plan
+// only at the end.
+func TestFirstPlanSeconds(t *testing.T) {
+	for _, tc := range []struct {
+		instance, method string
+	}{
+		{"jiangsu-electronics", model.MethodCluster},
+		{"tiny", model.MethodIndependent},
+	} {
+		t.Run(tc.instance+"/"+tc.method, func(t *testing.T) {
+			res, err := solver.Solve(context.Background(), load(t, tc.instance), solver.Options{Method: tc.method})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := report.JSON(res.Plan())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Statistics map[string]any `json:"statistics"`
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			first, ok := doc.Statistics["first_plan_seconds"].(float64)
+			if !ok {
+				t.Fatalf("no numeric statistics.first_plan_seconds:\n%s", data)
+			}
+			dur, ok := doc.Statistics["duration_seconds"].(float64)
+			if !ok {
+				t.Fatalf("no numeric statistics.duration_seconds:\n%s", data)
+			}
+			if first <= 0 || first > dur {
+				t.Errorf("first_plan_seconds %g, want in (0, duration_seconds %g]", first, dur)
+			}
+			if tc.method != model.MethodCluster && first != dur {
+				t.Errorf("baseline: first_plan_seconds %g, want duration_seconds %g", first, dur)
+			}
+		})
+	}
+}
+
+// TestFirstPlanSecondsWithoutPlan: no plan, no first_plan_seconds.
+func TestFirstPlanSecondsWithoutPlan(t *testing.T) {
+	p := (&solver.Result{Instance: "x", Method: model.MethodCluster, Status: solver.NoSolution}).Plan()
+	if p.Statistics == nil || p.Statistics.FirstPlanSeconds != nil {
+		t.Errorf("statistics %+v, want no first plan time", p.Statistics)
 	}
 }

@@ -485,8 +485,9 @@ func TestSolveDeterministic(t *testing.T) {
 	}
 }
 
-// withoutRunFields removes statistics.duration_seconds and
-// statistics.nodes and re-encodes, numbers kept as written.
+// withoutRunFields removes statistics.duration_seconds,
+// statistics.first_plan_seconds and statistics.nodes and re-encodes,
+// numbers kept as written.
 func withoutRunFields(t *testing.T, data []byte) []byte {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -500,6 +501,7 @@ func withoutRunFields(t *testing.T, data []byte) []byte {
 		t.Fatalf("no statistics:\n%s", data)
 	}
 	delete(stats, "duration_seconds")
+	delete(stats, "first_plan_seconds")
 	delete(stats, "nodes")
 	out, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
