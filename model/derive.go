@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -231,19 +230,15 @@ func joinRoles(rs []Role) string {
 // CVaR returns the conditional value at risk at level alpha of a discrete
 // loss distribution (Rockafellar–Uryasev): min over η of
 // η + Σ_k π_k·max(0, L_k − η)/(1 − α). The minimum is attained at one of
-// the L_k, so it is found exactly by trying each.
+// the L_k, so it is found exactly by trying each (in any order: the
+// minimum does not depend on it, and no sorting means no allocation; the
+// greedy calls this millions of times on large clusters).
 func CVaR(losses, probs []float64, alpha float64) float64 {
 	if len(losses) == 0 {
 		return 0
 	}
-	order := make([]int, len(losses))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return losses[order[a]] < losses[order[b]] })
 	best := math.Inf(1)
-	for _, i := range order {
-		eta := losses[i]
+	for _, eta := range losses {
 		v := eta
 		for k, l := range losses {
 			if l > eta {

@@ -26,7 +26,7 @@ func (fm *Formulation) UncoupledBound() float64 {
 			continue
 		}
 		o := &in.Opportunities[p]
-		v := -fm.Prob.Cols[y].Obj
+		v := fm.Gain[p]
 		if lamL > 0 {
 			rewards, pioneer := 0, false
 			for _, pc := range fm.Pairs[p] {

@@ -28,13 +28,16 @@ func (fm *Formulation) StaticInfeasibility() []string {
 	if g := in.Objective.MarketPowerTarget; g > 0 && reach < g*(1-1e-9) {
 		why = append(why, fmt.Sprintf("market_power_target %g cannot be met: at most %g is reachable (all %d opportunities some coalition could fund, taken together)", g, reach, n))
 	}
+	takes := make([]bool, len(in.Firms))
+	for p := range fm.Pairs {
+		for _, pc := range fm.Pairs[p] {
+			takes[pc.Firm] = true
+		}
+	}
 	able := 0
 	for _, f := range d.SMEs {
-		for p := range fm.Pairs {
-			if fm.pair(p, f) != nil {
-				able++
-				break
-			}
+		if takes[f] {
+			able++
 		}
 	}
 	if d.SMETarget > able {

@@ -23,7 +23,9 @@ type PairCols struct {
 // Formulation is the MIP of one instance with the map from model objects to
 // columns.
 type Formulation struct {
-	D    *model.Derived
+	D *model.Derived
+	// Prob is the MIP; nil in a formulation from BuildStructure, which has
+	// the index fields below but no columns or rows.
 	Prob *mip.Problem
 	// Y[p] is y_p's column, none when p can never be undertaken.
 	Y []int
@@ -42,6 +44,18 @@ type Formulation struct {
 	E map[[2]string]int
 	// Reason[p] says why y_p has no column (empty when it has one).
 	Reason []string
+	// Gain[p] is what y_p alone is worth, npv + subsidy + λ_G·G_p: the
+	// negated objective coefficient of y_p (set when Y[p] is a column).
+	Gain []float64
+	// CreditCap[f] is c_f's upper bound (0 when C[f] is none).
+	CreditCap []float64
+	// Size is the size of the MIP, also when Prob is nil.
+	Size Size
+}
+
+// Size counts a formulation's columns, binary columns and rows.
+type Size struct {
+	Cols, Binaries, Rows int
 }
 
 var safeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.]*$`)
@@ -49,10 +63,15 @@ var safeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.]*$`)
 type namer struct {
 	d       *model.Derived
 	byIndex bool
+	// none makes every name empty: BuildStructure writes no names.
+	none bool
 }
 
 // id returns the instance id when it is safe in LP files, else prefix+i.
 func (n namer) id(id, prefix string, i int) string {
+	if n.none {
+		return ""
+	}
 	if !n.byIndex && safeName.MatchString(id) {
 		return id
 	}
@@ -67,6 +86,14 @@ func (n namer) segment(s string, i int) string {
 	return n.id(s, "g", i)
 }
 
+// pair returns the tag firm_opportunity of a pair's columns and rows.
+func (n namer) pair(f, p int) string {
+	if n.none {
+		return ""
+	}
+	return n.firm(f) + "_" + n.opp(p)
+}
+
 // Build writes the MIP of d's instance. Names use the instance's ids where
 // they are safe in LP files (x_f12_p7), else indices.
 func Build(d *model.Derived) (*Formulation, error) {
@@ -76,13 +103,13 @@ func Build(d *model.Derived) (*Formulation, error) {
 // BuildContext is Build that gives up, returning ctx.Err(), soon after ctx
 // ends: building a province-size model takes seconds.
 func BuildContext(ctx context.Context, d *model.Derived) (*Formulation, error) {
-	fm := build(ctx, d, namer{d: d})
+	fm := build(ctx, d, namer{d: d}, true)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := fm.Prob.Validate(); err != nil {
 		// ids that collide once joined with "_": fall back to index names.
-		fm = build(ctx, d, namer{d: d, byIndex: true})
+		fm = build(ctx, d, namer{d: d, byIndex: true}, true)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -93,20 +120,63 @@ func BuildContext(ctx context.Context, d *model.Derived) (*Formulation, error) {
 	return fm, nil
 }
 
-func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
+// BuildStructure is BuildContext without the MIP itself: it runs the same
+// construction and fills the same index fields (Y, U, Pairs, C, Eta, T, Z,
+// E, Reason), Gain, CreditCap and Size (the exact size the MIP would have),
+// but stores no column, row or name, so Prob is nil. It takes a fraction
+// of the time and memory of the full build (the rows dominate both), and is
+// enough for Greedy, UncoupledBound and StaticInfeasibility; Encode,
+// Violations, Objective and the GLPK steps need BuildContext's formulation.
+func BuildStructure(ctx context.Context, d *model.Derived) (*Formulation, error) {
+	fm := build(ctx, d, namer{d: d, none: true}, false)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return fm, nil
+}
+
+// build constructs the formulation. With full false it only counts the
+// columns and rows it would write (Size) and keeps no MIP (Prob is nil);
+// every other field is the same.
+func build(ctx context.Context, d *model.Derived, nm namer, full bool) *Formulation {
 	// stop is checked every 256 opportunities or firms in the long loops;
 	// the caller looks at ctx.Err() and drops the partial model.
 	stop := func(i int) bool { return i&255 == 0 && ctx.Err() != nil }
 	in := d.Inst
 	nF, nP, nM, nK := len(in.Firms), len(in.Opportunities), len(in.Markets), len(in.Scenarios)
-	pr := &mip.Problem{Name: problemName(in.Name)}
-	fm := &Formulation{D: d, Prob: pr, Y: fill(nP), U: fill(nM), Pairs: make([][]PairCols, nP),
-		C: fill(nF), Eta: fill(nF), T: make([][]int, nF), Z: fill(nF), E: map[[2]string]int{}, Reason: make([]string, nP)}
-	col := func(name string, lo, hi float64, kind mip.Kind, obj float64) int {
-		return pr.AddCol(mip.Col{Name: name, Lo: lo, Hi: hi, Kind: kind, Obj: obj})
+	fm := &Formulation{D: d, Y: fill(nP), U: fill(nM), Pairs: make([][]PairCols, nP),
+		C: fill(nF), Eta: fill(nF), T: make([][]int, nF), Z: fill(nF), E: map[[2]string]int{}, Reason: make([]string, nP),
+		Gain: make([]float64, nP), CreditCap: make([]float64, nF)}
+	var pr *mip.Problem
+	if full {
+		pr = &mip.Problem{Name: problemName(in.Name)}
+		fm.Prob = pr
 	}
-	row := func(name string, lo, hi float64, ind []int, val []float64) {
-		pr.AddRow(mip.Row{Name: name, Lo: lo, Hi: hi, Ind: ind, Val: val})
+	col := func(name string, lo, hi float64, kind mip.Kind, obj float64) int {
+		j := fm.Size.Cols
+		fm.Size.Cols++
+		if kind == mip.Binary {
+			fm.Size.Binaries++
+		}
+		if full {
+			pr.AddCol(mip.Col{Name: name, Lo: lo, Hi: hi, Kind: kind, Obj: obj})
+		}
+		return j
+	}
+	// A row is written term by term into one scratch buffer (term), then
+	// stored by row, which copies the terms only when full.
+	var rInd []int
+	var rVal []float64
+	term := func(j int, v float64) {
+		rInd, rVal = append(rInd, j), append(rVal, v)
+	}
+	row := func(name string, lo, hi float64) {
+		fm.Size.Rows++
+		if full {
+			pr.AddRow(mip.Row{Name: name, Lo: lo, Hi: hi,
+				Ind: append(make([]int, 0, len(rInd)), rInd...), Val: append(make([]float64, 0, len(rVal)), rVal...)})
+		}
+		rInd, rVal = rInd[:0], rVal[:0]
 	}
 	inf := math.Inf(1)
 	lam := in.Objective
@@ -114,21 +184,34 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 	// Which pairs can hold the minimum stake; which opportunities can run.
 	usable := make([][]model.Pair, nP)
 	for p := range in.Opportunities {
+		n := 0
 		for _, pair := range d.Pairs[p] {
 			if pair.MaxStake >= d.MinStake-1e-12 {
-				usable[p] = append(usable[p], pair)
+				n++
+			}
+		}
+		if n == len(d.Pairs[p]) {
+			usable[p] = d.Pairs[p] // read only: no copy when all are usable
+		} else {
+			usable[p] = make([]model.Pair, 0, n)
+			for _, pair := range d.Pairs[p] {
+				if pair.MaxStake >= d.MinStake-1e-12 {
+					usable[p] = append(usable[p], pair)
+				}
 			}
 		}
 		fm.Reason[p] = staticReason(d, p, usable[p])
 	}
 
-	nPairs := 0
-	for p := range usable {
-		nPairs += len(usable[p])
+	if full {
+		nPairs := 0
+		for p := range usable {
+			nPairs += len(usable[p])
+		}
+		// Pre-size: the per-pair columns and rows dominate on large clusters.
+		pr.Cols = make([]mip.Col, 0, 4*nPairs+nP+nM+nF*(nK+3))
+		pr.Rows = make([]mip.Row, 0, 7*nPairs+3*nP+nF*(nK+3))
 	}
-	// Pre-size: the per-pair columns and rows dominate on large clusters.
-	pr.Cols = make([]mip.Col, 0, 4*nPairs+nP+nM+nF*(nK+3))
-	pr.Rows = make([]mip.Row, 0, 7*nPairs+3*nP+nF*(nK+3))
 
 	// y_p, u_m.
 	for p := range in.Opportunities {
@@ -136,8 +219,8 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 			continue
 		}
 		o := &in.Opportunities[p]
-		gain := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + lam.MarketPowerValue*o.MarketPower
-		fm.Y[p] = col("y_"+nm.opp(p), 0, 1, mip.Binary, -gain)
+		fm.Gain[p] = o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + lam.MarketPowerValue*o.MarketPower
+		fm.Y[p] = col("y_"+nm.opp(p), 0, 1, mip.Binary, -fm.Gain[p])
 		if m := d.Market[o.Market]; fm.U[m] == none {
 			fm.U[m] = col("u_"+nm.market(m), 0, 1, mip.Binary, in.Markets[m].InfoCost)
 		}
@@ -150,9 +233,9 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 		if fm.Y[p] == none {
 			continue
 		}
+		fm.Pairs[p] = make([]PairCols, 0, len(usable[p]))
 		for _, pair := range usable[p] {
-			f := pair.Firm
-			tag := nm.firm(f) + "_" + nm.opp(p)
+			tag := nm.pair(pair.Firm, p)
 			pc := PairCols{Pair: pair, L: none, W: none}
 			pc.X = col("x_"+tag, 0, 1, mip.Binary, 0)
 			pc.S = col("s_"+tag, 0, pair.MaxStake, mip.Continuous, 0)
@@ -161,6 +244,7 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 			}
 			fm.Pairs[p] = append(fm.Pairs[p], pc)
 		}
+		usable[p] = nil
 	}
 	// Per-opportunity rows: (1) funding, (2) stakes, (3) lead, (4) required
 	// roles, (5) partners, (7) learning, (11) market entry.
@@ -176,106 +260,128 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 		op := nm.opp(p)
 		rule := in.Rules.Mode(o.Mode)
 		pairs := fm.Pairs[p]
-		ind, val := []int{y}, []float64{-1}
+		term(y, -1)
 		for _, pc := range pairs {
-			ind, val = append(ind, pc.S), append(val, 1)
+			term(pc.S, 1)
 		}
-		row("fund_"+op, 0, 0, ind, val)
+		row("fund_"+op, 0, 0)
 		for _, pc := range pairs {
-			tag := nm.firm(pc.Firm) + "_" + op
-			row("smin_"+tag, 0, inf, []int{pc.S, pc.X}, []float64{1, -d.MinStake})
-			row("smax_"+tag, -inf, 0, []int{pc.S, pc.X}, []float64{1, -pc.MaxStake})
-			row("xy_"+tag, -inf, 0, []int{pc.X, y}, []float64{1, -1})
+			tag := nm.pair(pc.Firm, p)
+			term(pc.S, 1)
+			term(pc.X, -d.MinStake)
+			row("smin_"+tag, 0, inf)
+			term(pc.S, 1)
+			term(pc.X, -pc.MaxStake)
+			row("smax_"+tag, -inf, 0)
+			term(pc.X, 1)
+			term(y, -1)
+			row("xy_"+tag, -inf, 0)
 		}
 		if rule.Lead != "" {
-			ind, val := []int{y}, []float64{-1}
 			for _, pc := range pairs {
 				if pc.L == none {
 					continue
 				}
-				tag := nm.firm(pc.Firm) + "_" + op
-				ind, val = append(ind, pc.L), append(val, 1)
-				row("lx_"+tag, -inf, 0, []int{pc.L, pc.X}, []float64{1, -1})
-				row("ls_"+tag, 0, inf, []int{pc.S, pc.L}, []float64{1, -d.LeadStake})
+				tag := nm.pair(pc.Firm, p)
+				term(pc.L, 1)
+				term(pc.X, -1)
+				row("lx_"+tag, -inf, 0)
+				term(pc.S, 1)
+				term(pc.L, -d.LeadStake)
+				row("ls_"+tag, 0, inf)
 			}
-			row("lead_"+op, 0, 0, ind, val)
-		}
-		for _, r := range rule.Requires {
-			ind, val := []int{y}, []float64{-1}
+			term(y, -1)
 			for _, pc := range pairs {
-				if in.Firms[pc.Firm].Role == r {
-					ind, val = append(ind, pc.X), append(val, 1)
+				if pc.L != none {
+					term(pc.L, 1)
 				}
 			}
-			row("req_"+op+"_"+string(r), 0, inf, ind, val)
+			row("lead_"+op, 0, 0)
+		}
+		for _, r := range rule.Requires {
+			term(y, -1)
+			for _, pc := range pairs {
+				if in.Firms[pc.Firm].Role == r {
+					term(pc.X, 1)
+				}
+			}
+			row("req_"+op+"_"+string(r), 0, inf)
 		}
 		minP := o.MinPartnersOr()
 		if minP > 1 {
-			ind, val := []int{y}, []float64{-float64(minP)}
+			term(y, -float64(minP))
 			for _, pc := range pairs {
-				ind, val = append(ind, pc.X), append(val, 1)
+				term(pc.X, 1)
 			}
-			row("pmin_"+op, 0, inf, ind, val)
+			row("pmin_"+op, 0, inf)
 		}
 		if o.MaxPartners != nil && *o.MaxPartners < len(pairs) {
-			ind, val := []int{y}, []float64{-float64(*o.MaxPartners)}
+			term(y, -float64(*o.MaxPartners))
 			for _, pc := range pairs {
-				ind, val = append(ind, pc.X), append(val, 1)
+				term(pc.X, 1)
 			}
-			row("pmax_"+op, -inf, 0, ind, val)
+			row("pmax_"+op, -inf, 0)
 		}
 		pioneers := pioneerPairs(d, pairs)
 		for _, pc := range pairs {
 			if !pc.Learning {
 				continue
 			}
-			ind, val := []int{pc.X}, []float64{1}
-			for _, g := range pioneers {
-				if g.Firm != pc.Firm {
-					ind, val = append(ind, g.X), append(val, -1)
+			term(pc.X, 1)
+			if full { // learners × pioneers terms, the bulk at scale: not when only counting
+				for _, g := range pioneers {
+					if g.Firm != pc.Firm {
+						term(g.X, -1)
+					}
 				}
 			}
-			row("learn_"+nm.firm(pc.Firm)+"_"+op, -inf, 0, ind, val)
+			row("learn_"+nm.pair(pc.Firm, p), -inf, 0)
 		}
 		m := d.Market[o.Market]
-		row("enter_"+op, -inf, 0, []int{y, fm.U[m]}, []float64{1, -1})
+		term(y, 1)
+		term(fm.U[m], -1)
+		row("enter_"+op, -inf, 0)
 	}
 	// (15) learning reward, only when it is worth something.
 	if lam.LearningValue > 0 {
 		for p := range fm.Pairs {
+			if stop(p) {
+				return fm
+			}
 			all := pioneerPairs(d, fm.Pairs[p])
 			for i := range fm.Pairs[p] {
 				pc := &fm.Pairs[p][i]
 				if !pc.Reward {
 					continue
 				}
-				var pioneers []int
-				for _, g := range all {
-					if g.Firm != pc.Firm {
-						pioneers = append(pioneers, g.X)
-					}
+				// The pioneers of Π_p other than pc's firm (each firm has
+				// one pair per opportunity).
+				others := len(all)
+				if pc.Pioneer {
+					others--
 				}
-				if len(pioneers) == 0 {
+				if others == 0 {
 					continue
 				}
-				tag := nm.firm(pc.Firm) + "_" + nm.opp(p)
+				tag := nm.pair(pc.Firm, p)
 				pc.W = col("w_"+tag, 0, 1, mip.Continuous, -lam.LearningValue)
-				row("wx_"+tag, -inf, 0, []int{pc.W, pc.X}, []float64{1, -1})
-				ind, val := []int{pc.W}, []float64{1}
-				for _, g := range pioneers {
-					ind, val = append(ind, g), append(val, -1)
+				term(pc.W, 1)
+				term(pc.X, -1)
+				row("wx_"+tag, -inf, 0)
+				term(pc.W, 1)
+				if full { // as for the learn_ rows
+					for _, g := range all {
+						if g.Firm != pc.Firm {
+							term(g.X, -1)
+						}
+					}
 				}
-				row("wg_"+tag, -inf, 0, ind, val)
+				row("wg_"+tag, -inf, 0)
 			}
 		}
 	}
 	// Per-firm rows: (8) budget with credit, (9) CVaR, (10) capacity.
-	byFirm := make([][]firmPair, nF)
-	for p := range fm.Pairs {
-		for _, pc := range fm.Pairs[p] {
-			byFirm[pc.Firm] = append(byFirm[pc.Firm], firmPair{p: p, pc: pc})
-		}
-	}
+	byFirm := fm.byFirm()
 	alpha := in.Policy.Alpha()
 	var creditCols []int
 	for f := range in.Firms {
@@ -290,22 +396,23 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 		name := nm.firm(f)
 		maxSpend, maxRisk := 0.0, 0.0
 		for _, x := range fp {
-			maxSpend += d.NetCost[x.p] * x.pc.MaxStake
-			maxRisk += d.NetCost[x.p] * x.pc.MaxStake * d.UnitCVaR[x.p]
+			pc := &fm.Pairs[x.p][x.i]
+			maxSpend += d.NetCost[x.p] * pc.MaxStake
+			maxRisk += d.NetCost[x.p] * pc.MaxStake * d.UnitCVaR[x.p]
 		}
 		// (8) The budget row is redundant when the firm cannot spend more
 		// than its capital even holding every stake at its maximum.
 		if maxSpend > firm.Capital*(1+1e-12) {
-			ind, val := []int{}, []float64{}
 			for _, x := range fp {
-				ind, val = append(ind, x.pc.S), append(val, d.NetCost[x.p])
+				term(fm.Pairs[x.p][x.i].S, d.NetCost[x.p])
 			}
 			if cmax := math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine); cmax > 0 {
-				fm.C[f] = col("c_"+name, 0, math.Min(cmax, maxSpend-firm.Capital), mip.Continuous, 0)
-				creditCols = append(creditCols, fm.C[f])
-				ind, val = append(ind, fm.C[f]), append(val, -1)
+				fm.CreditCap[f] = math.Min(cmax, maxSpend-firm.Capital)
+				fm.C[f] = col("c_"+name, 0, fm.CreditCap[f], mip.Continuous, 0)
+				creditCols = append(creditCols, f)
+				term(fm.C[f], -1)
 			}
-			row("budget_"+name, -inf, firm.Capital, ind, val)
+			row("budget_"+name, -inf, firm.Capital)
 		}
 		// (9) CVaR is subadditive, so the row is redundant when the sum of
 		// the stand-alone CVaRs at maximum stakes stays within the limit.
@@ -316,35 +423,38 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 				fm.T[f][k] = col("t_"+name+"_"+nm.scenario(k), 0, inf, mip.Continuous, 0)
 			}
 			for k := 0; k < nK; k++ {
-				ind, val := []int{fm.T[f][k], fm.Eta[f]}, []float64{1, 1}
+				term(fm.T[f][k], 1)
+				term(fm.Eta[f], 1)
 				for _, x := range fp {
 					if l := d.Loss(x.p, k); l > 0 {
-						ind, val = append(ind, x.pc.S), append(val, -l)
+						term(fm.Pairs[x.p][x.i].S, -l)
 					}
 				}
-				row("cvar_"+name+"_"+nm.scenario(k), 0, inf, ind, val)
+				row("cvar_"+name+"_"+nm.scenario(k), 0, inf)
 			}
-			ind, val := []int{fm.Eta[f]}, []float64{1}
+			term(fm.Eta[f], 1)
 			for k := 0; k < nK; k++ {
-				ind, val = append(ind, fm.T[f][k]), append(val, d.Probs[k]/(1-alpha))
+				term(fm.T[f][k], d.Probs[k]/(1-alpha))
 			}
-			row("risk_"+name, -inf, firm.RiskLimit, ind, val)
+			row("risk_"+name, -inf, firm.RiskLimit)
 		}
 		if firm.MaxProjects != nil && *firm.MaxProjects < len(fp) {
-			ind, val := []int{}, []float64{}
 			for _, x := range fp {
-				ind, val = append(ind, x.pc.X), append(val, 1)
+				term(fm.Pairs[x.p][x.i].X, 1)
 			}
-			row("cap_"+name, -inf, float64(*firm.MaxProjects), ind, val)
+			row("cap_"+name, -inf, float64(*firm.MaxProjects))
 		}
 	}
 	if len(creditCols) > 0 {
 		total := 0.0
-		for _, c := range creditCols {
-			total += pr.Cols[c].Hi
+		for _, f := range creditCols {
+			total += fm.CreditCap[f]
 		}
 		if total > in.Policy.CreditLine {
-			row("creditline", -inf, in.Policy.CreditLine, creditCols, ones(len(creditCols)))
+			for _, f := range creditCols {
+				term(fm.C[f], 1)
+			}
+			row("creditline", -inf, in.Policy.CreditLine)
 		}
 	}
 	// (12) dissipation per (market, segment) group that can exceed capacity.
@@ -376,42 +486,66 @@ func build(ctx context.Context, d *model.Derived, nm namer) *Formulation {
 		tag := nm.market(m) + "_" + nm.segment(key[1], segIndex[key[1]])
 		e := col("e_"+tag, 0, float64(len(ys)-capacity), mip.Continuous, mk.Dissipation)
 		fm.E[key] = e
-		row("dissip_"+tag, -float64(capacity), inf, append([]int{e}, ys...), append([]float64{1}, negOnes(len(ys))...))
+		term(e, 1)
+		for _, y := range ys {
+			term(y, -1)
+		}
+		row("dissip_"+tag, -float64(capacity), inf)
 	}
 	// (13) market power target.
 	if g := lam.MarketPowerTarget; g > 0 {
-		ind, val := []int{}, []float64{}
 		for p, y := range fm.Y {
 			if y != none && in.Opportunities[p].MarketPower > 0 {
-				ind, val = append(ind, y), append(val, in.Opportunities[p].MarketPower)
+				term(y, in.Opportunities[p].MarketPower)
 			}
 		}
-		row("market_power", g, inf, ind, val)
+		row("market_power", g, inf)
 	}
 	// (14) SME participation target.
 	if d.SMETarget > 0 {
-		ind := []int{}
+		var zs []int
 		for _, f := range d.SMEs {
 			if len(byFirm[f]) == 0 {
 				continue
 			}
 			name := nm.firm(f)
 			fm.Z[f] = col("z_"+name, 0, 1, mip.Continuous, 0)
-			xi, xv := []int{fm.Z[f]}, []float64{1}
+			term(fm.Z[f], 1)
 			for _, x := range byFirm[f] {
-				xi, xv = append(xi, x.pc.X), append(xv, -1)
+				term(fm.Pairs[x.p][x.i].X, -1)
 			}
-			row("sme_"+name, -inf, 0, xi, xv)
-			ind = append(ind, fm.Z[f])
+			row("sme_"+name, -inf, 0)
+			zs = append(zs, fm.Z[f])
 		}
-		row("sme_target", float64(d.SMETarget), inf, ind, ones(len(ind)))
+		for _, z := range zs {
+			term(z, 1)
+		}
+		row("sme_target", float64(d.SMETarget), inf)
 	}
 	return fm
 }
 
-type firmPair struct {
-	p  int
-	pc PairCols
+// firmPair locates one pair of a firm: fm.Pairs[p][i].
+type firmPair struct{ p, i int }
+
+// byFirm lists each firm's pairs, in opportunity order.
+func (fm *Formulation) byFirm() [][]firmPair {
+	n := make([]int, len(fm.D.Inst.Firms))
+	for p := range fm.Pairs {
+		for _, pc := range fm.Pairs[p] {
+			n[pc.Firm]++
+		}
+	}
+	out := make([][]firmPair, len(n))
+	for f := range out {
+		out[f] = make([]firmPair, 0, n[f])
+	}
+	for p := range fm.Pairs {
+		for i, pc := range fm.Pairs[p] {
+			out[pc.Firm] = append(out[pc.Firm], firmPair{p: p, i: i})
+		}
+	}
+	return out
 }
 
 // pioneerPairs returns the pairs of Π_p among pairs: pioneers that know

@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"context"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 )
@@ -15,8 +17,24 @@ import (
 // proportion to that headroom. It then repairs unmet targets: more market
 // power by the cheapest projects per point, SMEs added to coalitions.
 func Greedy(fm *Formulation) *model.Assignment {
+	return GreedyContext(context.Background(), fm, nil)
+}
+
+// GreedyContext is Greedy that stops soon after ctx ends: it then returns
+// the plan built so far when that meets the targets (every step keeps the
+// plan feasible), else nil. tick, when not nil, is called about once a
+// second while it runs (at 10,000 firms × 2,000 opportunities it takes
+// seconds).
+func GreedyContext(ctx context.Context, fm *Formulation, tick func()) *model.Assignment {
 	g := newGreedy(fm)
-	order := g.valueOrder()
+	g.ctx, g.tick, g.lastTick = ctx, tick, time.Now()
+	return g.run(g.valueOrder())
+}
+
+// run builds the plan trying the opportunities in order: two add passes,
+// dropping losers (and adding again) up to three times, the target
+// repairs.
+func (g *greedy) run(order []int) *model.Assignment {
 	g.addPass(order)
 	g.addPass(order) // market entries of the first pass make more pay
 	for round := 0; round < 3 && g.dropLosers(); round++ {
@@ -30,9 +48,27 @@ func Greedy(fm *Formulation) *model.Assignment {
 	return g.assignment()
 }
 
+// stopped reports whether the context has ended (then every loop of the
+// greedy winds down, leaving a consistent plan), and ticks.
+func (g *greedy) stopped() bool {
+	if g.ctx == nil {
+		return false
+	}
+	if g.tick != nil {
+		if now := time.Now(); now.Sub(g.lastTick) >= time.Second {
+			g.lastTick = now
+			g.tick()
+		}
+	}
+	return g.ctx.Err() != nil
+}
+
 // addPass tries every opportunity not taken, in order.
 func (g *greedy) addPass(order []int) {
 	for _, p := range order {
+		if g.stopped() {
+			return
+		}
 		if !g.taken[p] {
 			g.tryTake(p, false)
 		}
@@ -53,6 +89,10 @@ type greedy struct {
 	members [][]model.Stake // per opportunity
 	lead    []int
 	removed []removal
+	// ctx, when set, stops the loops (see stopped); tick reports progress.
+	ctx      context.Context
+	tick     func()
+	lastTick time.Time
 }
 
 func newGreedy(fm *Formulation) *greedy {
@@ -71,7 +111,7 @@ func newGreedy(fm *Formulation) *greedy {
 
 // gain is the objective decrease from y_p alone (value, subsidy, market power).
 func (g *greedy) gain(p int) float64 {
-	return -g.fm.Prob.Cols[g.fm.Y[p]].Obj
+	return g.fm.Gain[p]
 }
 
 // marginal is gain minus the info cost and dissipation taking p adds now.
@@ -111,17 +151,22 @@ func (g *greedy) headroom(pc *PairCols, p int, useLine bool) float64 {
 	a := g.d.NetCost[p]
 	creditCap := g.credit[f]
 	if useLine && g.fm.C[f] != none {
-		creditCap = math.Min(g.fm.Prob.Cols[g.fm.C[f]].Hi, g.credit[f]+in.Policy.CreditLine-g.lineUse)
+		creditCap = math.Min(g.fm.CreditCap[f], g.credit[f]+in.Policy.CreditLine-g.lineUse)
 	}
 	h := math.Min(pc.MaxStake, (firm.Capital+creditCap-g.spend[f])/a)
 	if h <= 0 {
 		return 0
 	}
 	alpha := in.Policy.Alpha()
-	add := make([]float64, len(in.Scenarios))
+	nK := len(in.Scenarios)
+	buf := make([]float64, 2*nK)
+	add, loss := buf[:nK], buf[nK:]
+	for k := range loss {
+		loss[k] = g.d.Loss(p, k)
+	}
 	risk := func(s float64) float64 {
 		for k := range add {
-			add[k] = g.losses[f][k] + s*g.d.Loss(p, k)
+			add[k] = g.losses[f][k] + s*loss[k]
 		}
 		return model.CVaR(add, g.d.Probs, alpha)
 	}
@@ -481,7 +526,7 @@ func (g *greedy) repairMarketPower() {
 	cost := func(p int) float64 { return -g.marginal(p) / in.Opportunities[p].MarketPower }
 	sort.SliceStable(cand, func(i, j int) bool { return cost(cand[i]) < cost(cand[j]) })
 	for _, p := range cand {
-		if g.marketPower() >= target-1e-9*math.Max(1, target) {
+		if g.marketPower() >= target-1e-9*math.Max(1, target) || g.stopped() {
 			return
 		}
 		g.tryTake(p, true)
@@ -504,7 +549,7 @@ func (g *greedy) smesTaking() int {
 func (g *greedy) repairSMEs() {
 	d := g.d
 	for _, f := range d.SMEs {
-		if g.smesTaking() >= d.SMETarget {
+		if g.smesTaking() >= d.SMETarget || g.stopped() {
 			return
 		}
 		if g.count[f] > 0 {
@@ -512,6 +557,9 @@ func (g *greedy) repairSMEs() {
 		}
 		if !g.joinTaken(f) {
 			for p, y := range g.fm.Y {
+				if g.stopped() {
+					return
+				}
 				if y != none && !g.taken[p] && g.tryTakeWith(p, f, true) {
 					break
 				}
@@ -643,7 +691,7 @@ func (g *greedy) contribution(p int) float64 {
 // whether it removed any.
 func (g *greedy) dropLosers() bool {
 	dropped := false
-	for {
+	for !g.stopped() {
 		worst, wv := -1, 0.0
 		for p, t := range g.taken {
 			if !t {
@@ -664,6 +712,7 @@ func (g *greedy) dropLosers() bool {
 		}
 		dropped = true
 	}
+	return dropped
 }
 
 // remove undoes apply for project p, returning credit no longer needed.

@@ -18,7 +18,7 @@ const (
 	// lnsNodes bounds each sub-MIP's branch-and-bound (deterministic).
 	lnsNodes = 400
 	// lnsRotations bounds the passes over all markets without a deadline.
-	lnsRotations = 3
+	lnsRotations = 4
 )
 
 // improve runs a large-neighbourhood search from the feasible point x:
@@ -65,14 +65,21 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		mark(e, fm.D.Market[key[0]])
 	}
 	best := fm.Objective(x)
-	idle := 0
-	for step := 0; step < lnsRotations*nM && idle < nM; step++ {
+	idle, size := 0, lnsWindowBinaries
+	for step := 0; step < lnsRotations*nM; step++ {
+		if idle >= nM {
+			// A whole pass improved nothing: widen the windows once.
+			if size > lnsWindowBinaries {
+				break
+			}
+			size, idle = 2*size, 0
+		}
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Until(deadline) < 200*time.Millisecond) {
 			break
 		}
 		window := make([]bool, nM)
 		free := 0
-		for k := 0; k < nM && free < lnsWindowBinaries; k++ {
+		for k := 0; k < nM && free < size; k++ {
 			m := (step + k) % nM
 			window[m] = true
 			free += binaries[m]

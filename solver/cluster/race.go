@@ -175,7 +175,11 @@ type raceResult struct {
 // race runs every configuration of portfolio on its own goroutine (and so
 // its own OS thread and GLPK environment), in lockstep (see lockstep).
 // start, if not nil, is a feasible starting point offered to each.
-func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float64, progress func(hasInc bool, inc, bound float64)) (*raceResult, error) {
+//
+// extra is a lower bound on the objective known from elsewhere (the
+// Lagrangian bound; -Inf when none): it is reported whenever it beats
+// GLPK's.
+func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float64, extra float64, progress func(hasInc bool, inc, bound float64)) (*raceResult, error) {
 	configs := portfolio(fm)
 	ls := newLockstep(len(configs))
 	if start != nil {
@@ -185,7 +189,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 		ls.mu.Lock()
 		defer ls.mu.Unlock()
 		best := ls.visible
-		b := math.Inf(-1)
+		b := extra
 		for j := range ls.private {
 			if ls.private[j].beats(best) {
 				best = ls.private[j]
@@ -345,7 +349,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	for _, b := range ls.bounds {
 		out.bound = math.Max(out.bound, b)
 	}
-	out.bound = math.Max(out.bound, math.Max(boxBound(fm), fm.UncoupledBound()))
+	out.bound = math.Max(math.Max(out.bound, extra), math.Max(boxBound(fm), fm.UncoupledBound()))
 	if best.has {
 		out.found, out.x = true, best.x
 		if out.status != glpk.Optimal {

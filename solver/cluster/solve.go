@@ -50,21 +50,32 @@ type Outcome struct {
 // GLPK: measured on 2000 firms × 500 opportunities (1.4M rows), GLPK spent
 // 40–50 s scaling and building its first basis with no time check, so no
 // time limit could be honoured. Such clusters get the greedy plan and the
-// uncoupled bound (see UncoupledBound).
+// uncoupled bound (see UncoupledBound), and the MIP is never written (see
+// BuildStructure and solveLarge).
 const MaxGLPKRows = 500000
+
+// lagShare is the share of the time limit the Lagrangian phase may use
+// (without a limit it stops after lagMaxIter iterations or when its step
+// vanishes).
+const lagShare = 0.15
 
 // Solve builds the MIP of d, seeds GLPK's branch-and-bound with the greedy
 // plan, and decodes the best plan found.
 func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) {
 	start := time.Now()
-	fm, err := BuildContext(ctx, d)
+	// The structure first: it gives the model's size without writing it,
+	// and above MaxGLPKRows it is all that is needed (see solveLarge).
+	fm, err := BuildStructure(ctx, d)
+	if err == nil && fm.Size.Rows <= MaxGLPKRows {
+		fm, err = BuildContext(ctx, d)
+	}
 	if ctx.Err() != nil {
 		return &Outcome{}, nil // cancelled before any plan
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Variables: len(fm.Prob.Cols), Constraints: len(fm.Prob.Rows), Binaries: fm.Prob.NumBinaries()}
+	out := &Outcome{Variables: fm.Size.Cols, Constraints: fm.Size.Rows, Binaries: fm.Size.Binaries}
 	if why := fm.StaticInfeasibility(); len(why) > 0 {
 		out.Infeasible, out.Explanation = true, why
 		return out, nil
@@ -74,6 +85,12 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			prm.Progress(Report{Elapsed: time.Since(start), Phase: phase, HasIncumbent: hasInc, Incumbent: inc, Bound: bound})
 		}
 	}
+	if fm.Prob == nil {
+		// GLPK scales the model and builds its first basis without ever
+		// checking the time (about 40 s at 1.4M rows): report the greedy
+		// plan with the uncoupled bound instead of overrunning the limit.
+		return fm.solveLarge(ctx, start, prm, out, report)
+	}
 	var start0 []float64
 	if a := Greedy(fm); a != nil {
 		if x, err := fm.Encode(a); err == nil && len(fm.Violations(x, 1e-7)) == 0 {
@@ -81,27 +98,41 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			report("greedy", true, fm.Objective(x), math.Inf(-1))
 		}
 	}
-	if len(fm.Prob.Rows) > MaxGLPKRows {
-		// GLPK scales the model and builds its first basis without ever
-		// checking the time (about 40 s at 1.4M rows): report the greedy
-		// plan with the uncoupled bound instead of overrunning the limit.
-		out.Bound, out.HasBound = math.Max(boxBound(fm), fm.UncoupledBound()), true
-		if start0 != nil {
-			out.Assignment = fm.Decode(start0)
-			out.Bound = math.Min(out.Bound, fm.Objective(start0))
+	// Lagrangian bound and heuristic (see lagrange.go): a bound far
+	// stronger than the LP's on these models, and plans built in the order
+	// its prices rank the opportunities.
+	lagBound := math.Inf(-1)
+	var fix []int8
+	{
+		var until time.Time
+		if prm.TimeLimit > 0 {
+			until = start.Add(time.Duration(float64(prm.TimeLimit) * lagShare))
 		}
-		return out, nil
+		upper, hasUpper := math.Inf(1), start0 != nil
+		if hasUpper {
+			upper = fm.Objective(start0)
+		}
+		lr := fm.Lagrangian(ctx, upper, hasUpper, until)
+		lagBound, fix = lr.Bound, lr.Fix
+		if lr.Plan != nil && lr.Objective < upper {
+			start0 = lr.X
+		}
+		if start0 != nil {
+			report("lagrangian", true, fm.Objective(start0), lagBound)
+		} else {
+			report("lagrangian", false, 0, lagBound)
+		}
 	}
 	if start0 != nil && fm.Prob.NumBinaries() > lnsMinBinaries {
 		// GLPK on the whole model finds little on clusters this size:
-		// improve the start by fix-and-optimize first, for at most half
+		// improve the start by fix-and-optimize first, for at most 80%
 		// of the time left.
 		var until time.Time
 		if prm.TimeLimit > 0 {
-			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))/2)
+			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))*4/5)
 		}
 		start0 = fm.improve(ctx, start0, until, func(obj float64) {
-			report("neighbourhood search", true, obj, math.Inf(-1))
+			report("neighbourhood search", true, obj, lagBound)
 		})
 	}
 	// The time limit covers the whole solve, building and greedy included.
@@ -111,7 +142,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			left = time.Millisecond
 		}
 	}
-	res, err := race(ctx, fm, glpk.Params{TimeLimit: left, RelGap: prm.Gap}, start0,
+	res, err := race(ctx, fm.fixed(fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap}, start0, lagBound,
 		func(has bool, inc, bound float64) {
 			phase := "branch-and-bound"
 			if math.IsInf(bound, -1) {

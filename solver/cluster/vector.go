@@ -131,11 +131,13 @@ func (fm *Formulation) Encode(a *model.Assignment) ([]float64, error) {
 	return x, nil
 }
 
+// pair returns firm f's pair of opportunity p, nil when it has none. The
+// pairs of p are in firm order (as model.Derive lists them).
 func (fm *Formulation) pair(p, f int) *PairCols {
-	for i := range fm.Pairs[p] {
-		if fm.Pairs[p][i].Firm == f {
-			return &fm.Pairs[p][i]
-		}
+	pairs := fm.Pairs[p]
+	i := sort.Search(len(pairs), func(i int) bool { return pairs[i].Firm >= f })
+	if i < len(pairs) && pairs[i].Firm == f {
+		return &pairs[i]
 	}
 	return nil
 }

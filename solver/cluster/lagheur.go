@@ -1,0 +1,136 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/mip"
+)
+
+// lagHeurEvery is how often (in subgradient iterations) the Lagrangian
+// heuristic turns the relaxation's ranking into a plan.
+const lagHeurEvery = 10
+
+// lagHeurPairs: on clusters with more eligible pairs than lagHeurEvery
+// times this, the heuristic runs every pairs/lagHeurPairs iterations.
+const lagHeurPairs = 20000
+
+// LagrangianResult is the outcome of Lagrangian maximisation with its
+// heuristic.
+type LagrangianResult struct {
+	// Bound is the best dual value: a lower bound on Z.
+	Bound float64
+	// Plan is the best plan the heuristic built (nil when none), X its
+	// column vector (nil on a formulation without the MIP, see
+	// BuildStructure) and Objective its Z.
+	Plan      *model.Assignment
+	X         []float64
+	Objective float64
+	// Fix says, per opportunity (indexed like Formulation.Y), whether
+	// every plan better than the best known must leave it out (-1) or
+	// take it (+1); nil when no plan is known.
+	Fix []int8
+}
+
+// Lagrangian maximises the Lagrangian dual (see LagrangianBound) and,
+// every lagHeurEvery iterations, runs the greedy in the order the
+// relaxation ranks opportunities (taken first, then by value at the
+// prices), keeping the best plan that passes the row check. upper (when
+// hasUpper) is the objective of a known plan, used for the step sizes.
+func (fm *Formulation) Lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) LagrangianResult {
+	lg := newLagrangian(fm)
+	res := LagrangianResult{Objective: math.Inf(1)}
+	// The greedy costs about as much as a few hundred iterations on
+	// province-size clusters: run it less often there (deterministically,
+	// by size).
+	every := lagHeurEvery
+	pairs := 0
+	for _, lp := range lg.projects {
+		pairs += len(lp.cands)
+	}
+	every = max(every, pairs/lagHeurPairs)
+	lg.hook = func(it int, pr primal) (float64, bool) {
+		if it%every != 0 {
+			return 0, false
+		}
+		a := greedyFrom(ctx, fm, lg.order(pr))
+		if a == nil || ctx.Err() != nil {
+			return 0, false
+		}
+		var x []float64
+		var obj float64
+		if fm.Prob != nil {
+			var err error
+			x, err = fm.Encode(a)
+			if err != nil || len(fm.Violations(x, 1e-7)) > 0 {
+				return 0, false
+			}
+			obj = fm.Objective(x)
+		} else {
+			// No rows to check against: the independent checker.
+			z, err := verifyPlan(fm.D, a)
+			if err != nil {
+				return 0, false
+			}
+			obj = z
+		}
+		if obj < res.Objective-1e-9*math.Max(1, math.Abs(obj)) {
+			res.Plan, res.X, res.Objective = a, x, obj
+			return obj, true
+		}
+		return 0, false
+	}
+	res.Bound = lg.maximise(ctx, upper, hasUpper, deadline)
+	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
+		upper, hasUpper = res.Objective, true
+	}
+	if hasUpper && lg.best.vals != nil && fm.Prob != nil {
+		lg.lastVals = lg.best.vals
+		res.Fix = lg.fixings(lg.best, upper)
+	}
+	return res
+}
+
+// greedyFrom is Greedy with the opportunities tried in the given order,
+// stopping when ctx ends (see GreedyContext).
+func greedyFrom(ctx context.Context, fm *Formulation, order []int) *model.Assignment {
+	g := newGreedy(fm)
+	g.ctx, g.lastTick = ctx, time.Now()
+	return g.run(order)
+}
+
+// fixed returns fm with the opportunities of fix (see LagrangianResult.Fix)
+// fixed through y_p's bounds, on a copy of the columns; fm itself when
+// nothing is fixed. The model keeps its size (GLPK's LP drops what the
+// bounds fix); plans and vectors stay interchangeable with fm's.
+func (fm *Formulation) fixed(fix []int8) *Formulation {
+	n := 0
+	for _, f := range fix {
+		if f != 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return fm
+	}
+	cp := *fm
+	prob := *fm.Prob
+	prob.Cols = append([]mip.Col(nil), fm.Prob.Cols...)
+	for p, f := range fix {
+		y := fm.Y[p]
+		if y == none || f == 0 {
+			continue
+		}
+		// A binary column's bounds are implicit; a fixed one is an
+		// integer column with equal bounds.
+		v := 0.0
+		if f > 0 {
+			v = 1
+		}
+		prob.Cols[y].Kind, prob.Cols[y].Lo, prob.Cols[y].Hi = mip.Integer, v, v
+	}
+	cp.Prob = &prob
+	return &cp
+}

@@ -1,0 +1,828 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// Lagrangian relaxation of the firm-coupling rows (see docs/algorithm.md,
+// "Lagrangian bound").
+//
+// Dualized, with multipliers ≥ 0: each firm's budget row (8), the credit
+// line, each firm's CVaR row (9) in the form Σ_k q_fk·L_fk ≤ R_f for a
+// fixed q_f in the CVaR risk envelope Q = {q ≥ 0, Σq = 1, q_k ≤
+// π_k/(1−α)} (valid: CVaR_α(L) = max over Q of Σ q·L), each firm's project
+// count (10), the market-power target (13), and the SME target (14) with
+// z_f ≤ Σ_p x_fp dualized at the same price. What remains decomposes: per
+// opportunity, the cheapest coalition at the multipliers' prices; per
+// market and segment, the most valuable opportunities with dissipation
+// beyond capacity; per market, entry when it pays its info cost. The
+// coalition problem is replaced by a relaxation that is solved exactly
+// (lagProject.coalition), so every value of the dual function is a lower
+// bound on Z.
+
+// lagCand is one usable pair of an opportunity in the relaxation.
+type lagCand struct {
+	firm                               int
+	cap                                float64 // largest stake (MaxStake)
+	canLead, pioneer, learning, reward bool
+	role                               model.Role
+	kappa, theta, e                    float64 // prices at the current multipliers
+}
+
+// lagProject is one opportunity that can run.
+type lagProject struct {
+	p          int
+	gain       float64 // npv + subsidy + λ_G·G_p: −(objective of y_p)
+	power      float64 // G_p
+	a          float64 // a_p
+	loss       []float64
+	lead       bool    // the mode has a lead role
+	sigma      float64 // the lead's least stake: max(σ_lead, s_min)
+	kmin, kmax int     // members besides the lead
+	reqs       []model.Role
+	pioneers   bool // some candidate is in Π_p
+	cands      []lagCand
+	order      []int // scratch: candidate order
+}
+
+// lagFirm holds one firm's coupling rows; a row that can never bind has
+// its flag off and keeps a zero multiplier.
+type lagFirm struct {
+	capital, risk, credit float64 // K_f, R_f, the most credit it may draw
+	projects              int     // n_f, -1 when the row cannot bind
+	budget, cvar, sme     bool
+	q                     []float64 // the CVaR envelope point
+}
+
+// lagrangian is the relaxation of one formulation.
+type lagrangian struct {
+	fm       *Formulation
+	projects []lagProject
+	firms    []lagFirm
+	groups   [][]int // projects per (market, segment), in first-seen order
+	groupMkt []int
+	groupCap []int
+	alpha    float64
+	lamL     float64
+	smin     float64
+	// Multipliers, in the units of rows scaled to O(1): budget rows by
+	// K_f, CVaR rows by R_f, the credit line by B, the targets by theirs.
+	mu, rho, theta   []float64
+	gamma, phi, zeta float64
+	creditLine       float64
+	powerTarget      float64
+	smeTarget        float64
+	creditRow        bool
+	// hook, if set, sees every iterate; it may return a better upper
+	// bound (the objective of a plan it built).
+	hook func(it int, pr primal) (float64, bool)
+	// best is the iterate with the largest value so far.
+	best primal
+	// lastVals are the opportunity values of the last evaluate.
+	lastVals []float64
+}
+
+// primal is the relaxation's solution at given multipliers, enough for a
+// subgradient.
+type primal struct {
+	value                float64
+	spend, count, credit []float64
+	loss                 [][]float64
+	power, smes          float64
+	taken                []bool    // per lagProject
+	vals                 []float64 // per lagProject: gain − coalition cost at the prices
+}
+
+func newLagrangian(fm *Formulation) *lagrangian {
+	d := fm.D
+	in := d.Inst
+	nF, nK := len(in.Firms), len(in.Scenarios)
+	lg := &lagrangian{fm: fm, alpha: in.Policy.Alpha(), lamL: in.Objective.LearningValue, smin: d.MinStake,
+		firms: make([]lagFirm, nF), mu: make([]float64, nF), rho: make([]float64, nF), theta: make([]float64, nF),
+		creditLine: in.Policy.CreditLine, powerTarget: in.Objective.MarketPowerTarget, smeTarget: float64(d.SMETarget)}
+	if fm.Prob != nil && len(fm.Prob.Cols) == 0 && len(fm.Y) == 0 {
+		return lg
+	}
+	pairsOf := make([]int, nF)
+	maxSpend := make([]float64, nF)
+	maxRisk := make([]float64, nF)
+	profile := make([][]float64, nF)
+	for f := range profile {
+		profile[f] = make([]float64, nK)
+	}
+	groupIdx := map[[2]string]int{}
+	for p, y := range fm.Y {
+		if y == none {
+			continue
+		}
+		o := &in.Opportunities[p]
+		rule := in.Rules.Mode(o.Mode)
+		lp := lagProject{p: p, a: d.NetCost[p], power: o.MarketPower, lead: rule.Lead != "", reqs: rule.Requires,
+			gain: o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower}
+		lp.loss = make([]float64, nK)
+		for k := range lp.loss {
+			lp.loss[k] = d.Loss(p, k)
+		}
+		minP := o.MinPartnersOr()
+		maxP := len(fm.Pairs[p])
+		if o.MaxPartners != nil {
+			maxP = min(maxP, *o.MaxPartners)
+		}
+		if lp.lead {
+			lp.sigma = math.Max(d.LeadStake, d.MinStake)
+			lp.kmin, lp.kmax = max(minP-1, 0), maxP-1
+		} else {
+			lp.kmin, lp.kmax = minP, maxP
+		}
+		if d.MinStake > 0 {
+			lp.kmax = min(lp.kmax, int(math.Floor((1-lp.sigma)/d.MinStake+1e-9)))
+		}
+		for _, pc := range fm.Pairs[p] {
+			f := pc.Firm
+			c := lagCand{firm: f, cap: pc.MaxStake, canLead: pc.L != none, pioneer: pc.Pioneer,
+				learning: pc.Learning, reward: pc.W != none, role: in.Firms[f].Role}
+			lp.pioneers = lp.pioneers || c.pioneer
+			lp.cands = append(lp.cands, c)
+			pairsOf[f]++
+			maxSpend[f] += lp.a * pc.MaxStake
+			maxRisk[f] += lp.a * pc.MaxStake * d.UnitCVaR[p]
+			for k := range lp.loss {
+				profile[f][k] += lp.loss[k] * pc.MaxStake
+			}
+		}
+		lp.order = make([]int, len(lp.cands))
+		key := [2]string{o.Market, o.Segment}
+		g, ok := groupIdx[key]
+		if !ok {
+			g = len(lg.groups)
+			groupIdx[key] = g
+			lg.groups = append(lg.groups, nil)
+			m := d.Market[o.Market]
+			lg.groupMkt = append(lg.groupMkt, m)
+			lg.groupCap = append(lg.groupCap, in.Markets[m].Cap(o.Segment))
+		}
+		lg.groups[g] = append(lg.groups[g], len(lg.projects))
+		lg.projects = append(lg.projects, lp)
+	}
+	isSME := make([]bool, nF)
+	if d.SMETarget > 0 {
+		for _, f := range d.SMEs {
+			isSME[f] = true
+		}
+	}
+	for f := range in.Firms {
+		firm := &in.Firms[f]
+		lf := lagFirm{capital: firm.Capital, risk: firm.RiskLimit, projects: -1, sme: isSME[f] && pairsOf[f] > 0}
+		lf.budget = maxSpend[f] > firm.Capital*(1+1e-12)
+		if lf.budget {
+			lf.credit = math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
+			lf.credit = math.Max(0, math.Min(lf.credit, maxSpend[f]-firm.Capital))
+			lg.creditRow = lg.creditRow || lf.credit > 0
+		}
+		lf.cvar = maxRisk[f] > firm.RiskLimit*(1+1e-12) && firm.RiskLimit > 0
+		if firm.MaxProjects != nil && *firm.MaxProjects < pairsOf[f] {
+			lf.projects = *firm.MaxProjects
+		}
+		lf.q = envelope(profile[f], d.Probs, lg.alpha, nil)
+		lg.firms[f] = lf
+	}
+	return lg
+}
+
+// envelope returns the point q of the CVaR_α envelope that attains
+// CVaR_α(loss) = Σ q·loss: the worst scenarios first, each weighted up to
+// π_k/(1−α). Ties go to the lower scenario index. When loss is all zero,
+// keep (if not nil) is returned instead.
+func envelope(loss, probs []float64, alpha float64, keep []float64) []float64 {
+	if keep != nil {
+		zero := true
+		for _, l := range loss {
+			zero = zero && l == 0
+		}
+		if zero {
+			return keep
+		}
+	}
+	idx := make([]int, len(loss))
+	for k := range idx {
+		idx[k] = k
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return loss[idx[i]] > loss[idx[j]] })
+	q := make([]float64, len(loss))
+	left := 1.0
+	for _, k := range idx {
+		w := math.Min(left, probs[k]/(1-alpha))
+		q[k] = w
+		left -= w
+		if left <= 0 {
+			break
+		}
+	}
+	return q
+}
+
+// evaluate solves the relaxation at the current multipliers: its value is
+// a lower bound on Z.
+func (lg *lagrangian) evaluate() primal {
+	d := lg.fm.D
+	in := d.Inst
+	nF := len(lg.firms)
+	pr := primal{spend: make([]float64, nF), count: make([]float64, nF), credit: make([]float64, nF),
+		loss: make([][]float64, nF), taken: make([]bool, len(lg.projects))}
+	// Constants of the dualized rows and the firm-level columns.
+	v := 0.0
+	for f := range lg.firms {
+		lf := &lg.firms[f]
+		if lf.budget {
+			mu := lg.mu[f] / lf.capital
+			v -= lg.mu[f] // μ_f·K_f in scaled units
+			gamma := 0.0
+			if lg.creditRow && lg.creditLine > 0 {
+				gamma = lg.gamma / lg.creditLine
+			}
+			if mu > gamma && lf.credit > 0 {
+				pr.credit[f] = lf.credit
+				v += (gamma - mu) * lf.credit
+			}
+		}
+		if lf.cvar {
+			v -= lg.rho[f]
+		}
+		if lf.projects >= 0 {
+			v -= lg.theta[f] * float64(lf.projects)
+		}
+	}
+	if lg.creditRow {
+		v -= lg.gamma
+	}
+	if lg.powerTarget > 0 {
+		v += lg.phi
+	}
+	if lg.smeTarget > 0 {
+		v += lg.zeta
+	}
+	// Per opportunity: the value of taking it at these prices.
+	vals := make([]float64, len(lg.projects))
+	choices := make([]lagChoice, len(lg.projects))
+	for i := range lg.projects {
+		c, ch := lg.projects[i].cost(lg)
+		vals[i], choices[i] = lg.projects[i].gain-c, ch
+		if lg.powerTarget > 0 {
+			vals[i] += lg.phi / lg.powerTarget * lg.projects[i].power
+		}
+	}
+	// Per market and segment, then per market (as in UncoupledBound).
+	marketValue := make([]float64, len(in.Markets))
+	chosen := make([][]int, len(in.Markets))
+	for g, members := range lg.groups {
+		idx := append([]int(nil), members...)
+		sort.SliceStable(idx, func(a, b int) bool { return vals[idx[a]] > vals[idx[b]] })
+		mk := &in.Markets[lg.groupMkt[g]]
+		best, run, n := 0.0, 0.0, 0
+		for j, i := range idx {
+			if math.IsInf(vals[i], -1) {
+				break
+			}
+			run += vals[i]
+			if j >= lg.groupCap[g] {
+				run -= mk.Dissipation
+			}
+			if run > best {
+				best, n = run, j+1
+			}
+		}
+		marketValue[lg.groupMkt[g]] += best
+		chosen[lg.groupMkt[g]] = append(chosen[lg.groupMkt[g]], idx[:n]...)
+	}
+	for m, mv := range marketValue {
+		if gain := mv - in.Markets[m].InfoCost; gain > 0 {
+			v -= gain
+			for _, i := range chosen[m] {
+				pr.taken[i] = true
+			}
+		}
+	}
+	pr.value, pr.vals = v, vals
+	lg.lastVals = vals
+	// The relaxation's stakes of the opportunities taken, for subgradients.
+	for i := range lg.projects {
+		if !pr.taken[i] {
+			continue
+		}
+		lp := &lg.projects[i]
+		pr.power += lp.power
+		for _, st := range lp.stakes(lg.smin, choices[i]) {
+			c := &lp.cands[st.cand]
+			f := c.firm
+			pr.spend[f] += lp.a * st.stake
+			pr.count[f] += st.x
+			if lg.firms[f].sme {
+				pr.smes += st.x
+			}
+			if lg.firms[f].cvar {
+				if pr.loss[f] == nil {
+					pr.loss[f] = make([]float64, len(lp.loss))
+				}
+				for k, l := range lp.loss {
+					pr.loss[f][k] += l * st.stake
+				}
+			}
+		}
+	}
+	return pr
+}
+
+// candStake is one candidate's part in the relaxation's coalition.
+type candStake struct {
+	cand     int
+	stake, x float64
+}
+
+// lagChoice is the coalition that attains a project's relaxed cost.
+type lagChoice struct {
+	lead    int // candidate index, -1 for modes without a lead role
+	members []int
+	ok      bool
+}
+
+// cost returns a lower bound on the cheapest coalition of the opportunity
+// at the multipliers' prices (F_p of docs/algorithm.md), or +Inf when
+// no coalition can exist, and remembers the coalition that attains it.
+//
+// For a member set S with lead L (when the mode has a lead role), the
+// cost is Σ_S θ'_f + Σ_S κ_f·s_f − λ_L·(rewarded members), with κ_f the
+// price of a unit of stake (budget and CVaR multipliers) and θ'_f that of
+// taking part (project count, minus the SME target's). The stakes cost at
+// least Σ_S κ_f·lb_f + F(R), where lb is σ for the lead and s_min for the
+// others, R = 1 − Σ_S lb_f, and F is the cheapest fractional fill of R
+// from every candidate's room above s_min (a superset of the members').
+// F is convex, so F(R) ≥ F(R0) + g·(R − R0) for a subgradient g at R0;
+// with R − R0 = −s_min·(k − k0) for k members besides the lead, the bound
+// becomes additive over members: each adds e_f = θ'_f + (κ_f − g)·s_min −
+// λ_L·reward_f. The member set is then chosen exactly for that additive
+// cost under the partner counts, with pioneer presence enumerated (no
+// pioneer: no learners and no rewards; a pioneer: rewards count) and the
+// required roles enforced one at a time (the largest of those bounds is
+// taken, each a relaxation). Two supporting lines are tried (at the least
+// member count, and at the count the first one chose); each gives a valid
+// bound, so the larger is returned.
+func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
+	smin := lg.smin
+	for i := range lp.cands {
+		c := &lp.cands[i]
+		f := c.firm
+		lf := &lg.firms[f]
+		c.kappa = 0
+		if lf.budget {
+			c.kappa += lp.a * lg.mu[f] / lf.capital
+		}
+		if lf.cvar && lg.rho[f] > 0 {
+			ql := 0.0
+			for k, l := range lp.loss {
+				ql += lf.q[k] * l
+			}
+			c.kappa += lg.rho[f] / lf.risk * ql
+		}
+		c.theta = 0
+		if lf.projects >= 0 {
+			c.theta += lg.theta[f]
+		}
+		if lf.sme && lg.smeTarget > 0 {
+			c.theta -= lg.zeta / lg.smeTarget
+		}
+	}
+	for i := range lp.order {
+		lp.order[i] = i
+	}
+	sort.SliceStable(lp.order, func(a, b int) bool { return lp.cands[lp.order[a]].kappa < lp.cands[lp.order[b]].kappa })
+	room := 0.0
+	for _, c := range lp.cands {
+		room += math.Max(0, c.cap-smin)
+	}
+	kmin := lp.kmin
+	if smin > 0 {
+		// Fewer members than this leave more to fill than all the room.
+		kmin = max(kmin, int(math.Ceil((1-lp.sigma-room)/smin-1e-9)))
+	}
+	if kmin > lp.kmax {
+		return math.Inf(1), lagChoice{}
+	}
+	line := func(k0 int) (float64, lagChoice) {
+		r0 := math.Max(0, 1-lp.sigma-smin*float64(k0))
+		f0, g := lp.fill(r0, smin)
+		return lp.choose(lg, kmin, f0+g*smin*float64(k0), g)
+	}
+	best, ch := line(kmin)
+	if ch.ok && len(ch.members) != kmin {
+		if b, _ := line(len(ch.members)); b > best {
+			best = b
+		}
+	}
+	return best, ch
+}
+
+// fill returns F(r) and a subgradient of F at r: the cheapest way to
+// place r of stake in the candidates' room above s_min, cheapest κ first
+// (lp.order must be sorted by κ). Beyond all the room it follows the last
+// slope, a supporting line of F on [0, room], where every coalition lies.
+func (lp *lagProject) fill(r, smin float64) (float64, float64) {
+	cost, left, last := 0.0, r, 0.0
+	for _, i := range lp.order {
+		c := &lp.cands[i]
+		last = c.kappa
+		if left <= 1e-12 {
+			return cost, c.kappa
+		}
+		take := math.Min(left, math.Max(0, c.cap-smin))
+		cost += c.kappa * take
+		left -= take
+	}
+	return cost + last*math.Max(0, left), last
+}
+
+// choose returns the least relaxed cost over leads, pioneer presence and
+// member sets, given the constant part base and the fill slope g.
+func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64, lagChoice) {
+	smin := lg.smin
+	best := math.Inf(1)
+	var bestCh lagChoice
+	cases := []bool{false}
+	if lp.pioneers {
+		cases = append(cases, true)
+	}
+	for _, withPioneer := range cases {
+		for i := range lp.cands {
+			c := &lp.cands[i]
+			c.e = c.theta + (c.kappa-g)*smin
+			switch {
+			case !withPioneer && (c.pioneer || c.learning):
+				c.e = math.Inf(1) // not allowed without a pioneer
+			case withPioneer && c.reward:
+				c.e -= lg.lamL
+			}
+		}
+		order := append([]int(nil), lp.order...)
+		sort.SliceStable(order, func(a, b int) bool { return lp.cands[order[a]].e < lp.cands[order[b]].e })
+		try := func(lead int) {
+			v := base
+			var reqs []func(*lagCand) bool
+			if lead >= 0 {
+				l := &lp.cands[lead]
+				v += l.theta + l.kappa*lp.sigma
+			}
+			for _, r := range lp.reqs {
+				if lead >= 0 && lp.cands[lead].role == r {
+					continue
+				}
+				r := r
+				reqs = append(reqs, func(c *lagCand) bool { return c.role == r })
+			}
+			if withPioneer && (lead < 0 || !lp.cands[lead].pioneer) {
+				reqs = append(reqs, func(c *lagCand) bool { return c.pioneer })
+			}
+			s, members := lp.pick(order, lead, kmin, lp.kmax, reqs)
+			if v+s < best {
+				best = v + s
+				bestCh = lagChoice{lead: lead, members: members, ok: true}
+			}
+		}
+		if !lp.lead {
+			try(-1)
+			continue
+		}
+		for i := range lp.cands {
+			c := &lp.cands[i]
+			if !c.canLead || (!withPioneer && (c.pioneer || c.learning)) {
+				continue
+			}
+			try(i)
+		}
+	}
+	return best, bestCh
+}
+
+// pick chooses members (candidates other than skip) minimising Σ e under
+// kmin ≤ count ≤ kmax, each predicate of reqs met by some member. With
+// one predicate the choice is exact: the greedy set if it meets it, else
+// the cheapest candidate meeting it plus the greedy rest. With several,
+// each is enforced alone and the largest of those values (each a lower
+// bound) is returned. +Inf means no member set exists.
+func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []func(*lagCand) bool) (float64, []int) {
+	greedy := func(skip2, lo, hi int) (float64, []int, bool) {
+		sum, n := 0.0, 0
+		var out []int
+		for _, i := range order {
+			if i == skip || i == skip2 {
+				continue
+			}
+			e := lp.cands[i].e
+			if n >= hi || (n >= lo && e >= 0) {
+				break
+			}
+			if math.IsInf(e, 1) {
+				return math.Inf(1), nil, false
+			}
+			sum += e
+			out = append(out, i)
+			n++
+		}
+		if n < lo {
+			return math.Inf(1), nil, false
+		}
+		return sum, out, true
+	}
+	if kmin > kmax {
+		return math.Inf(1), nil
+	}
+	gs, gm, ok := greedy(-1, kmin, kmax)
+	if !ok || len(reqs) == 0 {
+		return gs, gm
+	}
+	best, members := math.Inf(-1), gm
+	for _, req := range reqs {
+		covered := false
+		for _, i := range gm {
+			covered = covered || req(&lp.cands[i])
+		}
+		v := gs
+		if !covered {
+			c := -1
+			for _, i := range order {
+				if i != skip && req(&lp.cands[i]) && !math.IsInf(lp.cands[i].e, 1) {
+					c = i
+					break
+				}
+			}
+			if c < 0 || kmax < 1 {
+				return math.Inf(1), nil
+			}
+			rs, rm, ok := greedy(c, max(kmin-1, 0), kmax-1)
+			if !ok {
+				return math.Inf(1), nil
+			}
+			v = lp.cands[c].e + rs
+			if v > best {
+				members = append([]int{c}, rm...)
+			}
+		}
+		best = math.Max(best, v)
+	}
+	return best, members
+}
+
+// stakes spreads the chosen coalition's stakes as the relaxation does:
+// the lead at σ, members at s_min, the rest to the cheapest room (members
+// first, then other candidates, counted fractionally).
+func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
+	var out []candStake
+	in := map[int]int{}
+	left := 1.0
+	if ch.lead >= 0 {
+		in[ch.lead] = len(out)
+		out = append(out, candStake{cand: ch.lead, stake: lp.sigma, x: 1})
+		left -= lp.sigma
+	}
+	for _, i := range ch.members {
+		in[i] = len(out)
+		out = append(out, candStake{cand: i, stake: smin, x: 1})
+		left -= smin
+	}
+	for pass := 0; pass < 2 && left > 1e-12; pass++ {
+		for _, i := range lp.order {
+			j, member := in[i]
+			if (pass == 0) != member {
+				continue
+			}
+			c := &lp.cands[i]
+			if member {
+				add := math.Min(left, math.Max(0, c.cap-out[j].stake))
+				out[j].stake += add
+				left -= add
+			} else if c.cap > 0 {
+				add := math.Min(left, c.cap)
+				out = append(out, candStake{cand: i, stake: add, x: add / c.cap})
+				left -= add
+			}
+			if left <= 1e-12 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Subgradient parameters (see docs/algorithm.md).
+const (
+	lagMaxIter  = 2000
+	lagPatience = 30 // iterations without progress before the step halves
+)
+
+// LagrangianBound returns a lower bound on Z from the Lagrangian dual over
+// the firm-coupling rows, maximised by subgradient steps (Polyak's rule
+// towards upper, the best known objective, when hasUpper) until the step
+// vanishes, lagMaxIter iterations, the deadline (zero: none) or ctx ends.
+// Every iterate's value is a valid bound; the best is returned (-Inf when
+// no opportunity can run and there is nothing to bound... see below).
+func (fm *Formulation) LagrangianBound(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
+	lg := newLagrangian(fm)
+	return lg.maximise(ctx, upper, hasUpper, deadline)
+}
+
+func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
+	return lg.maximiseSteps(ctx, upper, hasUpper, deadline, lagMaxIter)
+}
+
+// order returns the opportunities (indices into Formulation.Y) in the
+// order the relaxation ranks them: those it takes first, then by value at
+// the prices.
+func (lg *lagrangian) order(pr primal) []int {
+	idx := make([]int, len(lg.projects))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ia, ib := idx[a], idx[b]
+		if pr.taken[ia] != pr.taken[ib] {
+			return pr.taken[ia]
+		}
+		return pr.vals[ia] > pr.vals[ib]
+	})
+	out := make([]int, len(idx))
+	for k, i := range idx {
+		out[k] = lg.projects[i].p
+	}
+	return out
+}
+
+func (lg *lagrangian) maximiseSteps(ctx context.Context, upper float64, hasUpper bool, deadline time.Time, iters int) float64 {
+	best := math.Inf(-1)
+	step := 2.0
+	idle := 0
+	nK := len(lg.fm.D.Inst.Scenarios)
+	for it := 0; it < iters; it++ {
+		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
+			break
+		}
+		pr := lg.evaluate()
+		if lg.hook != nil {
+			if u, ok := lg.hook(it, pr); ok && (!hasUpper || u < upper) {
+				upper, hasUpper = u, true
+			}
+		}
+		if math.IsInf(best, -1) || pr.value > best+1e-9*math.Max(1, math.Abs(best)) {
+			best, idle = pr.value, 0
+			lg.best = pr
+		} else if idle++; idle >= lagPatience {
+			step, idle = step/2, 0
+			if step < 1e-3 {
+				break
+			}
+		}
+		// Subgradient of the scaled rows.
+		var norm float64
+		gMu := make([]float64, len(lg.firms))
+		gRho := make([]float64, len(lg.firms))
+		gTheta := make([]float64, len(lg.firms))
+		credit := 0.0
+		for f := range lg.firms {
+			lf := &lg.firms[f]
+			if lf.budget {
+				gMu[f] = (pr.spend[f] - pr.credit[f] - lf.capital) / lf.capital
+				credit += pr.credit[f]
+			}
+			if lf.cvar {
+				ql := 0.0
+				if pr.loss[f] != nil {
+					for k := 0; k < nK; k++ {
+						ql += lf.q[k] * pr.loss[f][k]
+					}
+				}
+				gRho[f] = (ql - lf.risk) / lf.risk
+			}
+			if lf.projects >= 0 {
+				gTheta[f] = pr.count[f] - float64(lf.projects)
+			}
+			for _, g := range []float64{gMu[f], gRho[f], gTheta[f]} {
+				norm += g * g
+			}
+		}
+		var gGamma, gPhi, gZeta float64
+		if lg.creditRow {
+			gGamma = (credit - lg.creditLine) / math.Max(lg.creditLine, 1)
+		}
+		if lg.powerTarget > 0 {
+			gPhi = (lg.powerTarget - pr.power) / lg.powerTarget
+		}
+		if lg.smeTarget > 0 {
+			gZeta = (lg.smeTarget - pr.smes) / lg.smeTarget
+		}
+		norm += gGamma*gGamma + gPhi*gPhi + gZeta*gZeta
+		if norm < 1e-18 {
+			break // the relaxation's solution satisfies every dualized row
+		}
+		target := upper
+		if !hasUpper || upper <= best {
+			target = best + 0.05*math.Max(1, math.Abs(best))
+		}
+		t := step * (target - pr.value) / norm
+		for f := range lg.firms {
+			lg.mu[f] = math.Max(0, lg.mu[f]+t*gMu[f])
+			lg.rho[f] = math.Max(0, lg.rho[f]+t*gRho[f])
+			lg.theta[f] = math.Max(0, lg.theta[f]+t*gTheta[f])
+			if lf := &lg.firms[f]; lf.cvar && pr.loss[f] != nil {
+				lf.q = envelope(pr.loss[f], lg.fm.D.Probs, lg.alpha, lf.q)
+			}
+		}
+		lg.gamma = math.Max(0, lg.gamma+t*gGamma)
+		lg.phi = math.Max(0, lg.phi+t*gPhi)
+		lg.zeta = math.Max(0, lg.zeta+t*gZeta)
+	}
+	return best
+}
+
+// fixings returns, at the multipliers of iterate pr (value pr.value, a
+// lower bound), the opportunities that no plan better than upper can take
+// (out[p] = -1) or leave out (out[p] = +1), indexed like Formulation.Y.
+// Forcing y_p the other way raises the relaxation's value by Δ_p,
+// computed exactly on the market subproblem; when pr.value + Δ_p exceeds
+// upper, every plan with y_p that way is worse than upper. A plan with
+// objective upper is never excluded (the inequality is strict).
+func (lg *lagrangian) fixings(pr primal, upper float64) []int8 {
+	in := lg.fm.D.Inst
+	out := make([]int8, len(lg.fm.Y))
+	tol := 1e-7 * math.Max(1, math.Abs(upper))
+	// Group values as evaluate computes them.
+	groupBest := make([]float64, len(lg.groups))
+	marketValue := make([]float64, len(in.Markets))
+	sorted := make([][]int, len(lg.groups))
+	for g, members := range lg.groups {
+		idx := append([]int(nil), members...)
+		sort.SliceStable(idx, func(a, b int) bool { return pr.vals[idx[a]] > pr.vals[idx[b]] })
+		sorted[g] = idx
+		groupBest[g] = lg.groupValue(g, idx, -1, -1)
+		marketValue[lg.groupMkt[g]] += groupBest[g]
+	}
+	for g, idx := range sorted {
+		m := lg.groupMkt[g]
+		info := in.Markets[m].InfoCost
+		now := math.Max(0, marketValue[m]-info)
+		for _, i := range idx {
+			p := lg.projects[i].p
+			if math.IsInf(pr.vals[i], -1) {
+				out[p] = -1 // no coalition can fund it
+				continue
+			}
+			if pr.taken[i] {
+				// Forced out: the group without i, the market may stay out.
+				alt := marketValue[m] - groupBest[g] + lg.groupValue(g, idx, i, -1)
+				if pr.value+(now-math.Max(0, alt-info)) > upper+tol {
+					out[p] = 1
+				}
+				continue
+			}
+			// Forced in: the group with i, and the market entered.
+			alt := marketValue[m] - groupBest[g] + lg.groupValue(g, idx, -1, i)
+			if pr.value+(now-(alt-info)) > upper+tol {
+				out[p] = -1
+			}
+		}
+	}
+	return out
+}
+
+// groupValue is the best value of group g's opportunities (idx sorted by
+// value, descending, from the last evaluate) with dissipation beyond
+// capacity, without skip and with force (-1: none) in the set. Dissipation
+// depends only on how many are taken, so the best set with force is force
+// plus a prefix of the others.
+func (lg *lagrangian) groupValue(g int, idx []int, skip, force int) float64 {
+	mk := &lg.fm.D.Inst.Markets[lg.groupMkt[g]]
+	run, n := 0.0, 0
+	add := func(v float64) {
+		run += v
+		if n >= lg.groupCap[g] {
+			run -= mk.Dissipation
+		}
+		n++
+	}
+	if force >= 0 {
+		add(lg.lastVals[force])
+	}
+	best := run
+	for _, i := range idx {
+		if i == skip || i == force {
+			continue
+		}
+		if math.IsInf(lg.lastVals[i], -1) {
+			break
+		}
+		add(lg.lastVals[i])
+		best = math.Max(best, run)
+	}
+	return best
+}

@@ -1,0 +1,74 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/check"
+)
+
+// solveLarge is Solve for models above MaxGLPKRows, on the formulation of
+// BuildStructure (no MIP in memory: at 10,000 firms × 2,000 opportunities
+// the MIP has 28M rows and would take over 20 GB). It reports the greedy
+// plan, checked by the independent checker since there are no rows to
+// check it against, with the uncoupled bound. The greedy stops at the time
+// limit or when ctx ends, keeping its plan only when it is complete.
+func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
+	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
+	// best), so it alone is the bound here.
+	bound := fm.UncoupledBound()
+	out.Bound, out.HasBound = bound, true
+	if prm.TimeLimit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(prm.TimeLimit))
+		defer cancel()
+	}
+	report("greedy", false, 0, bound)
+	a := GreedyContext(ctx, fm, func() { report("greedy", false, 0, bound) })
+	if a == nil {
+		return out, nil
+	}
+	z, err := verifyPlan(fm.D, a)
+	if err != nil {
+		return nil, fmt.Errorf("greedy plan: %w", err)
+	}
+	report("greedy", true, z, bound)
+	// The Lagrangian bound and heuristic (lagrange.go), for at most half
+	// of the time limit, or lagLargeDefault without one.
+	until := start.Add(lagLargeDefault)
+	if prm.TimeLimit > 0 {
+		until = start.Add(prm.TimeLimit / 2)
+	}
+	lr := fm.Lagrangian(ctx, z, true, until)
+	bound = math.Max(bound, lr.Bound)
+	if lr.Plan != nil && lr.Objective < z {
+		a, z = lr.Plan, lr.Objective
+	}
+	out.Assignment = a
+	out.Bound = math.Min(bound, z)
+	report("lagrangian", true, z, out.Bound)
+	return out, nil
+}
+
+// lagLargeDefault bounds the Lagrangian phase on clusters above
+// MaxGLPKRows when there is no time limit (an iteration takes about a
+// second at 10,000 firms × 2,000 opportunities).
+const lagLargeDefault = 2 * time.Minute
+
+// verifyPlan runs the independent checker (model/check) on a cluster plan
+// and returns its objective Z.
+func verifyPlan(d *model.Derived, a *model.Assignment) (float64, error) {
+	m, z, err := d.Evaluate(a, model.MethodCluster)
+	if err != nil {
+		return 0, err
+	}
+	plan := &model.Plan{Instance: d.Inst.Name, Method: model.MethodCluster, Status: model.StatusFeasible,
+		Objective: &z, Metrics: &m, Plan: a}
+	if err := check.Check(d.Inst, plan, check.Options{}).Err(); err != nil {
+		return 0, err
+	}
+	return z, nil
+}
