@@ -56,15 +56,7 @@ func (fm *Formulation) UncoupledBound() float64 {
 		g := groups[key]
 		sort.Sort(sort.Reverse(sort.Float64Slice(g.vals)))
 		mk := &in.Markets[d.Market[key[0]]]
-		capacity := mk.Cap(key[1])
-		best, run := 0.0, 0.0
-		for n, v := range g.vals {
-			run += v
-			if n >= capacity {
-				run -= mk.Dissipation
-			}
-			best = math.Max(best, run)
-		}
+		best, _ := bestPrefix(len(g.vals), func(j int) float64 { return g.vals[j] }, mk.Cap(key[1]), mk.Dissipation)
 		marketValue[d.Market[key[0]]] += best
 	}
 	z := 0.0

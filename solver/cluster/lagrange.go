@@ -47,7 +47,9 @@ type lagProject struct {
 	reqs       []model.Role
 	pioneers   bool // some candidate is in Π_p
 	cands      []lagCand
-	order      []int // scratch: candidate order
+	order      []int // scratch: candidates by κ
+	byE        []int // scratch: candidates by e
+	reqBuf     []lagReq
 }
 
 // lagFirm holds one firm's coupling rows; a row that can never bind has
@@ -105,12 +107,8 @@ func newLagrangian(fm *Formulation) *lagrangian {
 	lg := &lagrangian{fm: fm, alpha: in.Policy.Alpha(), lamL: in.Objective.LearningValue, smin: d.MinStake,
 		firms: make([]lagFirm, nF), mu: make([]float64, nF), rho: make([]float64, nF), theta: make([]float64, nF),
 		creditLine: in.Policy.CreditLine, powerTarget: in.Objective.MarketPowerTarget, smeTarget: float64(d.SMETarget)}
-	if fm.Prob != nil && len(fm.Prob.Cols) == 0 && len(fm.Y) == 0 {
-		return lg
-	}
 	pairsOf := make([]int, nF)
 	maxSpend := make([]float64, nF)
-	maxRisk := make([]float64, nF)
 	profile := make([][]float64, nF)
 	for f := range profile {
 		profile[f] = make([]float64, nK)
@@ -123,7 +121,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		o := &in.Opportunities[p]
 		rule := in.Rules.Mode(o.Mode)
 		lp := lagProject{p: p, a: d.NetCost[p], power: o.MarketPower, lead: rule.Lead != "", reqs: rule.Requires,
-			gain: o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower}
+			gain: fm.Gain[p]}
 		lp.loss = make([]float64, nK)
 		for k := range lp.loss {
 			lp.loss[k] = d.Loss(p, k)
@@ -150,7 +148,6 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			lp.cands = append(lp.cands, c)
 			pairsOf[f]++
 			maxSpend[f] += lp.a * pc.MaxStake
-			maxRisk[f] += lp.a * pc.MaxStake * d.UnitCVaR[p]
 			for k := range lp.loss {
 				profile[f][k] += lp.loss[k] * pc.MaxStake
 			}
@@ -180,11 +177,11 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		lf := lagFirm{capital: firm.Capital, risk: firm.RiskLimit, projects: -1, sme: isSME[f] && pairsOf[f] > 0}
 		lf.budget = maxSpend[f] > firm.Capital*(1+1e-12)
 		if lf.budget {
-			lf.credit = math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
-			lf.credit = math.Max(0, math.Min(lf.credit, maxSpend[f]-firm.Capital))
+			lf.credit = fm.CreditCap[f]
 			lg.creditRow = lg.creditRow || lf.credit > 0
 		}
-		lf.cvar = maxRisk[f] > firm.RiskLimit*(1+1e-12) && firm.RiskLimit > 0
+		// The formulation writes the CVaR row only where it can bind.
+		lf.cvar = fm.Eta[f] != none && firm.RiskLimit > 0
 		if firm.MaxProjects != nil && *firm.MaxProjects < pairsOf[f] {
 			lf.projects = *firm.MaxProjects
 		}
@@ -279,23 +276,10 @@ func (lg *lagrangian) evaluate() primal {
 	// Per market and segment, then per market (as in UncoupledBound).
 	marketValue := make([]float64, len(in.Markets))
 	chosen := make([][]int, len(in.Markets))
-	for g, members := range lg.groups {
-		idx := append([]int(nil), members...)
-		sort.SliceStable(idx, func(a, b int) bool { return vals[idx[a]] > vals[idx[b]] })
-		mk := &in.Markets[lg.groupMkt[g]]
-		best, run, n := 0.0, 0.0, 0
-		for j, i := range idx {
-			if math.IsInf(vals[i], -1) {
-				break
-			}
-			run += vals[i]
-			if j >= lg.groupCap[g] {
-				run -= mk.Dissipation
-			}
-			if run > best {
-				best, n = run, j+1
-			}
-		}
+	for g := range lg.groups {
+		idx := lg.rankGroup(g, vals)
+		best, n := bestPrefix(len(idx), func(j int) float64 { return vals[idx[j]] },
+			lg.groupCap[g], in.Markets[lg.groupMkt[g]].Dissipation)
 		marketValue[lg.groupMkt[g]] += best
 		chosen[lg.groupMkt[g]] = append(chosen[lg.groupMkt[g]], idx[:n]...)
 	}
@@ -445,6 +429,21 @@ func (lp *lagProject) fill(r, smin float64) (float64, float64) {
 	return cost + last*math.Max(0, left), last
 }
 
+// lagReq is a requirement on a coalition's members: one of the role, or
+// (pioneer) one of Π_p.
+type lagReq struct {
+	role    model.Role
+	pioneer bool
+}
+
+// met reports whether candidate c meets r.
+func (r lagReq) met(c *lagCand) bool {
+	if r.pioneer {
+		return c.pioneer
+	}
+	return c.role == r.role
+}
+
 // choose returns the least relaxed cost over leads, pioneer presence and
 // member sets, given the constant part base and the fill slope g.
 func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64, lagChoice) {
@@ -466,11 +465,12 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 				c.e -= lg.lamL
 			}
 		}
-		order := append([]int(nil), lp.order...)
+		order := append(lp.byE[:0], lp.order...)
 		sort.SliceStable(order, func(a, b int) bool { return lp.cands[order[a]].e < lp.cands[order[b]].e })
+		lp.byE = order
 		try := func(lead int) {
 			v := base
-			var reqs []func(*lagCand) bool
+			reqs := lp.reqBuf[:0]
 			if lead >= 0 {
 				l := &lp.cands[lead]
 				v += l.theta + l.kappa*lp.sigma
@@ -479,12 +479,12 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 				if lead >= 0 && lp.cands[lead].role == r {
 					continue
 				}
-				r := r
-				reqs = append(reqs, func(c *lagCand) bool { return c.role == r })
+				reqs = append(reqs, lagReq{role: r})
 			}
 			if withPioneer && (lead < 0 || !lp.cands[lead].pioneer) {
-				reqs = append(reqs, func(c *lagCand) bool { return c.pioneer })
+				reqs = append(reqs, lagReq{pioneer: true})
 			}
+			lp.reqBuf = reqs
 			s, members := lp.pick(order, lead, kmin, lp.kmax, reqs)
 			if v+s < best {
 				best = v + s
@@ -507,12 +507,12 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 }
 
 // pick chooses members (candidates other than skip) minimising Σ e under
-// kmin ≤ count ≤ kmax, each predicate of reqs met by some member. With
-// one predicate the choice is exact: the greedy set if it meets it, else
+// kmin ≤ count ≤ kmax, each requirement of reqs met by some member. With
+// one requirement the choice is exact: the greedy set if it meets it, else
 // the cheapest candidate meeting it plus the greedy rest. With several,
 // each is enforced alone and the largest of those values (each a lower
 // bound) is returned. +Inf means no member set exists.
-func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []func(*lagCand) bool) (float64, []int) {
+func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []lagReq) (float64, []int) {
 	greedy := func(skip2, lo, hi int) (float64, []int, bool) {
 		sum, n := 0.0, 0
 		var out []int
@@ -547,13 +547,13 @@ func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []func(*lagCa
 	for _, req := range reqs {
 		covered := false
 		for _, i := range gm {
-			covered = covered || req(&lp.cands[i])
+			covered = covered || req.met(&lp.cands[i])
 		}
 		v := gs
 		if !covered {
 			c := -1
 			for _, i := range order {
-				if i != skip && req(&lp.cands[i]) && !math.IsInf(lp.cands[i].e, 1) {
+				if i != skip && req.met(&lp.cands[i]) && !math.IsInf(lp.cands[i].e, 1) {
 					c = i
 					break
 				}
@@ -633,10 +633,6 @@ func (fm *Formulation) LagrangianBound(ctx context.Context, upper float64, hasUp
 	return lg.maximise(ctx, upper, hasUpper, deadline)
 }
 
-func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
-	return lg.maximiseSteps(ctx, upper, hasUpper, deadline, lagMaxIter)
-}
-
 // order returns the opportunities (indices into Formulation.Y) in the
 // order the relaxation ranks them: those it takes first, then by value at
 // the prices.
@@ -659,12 +655,12 @@ func (lg *lagrangian) order(pr primal) []int {
 	return out
 }
 
-func (lg *lagrangian) maximiseSteps(ctx context.Context, upper float64, hasUpper bool, deadline time.Time, iters int) float64 {
+func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
 	best := math.Inf(-1)
 	step := 2.0
 	idle := 0
 	nK := len(lg.fm.D.Inst.Scenarios)
-	for it := 0; it < iters; it++ {
+	for it := 0; it < lagMaxIter; it++ {
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
@@ -760,9 +756,8 @@ func (lg *lagrangian) fixings(pr primal, upper float64) []int8 {
 	groupBest := make([]float64, len(lg.groups))
 	marketValue := make([]float64, len(in.Markets))
 	sorted := make([][]int, len(lg.groups))
-	for g, members := range lg.groups {
-		idx := append([]int(nil), members...)
-		sort.SliceStable(idx, func(a, b int) bool { return pr.vals[idx[a]] > pr.vals[idx[b]] })
+	for g := range lg.groups {
+		idx := lg.rankGroup(g, pr.vals)
 		sorted[g] = idx
 		groupBest[g] = lg.groupValue(g, idx, -1, -1)
 		marketValue[lg.groupMkt[g]] += groupBest[g]
@@ -801,28 +796,53 @@ func (lg *lagrangian) fixings(pr primal, upper float64) []int8 {
 // depends only on how many are taken, so the best set with force is force
 // plus a prefix of the others.
 func (lg *lagrangian) groupValue(g int, idx []int, skip, force int) float64 {
-	mk := &lg.fm.D.Inst.Markets[lg.groupMkt[g]]
-	run, n := 0.0, 0
-	add := func(v float64) {
-		run += v
-		if n >= lg.groupCap[g] {
-			run -= mk.Dissipation
-		}
-		n++
-	}
-	if force >= 0 {
-		add(lg.lastVals[force])
-	}
-	best := run
+	others := make([]int, 0, len(idx))
 	for _, i := range idx {
-		if i == skip || i == force {
-			continue
+		if i != skip && i != force {
+			others = append(others, i)
 		}
-		if math.IsInf(lg.lastVals[i], -1) {
+	}
+	dissipation := lg.fm.D.Inst.Markets[lg.groupMkt[g]].Dissipation
+	val := func(j int) float64 { return lg.lastVals[others[j]] }
+	if force < 0 {
+		best, _ := bestPrefix(len(others), val, lg.groupCap[g], dissipation)
+		return best
+	}
+	head := lg.lastVals[force]
+	if lg.groupCap[g] < 1 {
+		head -= dissipation
+	}
+	best, _ := bestPrefix(len(others), val, lg.groupCap[g]-1, dissipation)
+	return head + best
+}
+
+// rankGroup returns group g's opportunities by vals, best first (ties in
+// the group's order).
+func (lg *lagrangian) rankGroup(g int, vals []float64) []int {
+	idx := append([]int(nil), lg.groups[g]...)
+	sort.SliceStable(idx, func(a, b int) bool { return vals[idx[a]] > vals[idx[b]] })
+	return idx
+}
+
+// bestPrefix returns the best value of taking the first count of n values
+// (val(j), sorted best first) for some count ≥ 0, where each one beyond
+// capacity also pays dissipation, and the least count that attains it.
+// It stops at a value of -Inf (that opportunity cannot run). Used by the
+// uncoupled bound and by the Lagrangian's market subproblem.
+func bestPrefix(n int, val func(j int) float64, capacity int, dissipation float64) (float64, int) {
+	best, run, count := 0.0, 0.0, 0
+	for j := 0; j < n; j++ {
+		v := val(j)
+		if math.IsInf(v, -1) {
 			break
 		}
-		add(lg.lastVals[i])
-		best = math.Max(best, run)
+		run += v
+		if j >= capacity {
+			run -= dissipation
+		}
+		if run > best {
+			best, count = run, j+1
+		}
 	}
-	return best
+	return best, count
 }
