@@ -1,0 +1,82 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/check"
+	"github.com/ofdi/ofdi/solver/glpk"
+)
+
+// The neighbourhood search starts from the greedy plan and returns a point
+// that satisfies every row, is no worse than the start, no better than the
+// optimum GLPK proves on the whole model, passes the independent checker
+// once decoded, and is the same point on a second run (determinism).
+func TestImproveSmall(t *testing.T) {
+	improved := 0
+	for seed := uint64(1); seed <= 6; seed++ {
+		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
+		d := model.Derive(inst)
+		fm, err := Build(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := Greedy(fm)
+		if a == nil {
+			t.Fatalf("seed %d: no greedy plan", seed)
+		}
+		x0, err := fm.Encode(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := glpk.SolveMIP(context.Background(), fm.Prob,
+			glpk.Params{TimeLimit: time.Minute, GomoryCuts: true, MIRCuts: true, CoverCuts: true}, glpk.Callbacks{})
+		if err != nil || res.Status != glpk.Optimal {
+			t.Fatalf("seed %d: GLPK %v %v, want optimal", seed, res, err)
+		}
+		start, opt := fm.Objective(x0), res.Objective
+		tol := 1e-6 * math.Max(1, math.Abs(opt))
+		reports := 0
+		x := fm.improve(context.Background(), slices.Clone(x0), time.Time{}, func(float64) { reports++ })
+		obj := fm.Objective(x)
+		if v := fm.Violations(x, 1e-6); len(v) > 0 {
+			t.Fatalf("seed %d: improved point violates %s", seed, v[0])
+		}
+		if obj > start+tol || obj < opt-tol {
+			t.Errorf("seed %d: improved %.6f outside [optimum %.6f, start %.6f]", seed, obj, opt, start)
+		}
+		if obj < start-tol {
+			improved++
+			if reports == 0 {
+				t.Errorf("seed %d: improved from %.6f to %.6f without a report", seed, start, obj)
+			}
+		}
+		z := fm.Objective(x)
+		plan := &model.Plan{Instance: inst.Name, Method: "cluster", Status: "feasible", Objective: &z, Plan: fm.Decode(x)}
+		metrics, ze, err := d.Evaluate(plan.Plan, "cluster")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan.Metrics = &metrics
+		if math.Abs(ze-z) > tol {
+			t.Errorf("seed %d: Evaluate gives Z %.9g, the vector %.9g", seed, ze, z)
+		}
+		if rep := check.Check(inst, plan, check.Options{}); !rep.OK() {
+			t.Errorf("seed %d: improved plan fails the checker: %v", seed, rep.Err())
+		}
+		again := fm.improve(context.Background(), slices.Clone(x0), time.Time{}, nil)
+		if !slices.Equal(again, x) {
+			t.Errorf("seed %d: a second run gives another point (Z %.6f vs %.6f)", seed, fm.Objective(again), obj)
+		}
+	}
+	// The search must do something on these clusters, or the checks above
+	// test nothing.
+	if improved == 0 {
+		t.Error("no seed improved on the greedy plan")
+	}
+}
