@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -37,19 +38,19 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // everything else at the incumbent and solves the small MIP that remains
 // with GLPK, seeded with the incumbent.
 //
-// Two families of neighbourhoods cut the model across each other: windows
-// of consecutive markets (whole markets, so entries and dissipation can
-// change) and windows of consecutive segments across all markets (the
-// firms serving a segment, so their budgets, risk and project slots can be
-// redistributed between markets). Each round solves lnsWorkers
-// neighbourhoods at once from the same incumbent, one of each family, and
-// keeps the best improvement (ties to the first), so the search is
-// deterministic whatever the cores' speeds; with one worker the families
-// alternate. Windows move one market (segment) per round; after a pass
-// that improved nothing they double in size, and after such a pass at
-// lnsMaxWindowBinaries the search stops. It also stops after
-// lnsRotations passes, or at the deadline (zero: none). It returns the
-// best point.
+// Two families of neighbourhoods cut the model across each other: runs
+// of consecutive opportunities market by market (so entries and
+// dissipation can change) and segment by segment across markets (the
+// firms serving a segment, so their budgets, risk and project slots move
+// between markets). A window holds at least size binaries; a pass starts
+// windows half a window apart through the whole order. Each round solves
+// lnsWorkers neighbourhoods at once from the same incumbent, one of each
+// family, and keeps the best improvement (ties to the first), so the
+// search is deterministic whatever the cores' speeds; with one worker the
+// families alternate. After a pass that improved nothing the windows
+// double in size, and after such a pass at lnsMaxWindowBinaries the
+// search stops. It also stops after lnsRotations passes, or at the
+// deadline (zero: none). It returns the best point.
 func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.Time, report func(obj float64)) []float64 {
 	in := fm.D.Inst
 	nM := len(in.Markets)
@@ -98,23 +99,45 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 			colMkt[u] = m
 		}
 	}
-	// window returns the opportunities of the window of consecutive
-	// markets (family 0) or segments (family 1) starting at first.
-	nS := len(segIndex)
-	window := func(family, first, size int) []bool {
-		key, n := oppMkt, nM
-		if family == 1 {
-			key, n = oppSeg, nS
+	// Two orders of the opportunities: market by market (segments within)
+	// and segment by segment (markets within). A window of family f is a
+	// run of consecutive opportunities in order f, starting at a position
+	// that moves by half a window per pass step, until it holds size
+	// binaries.
+	orders := [2][]int{make([]int, 0, nP), make([]int, 0, nP)}
+	for p := range in.Opportunities {
+		if fm.Y[p] != none {
+			orders[0], orders[1] = append(orders[0], p), append(orders[1], p)
 		}
+	}
+	sort.SliceStable(orders[0], func(a, b int) bool {
+		pa, pb := orders[0][a], orders[0][b]
+		return oppMkt[pa] < oppMkt[pb] || (oppMkt[pa] == oppMkt[pb] && oppSeg[pa] < oppSeg[pb])
+	})
+	sort.SliceStable(orders[1], func(a, b int) bool {
+		pa, pb := orders[1][a], orders[1][b]
+		return oppSeg[pa] < oppSeg[pb] || (oppSeg[pa] == oppSeg[pb] && oppMkt[pa] < oppMkt[pb])
+	})
+	total := 0
+	for _, n := range binaries {
+		total += n
+	}
+	// windows is the number of window starts in a pass at this size.
+	windows := func(size int) int { return max(1, (2*total+size-1)/size) }
+	window := func(family, k, size int) []bool {
+		ord := orders[family]
 		w := make([]bool, nP)
+		// The first opportunity at or after the k-th start offset.
+		offset, at := (k%windows(size))*size/2, 0
+		for at < len(ord) && offset > 0 {
+			offset -= binaries[ord[at]]
+			at++
+		}
 		free := 0
-		for k := 0; k < n && free < size; k++ {
-			for p := range w {
-				if key[p] == (first+k)%n {
-					w[p] = true
-					free += binaries[p]
-				}
-			}
+		for i := 0; i < len(ord) && free < size; i++ {
+			p := ord[(at+i)%len(ord)]
+			w[p] = true
+			free += binaries[p]
 		}
 		return w
 	}
@@ -168,10 +191,9 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	best := fm.Objective(x)
 	idle, size := 0, lnsWindowBinaries
 	workers := lnsWorkers()
-	// A pass starts a window of each family at every market (segment).
-	rounds := (2*max(nM, nS) + workers - 1) / workers
-	for round := 0; round < lnsRotations*rounds; round++ {
-		if idle >= rounds {
+	for round := 0; round < lnsRotations*2*windows(lnsWindowBinaries)/workers; round++ {
+		// A pass starts a window of each family at every offset.
+		if rounds := (2*windows(size) + workers - 1) / workers; idle >= rounds {
 			// A whole pass improved nothing: widen the windows.
 			if size >= lnsMaxWindowBinaries {
 				break
