@@ -7,8 +7,11 @@ import "time"
 type Options struct {
 	// Method is "cluster" (default), "independent" or "policy_push".
 	Method string
-	// TimeLimit bounds the search; 0 means no limit. When it is reached
-	// with a plan in hand, Solve returns that plan with Status Feasible.
+	// TimeLimit bounds the call from its start, validation of the instance
+	// included; 0 means no limit. When it is reached with a plan in hand,
+	// Solve returns that plan with Status Feasible. The evaluation of the
+	// plan and the stakes refinement come after it (they are bounded by
+	// iteration counts, not time).
 	TimeLimit time.Duration
 	// Gap is the relative gap |Z − bound|/max(1,|Z|) at which the search
 	// stops and reports Optimal; 0 means 1e-6.

@@ -51,6 +51,11 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 		return nil, err
 	}
 	d := model.Derive(inst)
+	if opts.TimeLimit > 0 {
+		// The limit covers validation and derivation too (seconds on
+		// province-size clusters).
+		opts.TimeLimit = max(opts.TimeLimit-time.Since(start), time.Millisecond)
+	}
 	res, err := s.Solve(ctx, d, opts)
 	if err != nil {
 		return nil, fmt.Errorf("solve %s with %s: %w", inst.Name, opts.Method, err)

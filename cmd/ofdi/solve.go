@@ -32,7 +32,7 @@ func solveCommand() *cli.Command {
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the plan to `FILE` (atomically) instead of stdout"},
-			&cli.DurationFlag{Name: "time-limit", Aliases: []string{"t"}, Usage: "stop the search after `DURATION` (e.g. 60s, 5m) and return the best plan; 0 = no limit"},
+			&cli.DurationFlag{Name: "time-limit", Aliases: []string{"t"}, Usage: "stop the search `DURATION` (e.g. 60s, 5m) after the command starts, reading the instance included, and return the best plan; 0 = no limit"},
 			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
@@ -42,6 +42,7 @@ func solveCommand() *cli.Command {
 }
 
 func solveAction(c *cli.Context) error {
+	start := time.Now()
 	path, err := oneArg(c, "instance file")
 	if err != nil {
 		return err
@@ -69,7 +70,7 @@ func solveAction(c *cli.Context) error {
 	}
 	opts := solver.Options{
 		Method:    c.String("method"),
-		TimeLimit: c.Duration("time-limit"),
+		TimeLimit: remaining(c.Duration("time-limit"), start),
 		Gap:       c.Float64("gap"),
 		NoBalance: c.Bool("no-balance"),
 	}
@@ -138,4 +139,13 @@ func progressPrinter(w io.Writer) func(solver.Progress) {
 		}
 		fmt.Fprintf(w, "%7.1fs  %-16s incumbent %-12s bound %-12.6g gap %s\n", p.Elapsed.Seconds(), p.Phase, inc, p.Bound, gap)
 	}
+}
+
+// remaining is what is left of the time limit (0: none) since start, at
+// least a millisecond so that a spent limit still means "stop at once".
+func remaining(limit time.Duration, start time.Time) time.Duration {
+	if limit <= 0 {
+		return 0
+	}
+	return max(limit-time.Since(start), time.Millisecond)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 )
@@ -522,5 +523,25 @@ func TestSolveWriteFails(t *testing.T) {
 	wantContains(t, "stderr", r.stderr, "write /proc/self/plan.json")
 	if r.stdout != "" {
 		t.Errorf("stdout not empty:\n%s", r.stdout)
+	}
+}
+
+// The time limit counts from the start of the command: what loading took
+// is taken off, a spent limit still stops at once, and no limit stays none.
+func TestRemaining(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		limit   time.Duration
+		started time.Time
+		lo, hi  time.Duration
+	}{
+		{0, now.Add(-time.Hour), 0, 0},
+		{10 * time.Second, now.Add(-4 * time.Second), 5 * time.Second, 6 * time.Second},
+		{10 * time.Second, now.Add(-time.Minute), time.Millisecond, time.Millisecond},
+		{time.Minute, now, 59 * time.Second, time.Minute},
+	} {
+		if got := remaining(tc.limit, tc.started); got < tc.lo || got > tc.hi {
+			t.Errorf("remaining(%s, %s ago) = %s, want in [%s, %s]", tc.limit, time.Since(tc.started).Round(time.Second), got, tc.lo, tc.hi)
+		}
 	}
 }
