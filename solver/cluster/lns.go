@@ -38,18 +38,20 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // everything else at the incumbent and solves the small MIP that remains
 // with GLPK, seeded with the incumbent.
 //
-// Two families of neighbourhoods cut the model across each other: runs
+// Three families of neighbourhoods cut the model across each other: runs
 // of consecutive opportunities market by market (so entries and
-// dissipation can change) and segment by segment across markets (the
+// dissipation can change), runs segment by segment across markets (the
 // firms serving a segment, so their budgets, risk and project slots move
-// between markets). A window holds at least size binaries; a pass starts
-// windows half a window apart through the whole order. Each round solves
-// lnsWorkers neighbourhoods at once from the same incumbent, one of each
-// family, and keeps the best improvement (ties to the first), so the
-// search is deterministic whatever the cores' speeds; with one worker the
-// families alternate. After a pass that improved nothing the windows
-// double in size, and after such a pass at lnsMaxWindowBinaries the
-// search stops. It also stops after lnsRotations passes, or at the
+// between markets), and runs of firms grouped by segment, freeing their
+// participations in every project while the projects stay as they are (a
+// partner moves to where it is worth more). A window holds at least size
+// binaries; a pass starts windows half a window apart through the whole
+// order of each family. Each round solves lnsWorkers neighbourhoods at
+// once from the same incumbent, the families taking turns, and keeps the
+// best improvement (ties to the first), so the search is deterministic
+// whatever the cores' speeds. After a pass that improved nothing the
+// windows double in size, and after such a pass at lnsMaxWindowBinaries
+// the search stops. It also stops after lnsRotations passes, or at the
 // deadline (zero: none). It returns the best point.
 func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.Time, report func(obj float64)) []float64 {
 	in := fm.D.Inst
@@ -64,6 +66,13 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	}
 	stake := make([]bool, len(fm.Prob.Cols))
 	binaries := make([]int, nP)
+	// colFirm: the firm of a participation column (x, s, l, w), -1
+	// elsewhere; firmBinaries counts each firm's binary ones.
+	colFirm := make([]int, len(fm.Prob.Cols))
+	for j := range colFirm {
+		colFirm[j] = -1
+	}
+	firmBinaries := make([]int, len(in.Firms))
 	mark := func(j, p int) {
 		if j != none {
 			colOpp[j] = p
@@ -87,10 +96,15 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		}
 		mark(y, p)
 		for _, pc := range fm.Pairs[p] {
-			mark(pc.X, p)
-			mark(pc.S, p)
-			mark(pc.L, p)
-			mark(pc.W, p)
+			for _, j := range []int{pc.X, pc.S, pc.L, pc.W} {
+				mark(j, p)
+				if j != none {
+					colFirm[j] = pc.Firm
+					if fm.Prob.Cols[j].Kind.IsInteger() {
+						firmBinaries[pc.Firm]++
+					}
+				}
+			}
 			stake[pc.S] = true
 		}
 	}
@@ -124,28 +138,47 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	}
 	// windows is the number of window starts in a pass at this size.
 	windows := func(size int) int { return max(1, (2*total+size-1)/size) }
-	window := func(family, k, size int) []bool {
-		ord := orders[family]
-		w := make([]bool, nP)
-		// The first opportunity at or after the k-th start offset.
+	// The firms, grouped by the first segment they serve (firms that can
+	// share projects sit together), then in file order.
+	firmOrder := make([]int, len(in.Firms))
+	firmSeg := make([]int, len(in.Firms))
+	for f := range in.Firms {
+		firmOrder[f], firmSeg[f] = f, len(segIndex)
+		for _, sg := range in.Firms[f].Segments {
+			if i, ok := segIndex[sg]; ok {
+				firmSeg[f] = min(firmSeg[f], i)
+			}
+		}
+	}
+	sort.SliceStable(firmOrder, func(a, b int) bool { return firmSeg[firmOrder[a]] < firmSeg[firmOrder[b]] })
+	// run marks the items of a run of consecutive items in ord, starting
+	// at the k-th offset of a pass, until it holds size binaries.
+	run := func(ord, weight []int, n, k, size int) []bool {
+		w := make([]bool, n)
 		offset, at := (k%windows(size))*size/2, 0
 		for at < len(ord) && offset > 0 {
-			offset -= binaries[ord[at]]
+			offset -= weight[ord[at]]
 			at++
 		}
 		free := 0
 		for i := 0; i < len(ord) && free < size; i++ {
-			p := ord[(at+i)%len(ord)]
-			w[p] = true
-			free += binaries[p]
+			q := ord[(at+i)%len(ord)]
+			w[q] = true
+			free += weight[q]
 		}
 		return w
 	}
+	window := func(family, k, size int) hood {
+		if family == 2 {
+			return hood{firms: run(firmOrder, firmBinaries, len(in.Firms), k, size)}
+		}
+		return hood{opps: run(orders[family], binaries, nP, k, size)}
+	}
 	// solve optimizes over the opportunities in w from x; it returns the
 	// expanded point and its objective, or nil.
-	solve := func(w []bool, x []float64) ([]float64, float64) {
+	solve := func(h hood, x []float64) ([]float64, float64) {
 		open := make([]bool, nM)
-		for p, free := range w {
+		for p, free := range h.opps {
 			open[oppMkt[p]] = open[oppMkt[p]] || free
 		}
 		fixed := make([]bool, len(x))
@@ -154,7 +187,9 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 			case colOpp[j] >= 0:
 				// A stake outside the window may move while its
 				// participation stays as it is.
-				fixed[j] = !w[colOpp[j]] && !(stake[j] && x[j] > 0)
+				free := (h.opps != nil && h.opps[colOpp[j]]) ||
+					(h.firms != nil && colFirm[j] >= 0 && h.firms[colFirm[j]])
+				fixed[j] = !free && !(stake[j] && x[j] > 0)
 			case colMkt[j] >= 0:
 				fixed[j] = !open[colMkt[j]]
 			}
@@ -191,9 +226,9 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	best := fm.Objective(x)
 	idle, size := 0, lnsWindowBinaries
 	workers := lnsWorkers()
-	for round := 0; round < lnsRotations*2*windows(lnsWindowBinaries)/workers; round++ {
+	for round := 0; round < lnsRotations*lnsFamilies*windows(lnsWindowBinaries)/workers; round++ {
 		// A pass starts a window of each family at every offset.
-		if rounds := (2*windows(size) + workers - 1) / workers; idle >= rounds {
+		if rounds := (lnsFamilies*windows(size) + workers - 1) / workers; idle >= rounds {
 			// A whole pass improved nothing: widen the windows.
 			if size >= lnsMaxWindowBinaries {
 				break
@@ -208,7 +243,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		var wg sync.WaitGroup
 		for i := 0; i < workers; i++ {
 			k := round*workers + i // neighbourhood number
-			w := window(k%2, k/2, size)
+			w := window(k%lnsFamilies, k/lnsFamilies, size)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -228,3 +263,14 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	}
 	return x
 }
+
+// hood is a neighbourhood: the opportunities it frees (opps) or the firms
+// whose participations it frees (firms, with every project and market
+// entry kept as it is).
+type hood struct {
+	opps, firms []bool
+}
+
+// lnsFamilies is the number of neighbourhood families: market-major and
+// segment-major runs of opportunities, and runs of firms.
+const lnsFamilies = 3
