@@ -15,7 +15,11 @@ type Params struct {
 	TimeLimit time.Duration
 	// Gap is the relative gap at which GLPK stops (0: GLPK's default, exact).
 	Gap float64
-	// Progress receives reports from the branch-and-bound.
+	// Progress, when not nil, receives the reports of every phase
+	// (greedy, lagrangian, neighbourhood search, branch-and-bound), one
+	// at a time. While a phase is silent the last report is repeated
+	// with its elapsed time brought up to date, so reports come at least
+	// about once a second; none comes after Solve returns.
 	Progress func(Report)
 }
 
@@ -63,6 +67,11 @@ const lagShare = 0.15
 // plan, and decodes the best plan found.
 func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) {
 	start := time.Now()
+	// Every phase reports through the heartbeat, which repeats the last
+	// report while a phase is silent.
+	hb := newHeartbeat(prm.Progress, start)
+	defer hb.stop()
+	report := hb.report
 	// The structure first: it gives the model's size without writing it,
 	// and above MaxGLPKRows it is all that is needed (see solveLarge).
 	fm, err := BuildStructure(ctx, d)
@@ -79,11 +88,6 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	if why := fm.StaticInfeasibility(); len(why) > 0 {
 		out.Infeasible, out.Explanation = true, why
 		return out, nil
-	}
-	report := func(phase string, hasInc bool, inc, bound float64) {
-		if prm.Progress != nil {
-			prm.Progress(Report{Elapsed: time.Since(start), Phase: phase, HasIncumbent: hasInc, Incumbent: inc, Bound: bound})
-		}
 	}
 	if fm.Prob == nil {
 		// GLPK scales the model and builds its first basis without ever
