@@ -40,8 +40,32 @@ type LagrangianResult struct {
 // prices), keeping the best plan that passes the row check. upper (when
 // hasUpper) is the objective of a known plan, used for the step sizes.
 func (fm *Formulation) Lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) LagrangianResult {
+	return fm.lagrangian(ctx, upper, hasUpper, deadline, nil)
+}
+
+// lagrangian is Lagrangian that reports, when report is not nil, every
+// new best bound and every better plan: the best plan's objective
+// (hasInc false while there is none besides upper) and the best bound.
+func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time,
+	report func(hasInc bool, inc, bound float64)) LagrangianResult {
 	lg := newLagrangian(fm)
-	res := LagrangianResult{Objective: math.Inf(1)}
+	res := LagrangianResult{Objective: math.Inf(1), Bound: math.Inf(-1)}
+	// progress passes the best plan known (upper's or the heuristic's)
+	// and the best bound to report.
+	progress := func() {
+		if report == nil {
+			return
+		}
+		inc, has := upper, hasUpper
+		if res.Plan != nil && (!has || res.Objective < inc) {
+			inc, has = res.Objective, true
+		}
+		report(has, inc, res.Bound)
+	}
+	lg.onBound = func(b float64) {
+		res.Bound = b
+		progress()
+	}
 	// The greedy costs about as much as a few hundred iterations on
 	// province-size clusters: run it less often there (deterministically,
 	// by size).
@@ -78,6 +102,7 @@ func (fm *Formulation) Lagrangian(ctx context.Context, upper float64, hasUpper b
 		}
 		if obj < res.Objective-1e-9*math.Max(1, math.Abs(obj)) {
 			res.Plan, res.X, res.Objective = a, x, obj
+			progress()
 			return obj, true
 		}
 		return 0, false

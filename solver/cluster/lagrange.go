@@ -83,6 +83,8 @@ type lagrangian struct {
 	// hook, if set, sees every iterate; it may return a better upper
 	// bound (the objective of a plan it built).
 	hook func(it int, pr primal) (float64, bool)
+	// onBound, if set, is called with each new best value.
+	onBound func(bound float64)
 	// best is the iterate with the largest value so far.
 	best primal
 	// lastVals are the opportunity values of the last evaluate.
@@ -673,6 +675,9 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 		if math.IsInf(best, -1) || pr.value > best+1e-9*math.Max(1, math.Abs(best)) {
 			best, idle = pr.value, 0
 			lg.best = pr
+			if lg.onBound != nil {
+				lg.onBound(best)
+			}
 		} else if idle++; idle >= lagPatience {
 			step, idle = step/2, 0
 			if step < 1e-3 {

@@ -42,7 +42,10 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	if prm.TimeLimit > 0 {
 		until = start.Add(prm.TimeLimit / 2)
 	}
-	lr := fm.Lagrangian(ctx, z, true, until)
+	report("lagrangian", true, z, bound)
+	lr := fm.lagrangian(ctx, z, true, until, func(_ bool, inc, b float64) {
+		report("lagrangian", true, inc, math.Max(bound, b))
+	})
 	bound = math.Max(bound, lr.Bound)
 	if lr.Plan != nil && lr.Objective < z {
 		a, z = lr.Plan, lr.Objective

@@ -116,7 +116,9 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		if hasUpper {
 			upper = fm.Objective(start0)
 		}
-		lr := fm.Lagrangian(ctx, upper, hasUpper, until)
+		lr := fm.lagrangian(ctx, upper, hasUpper, until, func(has bool, inc, b float64) {
+			report("lagrangian", has, inc, b)
+		})
 		lagBound, fix = lr.Bound, lr.Fix
 		if lr.Plan != nil && lr.Objective < upper {
 			start0 = lr.X
