@@ -50,9 +50,11 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // once from the same incumbent, the families taking turns, and keeps the
 // best improvement (ties to the first), so the search is deterministic
 // whatever the cores' speeds. After a pass that improved nothing the
-// windows double in size, and after such a pass at lnsMaxWindowBinaries
-// the search stops. It also stops after lnsRotations passes, or at the
-// deadline (zero: none). It returns the best point.
+// windows double in size; after such a pass at lnsMaxWindowBinaries the
+// search starts again from the smallest windows, every start a quarter
+// window further on, and after a second such pass it stops. It also stops
+// after lnsRotations passes at the smallest size (counted in rounds), or
+// at the deadline (zero: none). It returns the best point.
 func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.Time, report func(obj float64)) []float64 {
 	in := fm.D.Inst
 	nM := len(in.Markets)
@@ -136,6 +138,8 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	for _, n := range binaries {
 		total += n
 	}
+	// shift moves every window start by a quarter window (see below).
+	shift := 0
 	// windows is the number of window starts in a pass at this size.
 	windows := func(size int) int { return max(1, (2*total+size-1)/size) }
 	// The firms, grouped by the first segment they serve (firms that can
@@ -155,7 +159,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	// at the k-th offset of a pass, until it holds size binaries.
 	run := func(ord, weight []int, n, k, size int) []bool {
 		w := make([]bool, n)
-		offset, at := (k%windows(size))*size/2, 0
+		offset, at := (k%windows(size))*size/2+shift*size/4, 0
 		for at < len(ord) && offset > 0 {
 			offset -= weight[ord[at]]
 			at++
@@ -226,14 +230,21 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 	best := fm.Objective(x)
 	idle, size := 0, lnsWindowBinaries
 	workers := lnsWorkers()
+search:
 	for round := 0; round < lnsRotations*lnsFamilies*windows(lnsWindowBinaries)/workers; round++ {
 		// A pass starts a window of each family at every offset.
 		if rounds := (lnsFamilies*windows(size) + workers - 1) / workers; idle >= rounds {
-			// A whole pass improved nothing: widen the windows.
-			if size >= lnsMaxWindowBinaries {
-				break
+			// A whole pass improved nothing: widen the windows; at
+			// the largest size, start again from the smallest with
+			// the windows a quarter window further on (once).
+			switch {
+			case size < lnsMaxWindowBinaries:
+				size, idle = 2*size, 0
+			case shift == 0:
+				size, idle, shift = lnsWindowBinaries, 0, 1
+			default:
+				break search
 			}
-			size, idle = 2*size, 0
 		}
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Until(deadline) < 200*time.Millisecond) {
 			break
