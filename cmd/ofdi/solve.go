@@ -123,12 +123,17 @@ func emit(c *cli.Context, out []byte) error {
 	return err
 }
 
-// progressPrinter prints a progress line at most every 2 s, starting after
-// the first 2 s so that quick solves stay silent.
+// printEvery is the least time between two progress lines.
+const printEvery = 1500 * time.Millisecond
+
+// progressPrinter prints a progress line once at least printEvery has
+// passed since the last, starting after the first 2 s so that quick solves
+// stay silent. The solver reports at least every quarter second (its
+// heartbeat), so lines come every 1.5–2 s.
 func progressPrinter(w io.Writer) func(solver.Progress) {
 	var last time.Duration
 	return func(p solver.Progress) {
-		if p.Elapsed < 2*time.Second || p.Elapsed-last < 2*time.Second {
+		if p.Elapsed < 2*time.Second || p.Elapsed-last < printEvery {
 			return
 		}
 		last = p.Elapsed

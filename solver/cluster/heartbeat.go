@@ -7,8 +7,9 @@ import (
 )
 
 // heartbeatEvery is how often the heartbeat repeats the last report when
-// no phase has reported (the CLI prints at most one line per 2 s).
-const heartbeatEvery = time.Second
+// no phase has reported (the CLI prints a line when 1.5 s have passed
+// since the last, so lines come at most about 1.8 s apart).
+const heartbeatEvery = 250 * time.Millisecond
 
 // heartbeat serialises the reports of Solve's phases and repeats the last
 // one, with the elapsed time brought up to date, whenever a phase is
@@ -35,7 +36,7 @@ func newHeartbeat(out func(Report), start time.Time) *heartbeat {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		t := time.NewTicker(heartbeatEvery / 4)
+		t := time.NewTicker(heartbeatEvery / 5)
 		defer t.Stop()
 		for {
 			select {

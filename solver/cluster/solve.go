@@ -19,7 +19,7 @@ type Params struct {
 	// (greedy, lagrangian, neighbourhood search, branch-and-bound), one
 	// at a time. While a phase is silent the last report is repeated
 	// with its elapsed time brought up to date, so reports come at least
-	// about once a second; none comes after Solve returns.
+	// every 0.3 s or so; none comes after Solve returns.
 	Progress func(Report)
 }
 
