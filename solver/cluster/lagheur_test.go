@@ -15,18 +15,7 @@ import (
 // known plan or the heuristic's better one, never below a bound.
 func TestLagrangianReports(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
-		fm, err := Build(model.Derive(gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 800 + seed})))
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := Greedy(fm)
-		if a == nil {
-			t.Fatalf("seed %d: no greedy plan", seed)
-		}
-		x, err := fm.Encode(a)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fm, x := greedyStart(t, model.Derive(gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 800 + seed})))
 		upper := fm.Objective(x)
 		var bounds, incs []float64
 		res := fm.lagrangian(context.Background(), upper, true, time.Time{}, func(has bool, inc, b float64) {

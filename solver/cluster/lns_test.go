@@ -22,18 +22,7 @@ func TestImproveSmall(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
 		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
 		d := model.Derive(inst)
-		fm, err := Build(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := Greedy(fm)
-		if a == nil {
-			t.Fatalf("seed %d: no greedy plan", seed)
-		}
-		x0, err := fm.Encode(a)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fm, x0 := greedyStart(t, d)
 		res, err := glpk.SolveMIP(context.Background(), fm.Prob,
 			glpk.Params{TimeLimit: time.Minute, GomoryCuts: true, MIRCuts: true, CoverCuts: true}, glpk.Callbacks{})
 		if err != nil || res.Status != glpk.Optimal {
@@ -79,4 +68,23 @@ func TestImproveSmall(t *testing.T) {
 	if improved == 0 {
 		t.Error("no seed improved on the greedy plan")
 	}
+}
+
+// greedyStart builds the MIP of d and encodes the greedy plan, failing the
+// test when there is none.
+func greedyStart(t *testing.T, d *model.Derived) (*Formulation, []float64) {
+	t.Helper()
+	fm, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Greedy(fm)
+	if a == nil {
+		t.Fatalf("%s: no greedy plan", d.Inst.Name)
+	}
+	x, err := fm.Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fm, x
 }
