@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -38,18 +39,21 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // everything else at the incumbent and solves the small MIP that remains
 // with GLPK, seeded with the incumbent.
 //
-// Three families of neighbourhoods cut the model across each other: runs
+// Four families of neighbourhoods cut the model across each other: runs
 // of consecutive opportunities market by market (so entries and
 // dissipation can change), runs segment by segment across markets (the
 // firms serving a segment, so their budgets, risk and project slots move
-// between markets), and runs of firms grouped by segment, freeing their
+// between markets), runs of firms grouped by segment, freeing their
 // participations in every project while the projects stay as they are (a
-// partner moves to where it is worth more). A window holds at least size
-// binaries; a pass starts windows half a window apart through the whole
-// order of each family. Each round solves lnsWorkers neighbourhoods at
-// once from the same incumbent, the families taking turns, and keeps the
-// best improvement (ties to the first), so the search is deterministic
-// whatever the cores' speeds. After a pass that improved nothing the
+// partner moves to where it is worth more), and one opportunity not taken,
+// most valuable first, with the participations of the firms that could
+// join it (until size binaries), so that a chain of partner and lead swaps
+// can make room for it. A window holds at least size binaries; a pass
+// starts windows half a window apart through the whole order of each
+// family (the fourth cycles through the opportunities not taken). Each
+// round solves lnsWorkers neighbourhoods at once from the same incumbent,
+// the families taking turns, and keeps the best improvement (ties to the
+// first), so the search is deterministic whatever the cores' speeds. After a pass that improved nothing the
 // windows double in size; after such a pass at lnsMaxWindowBinaries the
 // search starts again from the smallest windows, every start a quarter
 // window further on, and after a second such pass it stops. It also stops
@@ -172,15 +176,49 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		}
 		return w
 	}
-	window := func(family, k, size int) hood {
-		if family == 2 {
+	// The opportunities by value, most valuable first (for family 3).
+	byValue := slices.Clone(orders[0])
+	sort.SliceStable(byValue, func(a, b int) bool {
+		return fm.Prob.Cols[fm.Y[byValue[a]]].Obj < fm.Prob.Cols[fm.Y[byValue[b]]].Obj
+	})
+	window := func(family, k, size int, x []float64) hood {
+		switch family {
+		case 2:
 			return hood{firms: run(firmOrder, firmBinaries, len(in.Firms), k, size)}
+		case 3:
+			// The k-th most valuable opportunity not taken, with the
+			// participations of the firms that could join it (its
+			// pairs in order, until they hold size binaries).
+			var out []int
+			for _, p := range byValue {
+				if x[fm.Y[p]] < 0.5 {
+					out = append(out, p)
+				}
+			}
+			if len(out) == 0 {
+				return hood{}
+			}
+			p := out[k%len(out)]
+			h := hood{opps: make([]bool, nP), firms: make([]bool, len(in.Firms))}
+			h.opps[p] = true
+			free := 0
+			for _, pc := range fm.Pairs[p] {
+				if free >= size {
+					break
+				}
+				h.firms[pc.Firm] = true
+				free += firmBinaries[pc.Firm]
+			}
+			return h
 		}
 		return hood{opps: run(orders[family], binaries, nP, k, size)}
 	}
 	// solve optimizes over the opportunities in w from x; it returns the
 	// expanded point and its objective, or nil.
 	solve := func(h hood, x []float64) ([]float64, float64) {
+		if h.opps == nil && h.firms == nil {
+			return nil, 0
+		}
 		open := make([]bool, nM)
 		for p, free := range h.opps {
 			open[oppMkt[p]] = open[oppMkt[p]] || free
@@ -254,7 +292,7 @@ search:
 		var wg sync.WaitGroup
 		for i := 0; i < workers; i++ {
 			k := round*workers + i // neighbourhood number
-			w := window(k%lnsFamilies, k/lnsFamilies, size)
+			w := window(k%lnsFamilies, k/lnsFamilies, size, x)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -275,13 +313,14 @@ search:
 	return x
 }
 
-// hood is a neighbourhood: the opportunities it frees (opps) or the firms
-// whose participations it frees (firms, with every project and market
-// entry kept as it is).
+// hood is a neighbourhood: the opportunities it frees (opps) and the firms
+// whose participations it frees in every project taken (firms, the other
+// projects and market entries kept as they are). Empty: nothing to solve.
 type hood struct {
 	opps, firms []bool
 }
 
 // lnsFamilies is the number of neighbourhood families: market-major and
-// segment-major runs of opportunities, and runs of firms.
-const lnsFamilies = 3
+// segment-major runs of opportunities, runs of firms, and one opportunity
+// not taken with every firm that could join it.
+const lnsFamilies = 4
