@@ -21,7 +21,7 @@ func solveCommand() *cli.Command {
 		Description: "Solves the instance and prints the plan: status and gap, the projects undertaken with\n" +
 			"market, mode, lead, partners and stakes, the markets entered, the credit drawn and the\n" +
 			"metrics of MODEL.md. Every plan is re-checked by the independent checker before it is\n" +
-			"printed. Long solves report progress on stderr every 2 s (--quiet silences it); Ctrl-C\n" +
+			"printed. Long solves report progress on stderr every 1.5-2 s (--quiet silences it); Ctrl-C\n" +
 			"stops the search and prints the best plan found so far.\n\n" +
 			"Examples:\n" +
 			"   ofdi solve instances/tiny.json\n" +
