@@ -27,7 +27,20 @@ func JSON(p *model.Plan) ([]byte, error) {
 // the same directory, syncs it and renames it into place, so a reader (or a
 // crash) sees either the old file or the complete new one, never a partial
 // one. On error the existing file is untouched.
+//
+// A symbolic link is followed: its target is replaced, the link stays. A
+// path that exists and is not a regular file (/dev/null, /dev/stdout, a
+// named pipe) is written directly, since there is no file to replace:
+// renaming over it would put a regular file in place of the device.
 func WriteFile(path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil {
+		if !st.Mode().IsRegular() {
+			return writeDirect(path, data)
+		}
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			path = real
+		}
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -62,6 +75,19 @@ func WriteFile(path string, data []byte) error {
 	}
 	ok = true
 	return nil
+}
+
+// writeDirect writes data to an existing file that is not a regular one.
+func writeDirect(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Text writes a readable summary of p: status and gap, the projects with
