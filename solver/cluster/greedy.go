@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"time"
 
 	"github.com/ofdi/ofdi/model"
 )
@@ -17,17 +16,16 @@ import (
 // proportion to that headroom. It then repairs unmet targets: more market
 // power by the cheapest projects per point, SMEs added to coalitions.
 func Greedy(fm *Formulation) *model.Assignment {
-	return GreedyContext(context.Background(), fm, nil)
+	return GreedyContext(context.Background(), fm)
 }
 
 // GreedyContext is Greedy that stops soon after ctx ends: it then returns
 // the plan built so far when that meets the targets (every step keeps the
-// plan feasible), else nil. tick, when not nil, is called about once a
-// second while it runs (at 10,000 firms × 2,000 opportunities it takes
-// seconds).
-func GreedyContext(ctx context.Context, fm *Formulation, tick func()) *model.Assignment {
+// plan feasible), else nil. At 10,000 firms × 2,000 opportunities it takes
+// seconds; Solve's heartbeat keeps progress coming meanwhile.
+func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 	g := newGreedy(fm)
-	g.ctx, g.tick, g.lastTick = ctx, tick, time.Now()
+	g.ctx = ctx
 	return g.run(g.valueOrder())
 }
 
@@ -49,16 +47,10 @@ func (g *greedy) run(order []int) *model.Assignment {
 }
 
 // stopped reports whether the context has ended (then every loop of the
-// greedy winds down, leaving a consistent plan), and ticks.
+// greedy winds down, leaving a consistent plan).
 func (g *greedy) stopped() bool {
 	if g.ctx == nil {
 		return false
-	}
-	if g.tick != nil {
-		if now := time.Now(); now.Sub(g.lastTick) >= time.Second {
-			g.lastTick = now
-			g.tick()
-		}
 	}
 	return g.ctx.Err() != nil
 }
@@ -89,10 +81,8 @@ type greedy struct {
 	members [][]model.Stake // per opportunity
 	lead    []int
 	removed []removal
-	// ctx, when set, stops the loops (see stopped); tick reports progress.
-	ctx      context.Context
-	tick     func()
-	lastTick time.Time
+	// ctx, when set, stops the loops (see stopped).
+	ctx context.Context
 }
 
 func newGreedy(fm *Formulation) *greedy {

@@ -122,7 +122,7 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 // stopping when ctx ends (see GreedyContext).
 func greedyFrom(ctx context.Context, fm *Formulation, order []int) *model.Assignment {
 	g := newGreedy(fm)
-	g.ctx, g.lastTick = ctx, time.Now()
+	g.ctx = ctx
 	return g.run(order)
 }
 

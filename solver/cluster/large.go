@@ -27,7 +27,7 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 		defer cancel()
 	}
 	report("greedy", false, 0, bound)
-	a := GreedyContext(ctx, fm, func() { report("greedy", false, 0, bound) })
+	a := GreedyContext(ctx, fm) // the heartbeat repeats the report above
 	if a == nil {
 		return out, nil
 	}
