@@ -213,8 +213,8 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		}
 		return hood{opps: run(orders[family], binaries, nP, k, size)}
 	}
-	// solve optimizes over the opportunities in w from x; it returns the
-	// expanded point and its objective, or nil.
+	// solve optimizes over neighbourhood h from x; it returns the expanded
+	// point and its objective, or nil (also for an empty h).
 	solve := func(h hood, x []float64) ([]float64, float64) {
 		if h.opps == nil && h.firms == nil {
 			return nil, 0
