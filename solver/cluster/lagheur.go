@@ -9,6 +9,15 @@ import (
 	"github.com/ofdi/ofdi/solver/mip"
 )
 
+// Resume's restarts: at most lagRestarts runs of the subgradient method,
+// each from the best multipliers with a fresh step, while each raises the
+// bound by at least lagRestartGain (relative). On 300-firm clusters each
+// of the first few restarts raised the bound by 0.05–0.1%.
+const (
+	lagRestarts    = 10
+	lagRestartGain = 1e-5
+)
+
 // lagHeurEvery is how often (in subgradient iterations) the Lagrangian
 // heuristic turns the relaxation's ranking into a plan.
 const lagHeurEvery = 10
@@ -32,6 +41,40 @@ type LagrangianResult struct {
 	// every plan better than the best known must leave it out (-1) or
 	// take it (+1); nil when no plan is known.
 	Fix []int8
+
+	// lg is the relaxation, kept for Resume.
+	lg *lagrangian
+}
+
+// Resume continues the maximisation from the best multipliers so far with
+// a fresh step, now aimed at upper, the objective of the best plan known
+// (typically far better than the plans known when the first run started:
+// the Polyak step then aims closer to the optimum). When the step has
+// vanished (or lagMaxIter iterations passed) it starts again from the best
+// multipliers with a fresh step, up to lagRestarts runs, while each run
+// raises the bound by at least lagRestartGain (relative), until the
+// deadline (zero: none) or ctx ends. The heuristic does not run.
+// onBound (if not nil) sees each new best bound. Resume updates Bound and
+// Fix (the fixings against upper) and returns Bound.
+func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline time.Time, onBound func(bound float64)) float64 {
+	lg := res.lg
+	if lg == nil || lg.best.vals == nil {
+		return res.Bound
+	}
+	lg.hook, lg.onBound = nil, onBound
+	for range lagRestarts {
+		before := res.Bound
+		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, true, deadline))
+		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) ||
+			res.Bound < before+lagRestartGain*math.Max(1, math.Abs(before)) {
+			break
+		}
+	}
+	if lg.fm.Prob != nil {
+		lg.lastVals = lg.best.vals
+		res.Fix = lg.fixings(lg.best, upper)
+	}
+	return res.Bound
 }
 
 // Lagrangian maximises the Lagrangian dual (see LagrangianBound) and,
@@ -107,6 +150,7 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		}
 		return 0, false
 	}
+	res.lg = lg
 	res.Bound = lg.maximise(ctx, upper, hasUpper, deadline)
 	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
 		upper, hasUpper = res.Objective, true

@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"math"
+	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -42,5 +44,32 @@ func TestLagrangianReports(t *testing.T) {
 		if res.Plan != nil && res.Objective < upper && incs[len(incs)-1] != res.Objective {
 			t.Errorf("seed %d: last reported incumbent %.9g, heuristic plan %.9g", seed, incs[len(incs)-1], res.Objective)
 		}
+	}
+}
+
+// Spreading an evaluation of the relaxation over several cores gives
+// exactly the values, choices and subgradient data of one core (run with
+// -race, this also checks that the opportunities share nothing).
+func TestLagrangianParallel(t *testing.T) {
+	inst := gen.Generate(gen.Config{Firms: 40, Opportunities: 2 * lagParallelMin, Markets: 5, Seed: 901})
+	fm, err := Build(model.Derive(inst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval := func(procs int) primal {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		lg := newLagrangian(fm)
+		for f := range lg.firms {
+			lg.mu[f], lg.rho[f], lg.theta[f] = 0.01*float64(f%7), 0.02*float64(f%5), 0.5*float64(f%3)
+		}
+		lg.phi, lg.zeta = 0.3, 0.2
+		return lg.evaluate()
+	}
+	one, many := eval(1), eval(4)
+	if len(one.vals) < lagParallelMin {
+		t.Fatalf("%d opportunities, want at least %d for the parallel path", len(one.vals), lagParallelMin)
+	}
+	if !reflect.DeepEqual(one, many) {
+		t.Errorf("one core: value %.9g, %d vals; four: value %.9g (evaluations differ)", one.value, len(one.vals), many.value)
 	}
 }

@@ -3,7 +3,9 @@ package cluster
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ofdi/ofdi/model"
@@ -85,10 +87,49 @@ type lagrangian struct {
 	hook func(it int, pr primal) (float64, bool)
 	// onBound, if set, is called with each new best value.
 	onBound func(bound float64)
-	// best is the iterate with the largest value so far.
-	best primal
+	// best is the iterate with the largest value so far, bestMult its
+	// multipliers.
+	best     primal
+	bestMult multipliers
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
+}
+
+// multipliers is a copy of a lagrangian's multipliers and CVaR envelope
+// points.
+type multipliers struct {
+	mu, rho, theta   []float64
+	gamma, phi, zeta float64
+	q                [][]float64
+}
+
+// save copies lg's multipliers into m, reusing m's slices.
+func (m *multipliers) save(lg *lagrangian) {
+	m.mu = append(m.mu[:0], lg.mu...)
+	m.rho = append(m.rho[:0], lg.rho...)
+	m.theta = append(m.theta[:0], lg.theta...)
+	m.gamma, m.phi, m.zeta = lg.gamma, lg.phi, lg.zeta
+	if len(m.q) != len(lg.firms) {
+		m.q = make([][]float64, len(lg.firms))
+	}
+	for f := range lg.firms {
+		m.q[f] = append(m.q[f][:0], lg.firms[f].q...)
+	}
+}
+
+// restore sets lg's multipliers to those saved in m (nothing when m is
+// empty).
+func (m *multipliers) restore(lg *lagrangian) {
+	if m.q == nil {
+		return
+	}
+	copy(lg.mu, m.mu)
+	copy(lg.rho, m.rho)
+	copy(lg.theta, m.theta)
+	lg.gamma, lg.phi, lg.zeta = m.gamma, m.phi, m.zeta
+	for f := range lg.firms {
+		lg.firms[f].q = append([]float64(nil), m.q[f]...)
+	}
 }
 
 // primal is the relaxation's solution at given multipliers, enough for a
@@ -266,15 +307,29 @@ func (lg *lagrangian) evaluate() primal {
 		v += lg.zeta
 	}
 	// Per opportunity: the value of taking it at these prices.
+	// The opportunities are independent (each has its own scratch), so
+	// they are spread over the cores; the values do not depend on how.
 	vals := make([]float64, len(lg.projects))
 	choices := make([]lagChoice, len(lg.projects))
-	for i := range lg.projects {
-		c, ch := lg.projects[i].cost(lg)
-		vals[i], choices[i] = lg.projects[i].gain-c, ch
-		if lg.powerTarget > 0 {
-			vals[i] += lg.phi / lg.powerTarget * lg.projects[i].power
-		}
+	workers := 1
+	if len(lg.projects) >= lagParallelMin {
+		workers = min(runtime.GOMAXPROCS(0), lagMaxWorkers)
 	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(lg.projects); i += workers {
+				c, ch := lg.projects[i].cost(lg)
+				vals[i], choices[i] = lg.projects[i].gain-c, ch
+				if lg.powerTarget > 0 {
+					vals[i] += lg.phi / lg.powerTarget * lg.projects[i].power
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	// Per market and segment, then per market (as in UncoupledBound).
 	marketValue := make([]float64, len(in.Markets))
 	chosen := make([][]int, len(in.Markets))
@@ -620,6 +675,11 @@ func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
 
 // Subgradient parameters (see docs/algorithm.md).
 const (
+	// lagParallelMin: from this many opportunities on, each evaluation
+	// spreads them over up to lagMaxWorkers goroutines (one per core).
+	lagParallelMin = 32
+	lagMaxWorkers  = 4
+
 	lagMaxIter  = 2000
 	lagPatience = 30 // iterations without progress before the step halves
 )
@@ -657,8 +717,17 @@ func (lg *lagrangian) order(pr primal) []int {
 	return out
 }
 
+// maximise moves the multipliers by subgradient steps (see
+// LagrangianBound) and returns the best dual value found. A second call
+// resumes from the multipliers of the best iterate so far,
+// with a fresh step, and reports (onBound) only values above the best of
+// the earlier calls.
 func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
 	best := math.Inf(-1)
+	if lg.best.vals != nil {
+		best = lg.best.value
+		lg.bestMult.restore(lg)
+	}
 	step := 2.0
 	idle := 0
 	nK := len(lg.fm.D.Inst.Scenarios)
@@ -675,6 +744,7 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 		if math.IsInf(best, -1) || pr.value > best+1e-9*math.Max(1, math.Abs(best)) {
 			best, idle = pr.value, 0
 			lg.best = pr
+			lg.bestMult.save(lg)
 			if lg.onBound != nil {
 				lg.onBound(best)
 			}

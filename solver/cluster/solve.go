@@ -107,6 +107,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	// its prices rank the opportunities.
 	lagBound := math.Inf(-1)
 	var fix []int8
+	var lr LagrangianResult
 	{
 		var until time.Time
 		if prm.TimeLimit > 0 {
@@ -116,7 +117,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		if hasUpper {
 			upper = fm.Objective(start0)
 		}
-		lr := fm.lagrangian(ctx, upper, hasUpper, until, func(has bool, inc, b float64) {
+		lr = fm.lagrangian(ctx, upper, hasUpper, until, func(has bool, inc, b float64) {
 			report("lagrangian", has, inc, b)
 		})
 		lagBound, fix = lr.Bound, lr.Fix
@@ -140,6 +141,19 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		start0 = fm.improve(ctx, start0, until, func(obj float64) {
 			report("neighbourhood search", true, obj, lagBound)
 		})
+		// Back to the Lagrangian dual, from its best multipliers, with
+		// the search's plan as the step's target: on these clusters its
+		// bound is far from converged when the first phase ends, and
+		// GLPK's LP relaxation is too slow to give a better one. At
+		// most 80% of the time left; the rest, and whatever the
+		// restarts leave when they stop paying, to branch-and-bound.
+		until = time.Time{}
+		if prm.TimeLimit > 0 {
+			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))*4/5)
+		}
+		inc := fm.Objective(start0)
+		lagBound = lr.Resume(ctx, inc, until, func(b float64) { report("lagrangian", true, inc, b) })
+		fix = lr.Fix
 	}
 	// The time limit covers the whole solve, building and greedy included.
 	left := prm.TimeLimit
