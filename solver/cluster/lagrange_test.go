@@ -64,6 +64,22 @@ func exactOptimum(t *testing.T, fm *cluster.Formulation) (float64, []float64) {
 	return res.Objective, res.X
 }
 
+// solvedCase validates inst, builds its MIP and solves it exactly (see
+// exactOptimum).
+func solvedCase(t *testing.T, inst *model.Instance) (*model.Derived, *cluster.Formulation, float64, []float64) {
+	t.Helper()
+	if err := model.ValidateErr(inst); err != nil {
+		t.Fatal(err)
+	}
+	d := model.Derive(inst)
+	fm, err := cluster.Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, x := exactOptimum(t, fm)
+	return d, fm, opt, x
+}
+
 // The Lagrangian bound lies between the uncoupled bound (its value at
 // zero multipliers is already at least that) and the optimum; its
 // heuristic plans pass the independent checker; its fixings never exclude
@@ -71,15 +87,7 @@ func exactOptimum(t *testing.T, fm *cluster.Formulation) (float64, []float64) {
 func TestLagrangian(t *testing.T) {
 	for _, tc := range lagCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := model.ValidateErr(tc.inst); err != nil {
-				t.Fatal(err)
-			}
-			d := model.Derive(tc.inst)
-			fm, err := cluster.Build(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opt, x := exactOptimum(t, fm)
+			d, fm, opt, x := solvedCase(t, tc.inst)
 			tol := 1e-6 * math.Max(1, math.Abs(opt))
 			r := fm.Lagrangian(context.Background(), opt, true, time.Time{})
 			if r.Bound > opt+tol {
@@ -136,12 +144,7 @@ func TestLagrangianResume(t *testing.T) {
 	raised := 0
 	for _, tc := range lagCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			d := model.Derive(tc.inst)
-			fm, err := cluster.Build(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opt, x := exactOptimum(t, fm)
+			_, fm, opt, x := solvedCase(t, tc.inst)
 			tol := 1e-6 * math.Max(1, math.Abs(opt))
 			a := cluster.Greedy(fm)
 			if a == nil {
