@@ -71,8 +71,7 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 		}
 	}
 	if lg.fm.Prob != nil {
-		lg.lastVals = lg.best.vals
-		res.Fix = lg.fixings(lg.best, upper)
+		res.Fix = lg.bestFixings(upper)
 	}
 	return res.Bound
 }
@@ -156,8 +155,7 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		upper, hasUpper = res.Objective, true
 	}
 	if hasUpper && lg.best.vals != nil && fm.Prob != nil {
-		lg.lastVals = lg.best.vals
-		res.Fix = lg.fixings(lg.best, upper)
+		res.Fix = lg.bestFixings(upper)
 	}
 	return res
 }

@@ -315,21 +315,29 @@ func (lg *lagrangian) evaluate() primal {
 	if len(lg.projects) >= lagParallelMin {
 		workers = min(runtime.GOMAXPROCS(0), lagMaxWorkers)
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(lg.projects); i += workers {
-				c, ch := lg.projects[i].cost(lg)
-				vals[i], choices[i] = lg.projects[i].gain-c, ch
-				if lg.powerTarget > 0 {
-					vals[i] += lg.phi / lg.powerTarget * lg.projects[i].power
-				}
+	// part values every workers-th opportunity from the w-th.
+	part := func(w int) {
+		for i := w; i < len(lg.projects); i += workers {
+			c, ch := lg.projects[i].cost(lg)
+			vals[i], choices[i] = lg.projects[i].gain-c, ch
+			if lg.powerTarget > 0 {
+				vals[i] += lg.phi / lg.powerTarget * lg.projects[i].power
 			}
-		}()
+		}
 	}
-	wg.Wait()
+	if workers == 1 {
+		part(0) // no goroutine per iteration on small clusters
+	} else {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				part(w)
+			}()
+		}
+		wg.Wait()
+	}
 	// Per market and segment, then per market (as in UncoupledBound).
 	marketValue := make([]float64, len(in.Markets))
 	chosen := make([][]int, len(in.Markets))
@@ -719,9 +727,9 @@ func (lg *lagrangian) order(pr primal) []int {
 
 // maximise moves the multipliers by subgradient steps (see
 // LagrangianBound) and returns the best dual value found. A second call
-// resumes from the multipliers of the best iterate so far,
-// with a fresh step, and reports (onBound) only values above the best of
-// the earlier calls.
+// resumes from the multipliers of the best iterate so far, with a fresh
+// step, and reports (onBound) only values above the best of the earlier
+// calls.
 func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
 	best := math.Inf(-1)
 	if lg.best.vals != nil {
@@ -814,6 +822,13 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 		lg.zeta = math.Max(0, lg.zeta+t*gZeta)
 	}
 	return best
+}
+
+// bestFixings returns the fixings (see fixings) at the best iterate so
+// far against upper.
+func (lg *lagrangian) bestFixings(upper float64) []int8 {
+	lg.lastVals = lg.best.vals
+	return lg.fixings(lg.best, upper)
 }
 
 // fixings returns, at the multipliers of iterate pr (value pr.value, a

@@ -131,14 +131,19 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		}
 	}
 	if start0 != nil && fm.Prob.NumBinaries() > lnsMinBinaries {
+		// fourFifthsLeft is the moment 80% of the time left from now
+		// has passed (zero without a limit).
+		fourFifthsLeft := func() time.Time {
+			if prm.TimeLimit <= 0 {
+				return time.Time{}
+			}
+			spent := time.Since(start)
+			return start.Add(spent + (prm.TimeLimit-spent)*4/5)
+		}
 		// GLPK on the whole model finds little on clusters this size:
 		// improve the start by fix-and-optimize first, for at most 80%
 		// of the time left.
-		var until time.Time
-		if prm.TimeLimit > 0 {
-			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))*4/5)
-		}
-		start0 = fm.improve(ctx, start0, until, func(obj float64) {
+		start0 = fm.improve(ctx, start0, fourFifthsLeft(), func(obj float64) {
 			report("neighbourhood search", true, obj, lagBound)
 		})
 		// Back to the Lagrangian dual, from its best multipliers, with
@@ -147,12 +152,8 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		// GLPK's LP relaxation is too slow to give a better one. At
 		// most 80% of the time left; the rest, and whatever the
 		// restarts leave when they stop paying, to branch-and-bound.
-		until = time.Time{}
-		if prm.TimeLimit > 0 {
-			until = start.Add(time.Since(start) + (prm.TimeLimit-time.Since(start))*4/5)
-		}
 		inc := fm.Objective(start0)
-		lagBound = lr.Resume(ctx, inc, until, func(b float64) { report("lagrangian", true, inc, b) })
+		lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
 		fix = lr.Fix
 	}
 	// The time limit covers the whole solve, building and greedy included.
