@@ -37,7 +37,7 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // budgets and risk can be rebalanced), every excess column and every
 // firm-level column (credit, CVaR, SME participation); it fixes
 // everything else at the incumbent and solves the small MIP that remains
-// with GLPK, seeded with the incumbent.
+// with GLPK after its MIP presolver.
 //
 // Four families of neighbourhoods cut the model across each other: runs
 // of consecutive opportunities market by market (so entries and
@@ -240,20 +240,17 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		if r.Problem == nil || len(r.Problem.Cols) == 0 {
 			return nil, 0
 		}
-		seed := r.Project(x)
-		offered := false
-		prm := glpk.Params{MIRCuts: true, CoverCuts: true}
+		// GLPK's MIP presolver removes most of a neighbourhood's rows
+		// and columns (the fixed part), and the root LP of what is left
+		// costs a fraction of the restriction's. Its problem is not ours,
+		// so our incumbent cannot be offered (GLPK finds one itself or
+		// the neighbourhood is not taken). Gomory cuts save nodes. See
+		// docs/algorithm.md for the figures.
+		prm := glpk.Params{Presolve: true, GomoryCuts: true, MIRCuts: true, CoverCuts: true}
 		if !deadline.IsZero() {
 			prm.TimeLimit = time.Until(deadline)
 		}
 		res, err := glpk.SolveMIP(ctx, r.Problem, prm, glpk.Callbacks{
-			Heuristic: func() ([]float64, bool) {
-				if offered {
-					return nil, false
-				}
-				offered = true
-				return seed, true
-			},
 			Node: func(n int) bool { return n >= lnsNodes },
 		})
 		if err != nil || res == nil || !res.HasSolution {

@@ -245,8 +245,16 @@ static void solve_mip(ofdi_job *job, glp_prob *P) {
 	glp_iocp parm;
 	int j, left;
 
-	solve_lp(job, P);
-	if (job->lp_ret != 0 || job->lp_status != GLP_OPT || job->stop != OFDI_STOP_NONE) return;
+	if (job->presolve) {
+		// glp_intopt's presolver solves the relaxation of the presolved
+		// problem itself: solving the original's first would double the
+		// root's work (measured: about 0.14 s of 0.24 s on the
+		// neighbourhood MIPs of a 300-firm cluster).
+		job->lp_skipped = 1;
+	} else {
+		solve_lp(job, P);
+		if (job->lp_ret != 0 || job->lp_status != GLP_OPT || job->stop != OFDI_STOP_NONE) return;
+	}
 
 	glp_init_iocp(&parm);
 	parm.msg_lev = GLP_MSG_ON;  // for term_hook; printed only if verbose

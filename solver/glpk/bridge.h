@@ -76,6 +76,7 @@ typedef struct {
 	char msg[2048];  // GLPK's message when err == OFDI_EGLPK
 	int msg_len;
 	int lp_ret, lp_status;
+	int lp_skipped;  // presolve: the original's relaxation was not solved
 	double lp_obj;
 	int mip_ret, mip_status;
 	double mip_obj;

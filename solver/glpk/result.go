@@ -26,7 +26,8 @@ type Result struct {
 	// and at most Objective.
 	Bound float64
 	// LPObjective is the optimum of the root LP relaxation (before cuts),
-	// or NaN if it was not solved.
+	// or NaN if it was not solved (always with Params.Presolve, where
+	// only the presolved problem's relaxation is solved).
 	LPObjective float64
 
 	// Nodes is the number of branch-and-bound nodes created.

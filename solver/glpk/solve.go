@@ -332,20 +332,26 @@ func mipResult(c *C.ofdi_job, p *mip.Problem) (*Result, error) {
 		return res, err
 	}
 	var err error
-	lpSolved := c.lp_ret == 0 && c.lp_status == C.GLP_OPT
+	// With Presolve the original's relaxation is not solved (glp_intopt
+	// solves the presolved one): its outcome comes from glp_intopt.
+	skipped := c.lp_skipped != 0
+	lpSolved := c.lp_ret == 0 && c.lp_status == C.GLP_OPT && !skipped
 	if lpSolved {
 		res.LPObjective = float64(c.lp_obj)
 		res.Bound = res.LPObjective
 	}
 	mipSolution := c.mip_status == C.GLP_OPT || c.mip_status == C.GLP_FEAS
 	switch {
-	case c.lp_ret != 0 && c.lp_ret != C.GLP_ETMLIM:
+	case skipped && c.mip_status == 0:
+		// Stopped before glp_intopt.
+		res.Status = NoSolution
+	case !skipped && c.lp_ret != 0 && c.lp_ret != C.GLP_ETMLIM:
 		err = routineError("glp_simplex", c.lp_ret)
-	case c.lp_status == C.GLP_NOFEAS:
+	case !skipped && c.lp_status == C.GLP_NOFEAS:
 		res.Status = Infeasible
-	case c.lp_status == C.GLP_UNBND:
+	case !skipped && c.lp_status == C.GLP_UNBND:
 		res.Status = Unbounded
-	case !lpSolved || c.mip_status == 0:
+	case !skipped && (!lpSolved || c.mip_status == 0):
 		// Stopped before branch and cut, or aborted during it.
 		res.Status = NoSolution
 		if c.err == C.OFDI_EABORTED && c.has_x != 0 {

@@ -50,9 +50,14 @@ func TestSolveMIPKnown(t *testing.T) {
 		{"integer infeasible", integerInfeasible, Params{}, Infeasible, 0},
 		{"integer infeasible presolve", integerInfeasible, Params{Presolve: true}, Infeasible, 0},
 		{"LP infeasible", lpInfeasible, Params{}, Infeasible, 0},
+		{"LP infeasible presolve", lpInfeasible, Params{Presolve: true}, Infeasible, 0},
 		{"unbounded", unbounded, Params{}, Unbounded, 0},
+		{"unbounded presolve", unbounded, Params{Presolve: true}, Unbounded, 0},
 		{"empty", empty, Params{}, Optimal, 2.5},
+		{"empty presolve", empty, Params{Presolve: true}, Optimal, 2.5},
 		{"no rows", noRows, Params{}, Optimal, -3},
+		{"no rows presolve", noRows, Params{Presolve: true}, Optimal, -3},
+		{"multiknapsack presolve cuts", multiKnapsack(1, 10, 100), Params{Presolve: true, GomoryCuts: true, MIRCuts: true, CoverCuts: true}, Optimal, -40117},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +85,10 @@ func TestSolveMIPKnown(t *testing.T) {
 				if res.Bound != res.Objective || res.Gap() != 0 {
 					t.Errorf("bound %g, gap %g; want the objective and 0", res.Bound, res.Gap())
 				}
-				if !(res.LPObjective <= res.Objective+1e-9) {
+				switch {
+				case tt.params.Presolve && !math.IsNaN(res.LPObjective):
+					t.Errorf("LP objective %g with presolve, want NaN (not solved)", res.LPObjective)
+				case !tt.params.Presolve && !(res.LPObjective <= res.Objective+1e-9):
 					t.Errorf("LP objective %g above the optimum %g", res.LPObjective, res.Objective)
 				}
 			case Infeasible:
