@@ -58,8 +58,10 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // search starts again from the smallest windows, every start a quarter
 // window further on, and after a second such pass it stops. It also stops
 // after lnsRotations passes at the smallest size (counted in rounds), or
-// at the deadline (zero: none). It returns the best point.
-func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.Time, report func(obj float64)) []float64 {
+// at the deadline (zero: none), or when stall (zero: never) has passed
+// since it last improved or started. It returns the best point; st (nil:
+// a fresh schedule) keeps where the schedule stopped, for another call.
+func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, deadline time.Time, stall time.Duration, report func(obj float64)) []float64 {
 	in := fm.D.Inst
 	nM := len(in.Markets)
 	nP := len(in.Opportunities)
@@ -263,10 +265,24 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, deadline time.T
 		return cand, fm.Objective(cand)
 	}
 	best := fm.Objective(x)
-	idle, size := 0, lnsWindowBinaries
+	if st == nil {
+		st = &lnsState{}
+	}
+	if st.size == 0 {
+		st.size = lnsWindowBinaries
+	}
+	// The schedule's state, as the closures above see it.
+	round, idle, size := st.round, st.idle, st.size
+	shift = st.shift
+	defer func() { st.round, st.idle, st.size, st.shift = round, idle, size, shift }()
 	workers := lnsWorkers()
+	lastGain := time.Now()
 search:
-	for round := 0; round < lnsRotations*lnsFamilies*windows(lnsWindowBinaries)/workers; round++ {
+	for ; ; round++ {
+		if round >= lnsRotations*lnsFamilies*windows(lnsWindowBinaries)/workers {
+			st.done = true
+			break
+		}
 		// A pass starts a window of each family at every offset.
 		if rounds := (lnsFamilies*windows(size) + workers - 1) / workers; idle >= rounds {
 			// A whole pass improved nothing: widen the windows; at
@@ -278,10 +294,14 @@ search:
 			case shift == 0:
 				size, idle, shift = lnsWindowBinaries, 0, 1
 			default:
+				st.done = true
 				break search
 			}
 		}
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Until(deadline) < 200*time.Millisecond) {
+			break
+		}
+		if stall > 0 && time.Since(lastGain) >= stall {
 			break
 		}
 		cands := make([][]float64, workers)
@@ -301,6 +321,7 @@ search:
 		for i, cand := range cands {
 			if cand != nil && objs[i] < best-1e-7*math.Max(1, math.Abs(best)) {
 				x, best, idle = cand, objs[i], 0
+				lastGain = time.Now()
 			}
 		}
 		if idle == 0 && report != nil {
@@ -308,6 +329,16 @@ search:
 		}
 	}
 	return x
+}
+
+// lnsState is where a neighbourhood search stopped (its schedule: round,
+// idle rounds, window size and shift), so that another call of improve
+// goes on from there. The zero value starts the schedule. Done reports that
+// the schedule ended (every size and the shifted restart improved nothing,
+// or lnsRotations passes).
+type lnsState struct {
+	round, idle, size, shift int
+	done                     bool
 }
 
 // hood is a neighbourhood: the opportunities it frees (opps) and the firms

@@ -31,7 +31,7 @@ func TestImproveSmall(t *testing.T) {
 		start, opt := fm.Objective(x0), res.Objective
 		tol := 1e-6 * math.Max(1, math.Abs(opt))
 		reports := 0
-		x := fm.improve(context.Background(), slices.Clone(x0), time.Time{}, func(float64) { reports++ })
+		x := fm.improve(context.Background(), slices.Clone(x0), nil, time.Time{}, 0, func(float64) { reports++ })
 		obj := fm.Objective(x)
 		if v := fm.Violations(x, 1e-6); len(v) > 0 {
 			t.Fatalf("seed %d: improved point violates %s", seed, v[0])
@@ -58,7 +58,7 @@ func TestImproveSmall(t *testing.T) {
 		if rep := check.Check(inst, plan, check.Options{}); !rep.OK() {
 			t.Errorf("seed %d: improved plan fails the checker: %v", seed, rep.Err())
 		}
-		again := fm.improve(context.Background(), slices.Clone(x0), time.Time{}, nil)
+		again := fm.improve(context.Background(), slices.Clone(x0), nil, time.Time{}, 0, nil)
 		if !slices.Equal(again, x) {
 			t.Errorf("seed %d: a second run gives another point (Z %.6f vs %.6f)", seed, fm.Objective(again), obj)
 		}

@@ -58,6 +58,11 @@ type Outcome struct {
 // BuildStructure and solveLarge).
 const MaxGLPKRows = 500000
 
+// lnsStallShare is the share of the time limit after which a neighbourhood
+// search that has found nothing gives way to the resumed Lagrangian dual
+// (it goes on afterwards with the time left).
+const lnsStallShare = 0.2
+
 // lagShare is the share of the time limit the Lagrangian phase may use
 // (without a limit it stops after lagMaxIter iterations or when its step
 // vanishes).
@@ -142,19 +147,33 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		}
 		// GLPK on the whole model finds little on clusters this size:
 		// improve the start by fix-and-optimize first, for at most 80%
-		// of the time left.
-		start0 = fm.improve(ctx, start0, fourFifthsLeft(), func(obj float64) {
-			report("neighbourhood search", true, obj, lagBound)
-		})
+		// of the time left, or until it has found nothing for a share
+		// of the limit.
+		var st lnsState
+		lnsReport := func(obj float64) { report("neighbourhood search", true, obj, lagBound) }
+		stall := time.Duration(float64(prm.TimeLimit) * lnsStallShare)
+		start0 = fm.improve(ctx, start0, &st, fourFifthsLeft(), stall, lnsReport)
 		// Back to the Lagrangian dual, from its best multipliers, with
 		// the search's plan as the step's target: on these clusters its
 		// bound is far from converged when the first phase ends, and
 		// GLPK's LP relaxation is too slow to give a better one. At
-		// most 80% of the time left; the rest, and whatever the
-		// restarts leave when they stop paying, to branch-and-bound.
+		// most 80% of the time left, and until the restarts stop paying.
 		inc := fm.Objective(start0)
 		lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
 		fix = lr.Fix
+		if !st.done {
+			// The search again, where its schedule stopped, for 80%
+			// of what is left; the rest to branch-and-bound. (The
+			// fixings stay valid: they cut off no plan better than
+			// the one they were computed against.)
+			start0 = fm.improve(ctx, start0, &st, fourFifthsLeft(), 0, lnsReport)
+			if better := fm.Objective(start0); better < inc {
+				// A better target raises the bound further.
+				inc = better
+				lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
+				fix = lr.Fix
+			}
+		}
 	}
 	// The time limit covers the whole solve, building and greedy included.
 	left := prm.TimeLimit
