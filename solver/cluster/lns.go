@@ -59,7 +59,7 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // window further on, and after a second such pass it stops. It also stops
 // after lnsRotations passes at the smallest size (counted in rounds), or
 // at the deadline (zero: none), or when stall (zero: never) has passed
-// since it last improved or started. It returns the best point; st (nil:
+// since it last improved or started (after one round at least). It returns the best point; st (nil:
 // a fresh schedule) keeps where the schedule stopped, for another call.
 func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, deadline time.Time, stall time.Duration, report func(obj float64)) []float64 {
 	in := fm.D.Inst
@@ -276,7 +276,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, d
 	shift = st.shift
 	defer func() { st.round, st.idle, st.size, st.shift = round, idle, size, shift }()
 	workers := lnsWorkers()
-	lastGain := time.Now()
+	lastGain, first := time.Now(), round
 search:
 	for ; ; round++ {
 		if round >= lnsRotations*lnsFamilies*windows(lnsWindowBinaries)/workers {
@@ -301,7 +301,7 @@ search:
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Until(deadline) < 200*time.Millisecond) {
 			break
 		}
-		if stall > 0 && time.Since(lastGain) >= stall {
+		if stall > 0 && round > first && time.Since(lastGain) >= stall {
 			break
 		}
 		cands := make([][]float64, workers)

@@ -70,6 +70,39 @@ func TestImproveSmall(t *testing.T) {
 	}
 }
 
+// A search cut into one-round calls by a tiny stall, each going on where the
+// last stopped (lnsState), ends at the same point and in the same state as
+// one uninterrupted search, whose schedule ends (done) on these clusters.
+func TestImproveResumes(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
+		fm, x0 := greedyStart(t, model.Derive(inst))
+		var one, st lnsState
+		whole := fm.improve(context.Background(), slices.Clone(x0), &one, time.Time{}, 0, nil)
+		x, calls := slices.Clone(x0), 0
+		for !st.done {
+			before := st.round
+			x = fm.improve(context.Background(), x, &st, time.Time{}, time.Nanosecond, nil)
+			calls++
+			if st.round != before+1 && !st.done {
+				t.Fatalf("seed %d: call %d went from round %d to %d, want one round", seed, calls, before, st.round)
+			}
+			if calls > 10000 {
+				t.Fatalf("seed %d: the schedule never ends", seed)
+			}
+		}
+		if st != one {
+			t.Errorf("seed %d: resumed calls end in state %+v, one search in %+v", seed, st, one)
+		}
+		if !slices.Equal(x, whole) {
+			t.Errorf("seed %d: %d resumed calls end at Z %.6f, one search at %.6f", seed, calls, fm.Objective(x), fm.Objective(whole))
+		}
+		if calls < 2 {
+			t.Errorf("seed %d: %d call, the stall never stopped the search", seed, calls)
+		}
+	}
+}
+
 // greedyStart builds the MIP of d and encodes the greedy plan, failing the
 // test when there is none.
 func greedyStart(t *testing.T, d *model.Derived) (*Formulation, []float64) {
