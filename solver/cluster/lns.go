@@ -53,14 +53,15 @@ func lnsWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // family (the fourth cycles through the opportunities not taken). Each
 // round solves lnsWorkers neighbourhoods at once from the same incumbent,
 // the families taking turns, and keeps the best improvement (ties to the
-// first), so the search is deterministic whatever the cores' speeds. After a pass that improved nothing the
-// windows double in size; after such a pass at lnsMaxWindowBinaries the
-// search starts again from the smallest windows, every start a quarter
-// window further on, and after a second such pass it stops. It also stops
-// after lnsRotations passes at the smallest size (counted in rounds), or
-// at the deadline (zero: none), or when stall (zero: never) has passed
-// since it last improved or started (after one round at least). It returns the best point; st (nil:
-// a fresh schedule) keeps where the schedule stopped, for another call.
+// first), so the search is deterministic whatever the cores' speeds. After
+// a pass that improved nothing the windows double in size; after such a
+// pass at lnsMaxWindowBinaries the search starts again from the smallest
+// windows, every start a quarter window further on, and after a second
+// such pass it stops. It also stops after lnsRotations passes at the
+// smallest size (counted in rounds), at the deadline (zero: none), or when
+// stall (zero: never) has passed since it last improved or started (after
+// one round at least). It returns the best point; st (nil: a fresh
+// schedule) keeps where the schedule stopped, for another call.
 func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, deadline time.Time, stall time.Duration, report func(obj float64)) []float64 {
 	in := fm.D.Inst
 	nM := len(in.Markets)

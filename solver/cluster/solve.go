@@ -159,8 +159,11 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		// GLPK's LP relaxation is too slow to give a better one. At
 		// most 80% of the time left, and until the restarts stop paying.
 		inc := fm.Objective(start0)
-		lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
-		fix = lr.Fix
+		resume := func() {
+			lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
+			fix = lr.Fix
+		}
+		resume()
 		if !st.done {
 			// The search again, where its schedule stopped, for 80%
 			// of what is left; the rest to branch-and-bound. (The
@@ -170,8 +173,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			if better := fm.Objective(start0); better < inc {
 				// A better target raises the bound further.
 				inc = better
-				lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
-				fix = lr.Fix
+				resume()
 			}
 		}
 	}

@@ -342,16 +342,13 @@ func mipResult(c *C.ofdi_job, p *mip.Problem) (*Result, error) {
 	}
 	mipSolution := c.mip_status == C.GLP_OPT || c.mip_status == C.GLP_FEAS
 	switch {
-	case skipped && c.mip_status == 0:
-		// Stopped before glp_intopt.
-		res.Status = NoSolution
 	case !skipped && c.lp_ret != 0 && c.lp_ret != C.GLP_ETMLIM:
 		err = routineError("glp_simplex", c.lp_ret)
 	case !skipped && c.lp_status == C.GLP_NOFEAS:
 		res.Status = Infeasible
 	case !skipped && c.lp_status == C.GLP_UNBND:
 		res.Status = Unbounded
-	case !skipped && (!lpSolved || c.mip_status == 0):
+	case c.mip_status == 0 || !(lpSolved || skipped):
 		// Stopped before branch and cut, or aborted during it.
 		res.Status = NoSolution
 		if c.err == C.OFDI_EABORTED && c.has_x != 0 {
