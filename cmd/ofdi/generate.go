@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
@@ -28,15 +29,25 @@ func generateCommand() *cli.Command {
 			"instances/README.md documents every distribution. The targets are set from a feasible plan\n" +
 			"the generator builds, so every generated instance is feasible. The same flags give the same\n" +
 			"file, byte for byte (within one Go release).\n\n" +
+			"Shapes: --shape NAME picks a preset of the shape parameters (default: the original generator),\n" +
+			"--set-shape name=value,… sets single parameters on top of it. Ranges are LO:HI (or one value).\n" +
+			"A shaped instance is named gen-<F>x<P>x<M>-<shape>-s<seed> (\"custom\" with --set-shape).\n\n" +
+			"PRESETS:\n" + presetHelp() + "\n" +
+			"SHAPE PARAMETERS (--set-shape):\n" + shapeParamHelp() + "\n" +
 			"Examples:\n" +
 			"   ofdi generate --firms 30 --opportunities 20 --markets 5 --seed 1 -o cluster.json\n" +
-			"   ofdi generate --firms 150 --opportunities 60 --markets 10 --seed 7 --name big | ofdi validate /dev/stdin\n\n" + exitHelp,
+			"   ofdi generate --firms 150 --opportunities 60 --markets 10 --seed 7 --name big | ofdi validate /dev/stdin\n" +
+			"   ofdi generate --firms 150 --opportunities 60 --markets 10 --shape scarce-pioneers -o scarce.json\n" +
+			"   ofdi generate --shape tight-risk --set-shape scenarios=5,worst_prob=0.02 -o risky.json\n" +
+			"   ofdi generate --set-shape projects=2:4,mode_mix=1:1:4:4:1:1,max_partners=2:8 -o custom.json\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "firms", Value: gen.DefaultFirms, Usage: "number of firms `N`"},
 			&cli.IntFlag{Name: "opportunities", Value: gen.DefaultOpportunities, Usage: "number of overseas opportunities `P`"},
 			&cli.IntFlag{Name: "markets", Value: gen.DefaultMarkets, Usage: "number of foreign markets `M`"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed `S` (any non-negative integer; 0 is a seed like any other)"},
-			&cli.StringFlag{Name: "name", Usage: "instance `NAME` (default gen-<firms>x<opportunities>x<markets>-s<seed>)"},
+			&cli.StringFlag{Name: "name", Usage: "instance `NAME` (default gen-<firms>x<opportunities>x<markets>[-<shape>]-s<seed>)"},
+			&cli.StringFlag{Name: "shape", Value: "default", Usage: "shape preset `NAME`: " + strings.Join(gen.PresetNames(), ", ")},
+			&cli.StringSliceFlag{Name: "set-shape", Usage: "set shape parameters `name=value,…` on top of --shape (repeatable; see SHAPE PARAMETERS)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the instance to `FILE` (atomically) instead of stdout"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no validation warnings on stderr"},
 		},
@@ -69,10 +80,18 @@ func generateAction(c *cli.Context) error {
 	if c.IsSet("name") && cfg.Name == "" {
 		return usageError("--name: must not be empty")
 	}
+	shape, err := shapeFlags(c)
+	if err != nil {
+		return err
+	}
+	cfg.Shape = shape
 	if err := checkOutput(c); err != nil {
 		return err
 	}
-	inst := gen.Generate(cfg)
+	inst, err := gen.Build(cfg)
+	if err != nil {
+		return usageError("%v", err)
+	}
 	data, err := json.MarshalIndent(inst, "", "  ")
 	if err != nil {
 		return cli.Exit(err.Error(), exitInternal)
@@ -92,4 +111,44 @@ func generateAction(c *cli.Context) error {
 		printIssues(c.App.ErrWriter, inst.Name, model.Warnings(issues))
 	}
 	return emit(c, data)
+}
+
+// shapeFlags reads --shape and --set-shape.
+func shapeFlags(c *cli.Context) (gen.Shape, error) {
+	shape, err := gen.Preset(c.String("shape"))
+	if err != nil {
+		return shape, usageError("--shape: %v", err)
+	}
+	if specs := c.StringSlice("set-shape"); len(specs) > 0 {
+		// One call: a parameter may need one set later (shock_prob, scenarios).
+		if err := shape.SetParams(strings.Join(specs, ",")); err != nil {
+			return shape, usageError("--set-shape: %v", err)
+		}
+		if !shape.IsDefault() {
+			shape.Name = "custom"
+		}
+	}
+	return shape, nil
+}
+
+// presetHelp lists the presets, one per line, with what they set.
+func presetHelp() string {
+	var b strings.Builder
+	for _, name := range gen.PresetNames() {
+		s, _ := gen.Preset(name)
+		fmt.Fprintf(&b, "   %-16s %s\n", name, gen.PresetAbout(name))
+		if p := s.String(); p != "" {
+			fmt.Fprintf(&b, "   %-16s = %s\n", "", p)
+		}
+	}
+	return b.String()
+}
+
+// shapeParamHelp lists the shape parameters, one per line.
+func shapeParamHelp() string {
+	var b strings.Builder
+	for _, p := range gen.ShapeParams() {
+		fmt.Fprintf(&b, "   %-24s %s\n", p.Name+"="+p.Syntax, p.About)
+	}
+	return b.String()
 }

@@ -36,6 +36,35 @@
 //   - objective: market_power_value 1–3, learning_value 2–5, and targets set
 //     from a feasible plan the generator builds itself (see Generate), so
 //     every generated instance is feasible.
+//
+// # Shapes
+//
+// Config.Shape moves these distributions along the axes on which real
+// clusters differ; its zero value is the distribution above, byte for
+// byte. Each Shape field documents its range and default:
+//
+//   - scenarios: 2–6 scenarios (Scenarios), the shocks' total probability
+//     (ShockProb) and the worst one's (WorstProb, below 1 − α so CVaR is a
+//     tail average), and α itself (CVaRAlpha);
+//   - pioneers and knowledge: the pioneers' share (PioneerShare), the SMEs'
+//     share of them (SMEPioneerShare), and a factor on the knowledge of the
+//     other SMEs (SMEKnowledge), which makes SME participations learning
+//     pairs;
+//   - firm limits: max_projects (Projects), risk_limit as a share of capital
+//     (Risk), the large-to-SME capital ratio (CapitalSpread) and the
+//     acquisitions' cost (AcquisitionCost);
+//   - opportunities: max_partners (MaxPartners), the number of segments
+//     (Segments) and the mode mix (ModeMix);
+//   - targets: the market power target's share of G_open (MarketPowerTarget)
+//     and of the generator's plan (MarketPowerCap), and the SME target
+//     (SMETarget).
+//
+// Preset names useful combinations (PresetNames): default, many-scenarios,
+// scarce-pioneers, tight-projects, tight-risk, wide-capital,
+// binding-targets, nonequity-heavy and mixed. Shape.SetParams reads
+// "name=value,…" (ShapeParams lists the names), as `ofdi generate
+// --set-shape` does. Every shape keeps the guarantees: the same Config
+// gives the same instance, and the instance is valid and feasible.
 package gen
 
 import (
@@ -58,12 +87,6 @@ const (
 // pcgStream is the second PCG word; the Seed is the first.
 const pcgStream = 0x6f66_6469_6765_6e31 // "ofdigen1"
 
-// segments are the cluster's product segments, in the order used for drawing.
-var segments = []string{"ic", "display", "iot", "software", "components"}
-
-// segmentWeight is the share of firms whose first segment is segments[i].
-var segmentWeight = []float64{0.20, 0.15, 0.25, 0.20, 0.20}
-
 // Config says what to generate.
 type Config struct {
 	// Firms is the number of firms; 0 (or negative) means DefaultFirms.
@@ -74,8 +97,13 @@ type Config struct {
 	Markets int
 	// Seed selects the random stream; 0 is a seed like any other.
 	Seed uint64
-	// Name is the instance name; "" means "gen-<firms>x<opps>x<markets>-s<seed>".
+	// Name is the instance name; "" means "gen-<firms>x<opps>x<markets>-s<seed>",
+	// or "gen-<firms>x<opps>x<markets>-<shape>-s<seed>" for a non-default
+	// Shape (its Name, or "custom").
 	Name string
+	// Shape sets the distributions' shape parameters; the zero Shape is the
+	// default generator. It must be valid (Shape.Validate).
+	Shape Shape
 }
 
 // Normalized returns cfg with the defaults applied.
@@ -90,7 +118,11 @@ func (cfg Config) Normalized() Config {
 		cfg.Markets = DefaultMarkets
 	}
 	if cfg.Name == "" {
-		cfg.Name = fmt.Sprintf("gen-%dx%dx%d-s%d", cfg.Firms, cfg.Opportunities, cfg.Markets, cfg.Seed)
+		shape := ""
+		if l := cfg.Shape.label(); l != "" {
+			shape = l + "-"
+		}
+		cfg.Name = fmt.Sprintf("gen-%dx%dx%d-%ss%d", cfg.Firms, cfg.Opportunities, cfg.Markets, shape, cfg.Seed)
 	}
 	return cfg
 }
@@ -184,38 +216,45 @@ func idFormat(prefix string, n int) string {
 //   - sme_participation_target = ρ ~ U(0.10, 0.20) (two decimals), lowered
 //     in steps of 0.01 until ⌈ρ·|SMEs|⌉ does not exceed the number of SMEs
 //     in the greedy plan.
+//
+// Generate panics when cfg.Shape is invalid; Build returns the error instead.
 func Generate(cfg Config) *model.Instance {
-	cfg = cfg.Normalized()
-	d := drawer{rand.New(rand.NewPCG(cfg.Seed, pcgStream))}
-	inst := &model.Instance{Name: cfg.Name, Currency: "CNY million"}
-	inst.Scenarios = drawScenarios(d)
-	inst.Markets = drawMarkets(d, cfg.Markets)
-	inst.Firms = drawFirms(d, cfg.Firms, inst.Markets)
-	var vs []oppView
-	inst.Opportunities, vs = drawOpportunities(d, cfg.Opportunities, inst)
-	inst.Policy = drawPolicy(d, inst)
-	for p := range vs {
-		vs[p].a = inst.NetCost(&inst.Opportunities[p]) // now net of subsidy
+	inst, err := Build(cfg)
+	if err != nil {
+		panic(err)
 	}
-	inst.Objective = drawObjective(d, inst, vs)
 	return inst
 }
 
-// drawScenarios: base/fx_shock with 0.8/0.2, or (half the time)
-// base/fx_shock/geopolitics with 0.7/0.2/0.1.
-func drawScenarios(d drawer) []model.Scenario {
-	if d.r.IntN(2) == 0 {
-		return []model.Scenario{{ID: "base", Probability: 0.8}, {ID: "fx_shock", Probability: 0.2}}
+// Build is Generate with an error for an invalid cfg.Shape (wrapping
+// ErrShape) instead of a panic.
+func Build(cfg Config) (*model.Instance, error) {
+	if err := cfg.Shape.Validate(); err != nil {
+		return nil, err
 	}
-	return []model.Scenario{{ID: "base", Probability: 0.7}, {ID: "fx_shock", Probability: 0.2},
-		{ID: "geopolitics", Probability: 0.1}}
+	cfg = cfg.Normalized()
+	p := cfg.Shape.resolve()
+	d := drawer{rand.New(rand.NewPCG(cfg.Seed, pcgStream))}
+	inst := &model.Instance{Name: cfg.Name, Currency: "CNY million"}
+	var rules []lossRule
+	inst.Scenarios, rules = p.drawScenarios(d)
+	inst.Markets = drawMarkets(d, &p, cfg.Markets)
+	inst.Firms = drawFirms(d, &p, cfg.Firms, inst.Markets)
+	var vs []oppView
+	inst.Opportunities, vs = drawOpportunities(d, &p, cfg.Opportunities, inst, rules)
+	inst.Policy = drawPolicy(d, &p, inst)
+	for i := range vs {
+		vs[i].a = inst.NetCost(&inst.Opportunities[i]) // now net of subsidy
+	}
+	inst.Objective = drawObjective(d, &p, inst, vs)
+	return inst, nil
 }
 
 // drawMarkets: distance d ~ U(0.05, 0.95); info_cost = 2 + 13·(d+u)/2 with
 // u ~ U(0,1) (2–15, farther markets cost more to study); dissipation ~
 // U(5, 60); each segment gets an explicit capacity 1–3 with probability 1/2
 // (else the default 1).
-func drawMarkets(d drawer, n int) []model.Market {
+func drawMarkets(d drawer, p *params, n int) []model.Market {
 	format := idFormat("m", n)
 	ms := make([]model.Market, n)
 	for i := range ms {
@@ -228,7 +267,7 @@ func drawMarkets(d drawer, n int) []model.Market {
 			Dissipation: round(d.uniform(5, 60), 1),
 			Capacity:    map[string]int{},
 		}
-		for _, s := range segments {
+		for _, s := range p.segments {
 			if d.r.IntN(2) == 0 {
 				m.Capacity[s] = d.intIn(1, 3)
 			}
@@ -261,13 +300,14 @@ var segmentWords = map[string][]string{
 	"iot":        {"IoT", "Smart Sensing", "Connect", "Sensor Networks"},
 	"software":   {"Software", "Infotech", "Data Systems", "Cloud"},
 	"components": {"Components", "Precision Parts", "PCB", "Electronic Materials"},
+	"equipment":  {"Equipment", "Automation", "Test Systems", "Machinery"},
 }
 
 var suffixes = []string{"Co.", "Technology Co.", "Electronics Co.", "Group"}
 
 // drawFirms draws roles, capital, pioneers, risk limits, segments,
 // knowledge, max_projects and names.
-func drawFirms(d drawer, n int, markets []model.Market) []model.Firm {
+func drawFirms(d drawer, p *params, n int, markets []model.Market) []model.Firm {
 	nl, ns, nsup := roleCounts(n)
 	roles := make([]model.Role, 0, n)
 	for range nl {
@@ -284,21 +324,21 @@ func drawFirms(d drawer, n int, markets []model.Market) []model.Firm {
 	format := idFormat("f", n)
 	fs := make([]model.Firm, n)
 	for i := range fs {
-		p := paramsOf(roles[i])
+		rp := p.role(roles[i])
 		fs[i] = model.Firm{
 			ID:      fmt.Sprintf(format, i+1),
 			Role:    roles[i],
-			Capital: max(1, math.Round(d.logNormal(p.capMedian, p.capSigma))),
+			Capital: max(1, math.Round(d.logNormal(rp.capMedian, rp.capSigma))),
 		}
 	}
-	markPioneers(fs, nl, ns)
+	markPioneers(fs, nl, ns, p.pioneerShare, p.smePioneerShare)
 	for i := range fs {
 		f := &fs[i]
-		p := paramsOf(f.Role)
-		f.RiskLimit = round(f.Capital*d.uniform(0.10, 0.25), 1)
-		f.Segments = drawSegments(d, p.segMax)
-		f.Knowledge = drawKnowledge(d, f, markets)
-		f.MaxProjects = ptrInt(d.intIn(p.projLo, p.projHi))
+		rp := p.role(f.Role)
+		f.RiskLimit = round(f.Capital*d.uniform(p.risk.Lo, p.risk.Hi), 1)
+		f.Segments = drawSegments(d, p, rp.segMax)
+		f.Knowledge = drawKnowledge(d, p, f, markets)
+		f.MaxProjects = ptrInt(d.intIn(rp.projLo, rp.projHi))
 		words := segmentWords[f.Segments[0]]
 		f.Name = fmt.Sprintf("%s %s %s", cities[d.r.IntN(len(cities))], words[d.r.IntN(len(words))],
 			suffixes[d.r.IntN(len(suffixes))])
@@ -306,13 +346,13 @@ func drawFirms(d drawer, n int, markets []model.Market) []model.Firm {
 	return fs
 }
 
-// markPioneers makes 12% of the firms (at least one) pioneers: round(30%)
-// of them are the largest SMEs, the rest the largest large firms (capital
-// descending, ties by position).
-func markPioneers(fs []model.Firm, nl, ns int) {
+// markPioneers makes a share of the firms (default 12%, at least one)
+// pioneers: round(smeShare) of them (default 30%) are the largest SMEs, the
+// rest the largest large firms (capital descending, ties by position).
+func markPioneers(fs []model.Firm, nl, ns int, share, smeShare float64) {
 	n := len(fs)
-	np := max(1, int(math.Round(0.12*float64(n))))
-	npSME := min(ns, int(math.Round(0.3*float64(np))))
+	np := max(1, int(math.Round(share*float64(n))))
+	npSME := min(ns, int(math.Round(smeShare*float64(np))))
 	npLarge := min(nl, np-npSME)
 	byCapital := func(role model.Role) []int {
 		var idx []int
@@ -332,21 +372,22 @@ func markPioneers(fs []model.Firm, nl, ns int) {
 	}
 }
 
-// drawSegments draws 1..maxSeg distinct segments, weighted by segmentWeight.
-func drawSegments(d drawer, maxSeg int) []string {
-	k := d.intIn(1, maxSeg)
-	taken := make([]bool, len(segments))
+// drawSegments draws 1..maxSeg distinct segments of p, weighted by
+// p.segWeight.
+func drawSegments(d drawer, p *params, maxSeg int) []string {
+	k := d.intIn(1, min(maxSeg, len(p.segments)))
+	taken := make([]bool, len(p.segments))
 	var out []string
 	for len(out) < k {
 		total := 0.0
-		for i, w := range segmentWeight {
+		for i, w := range p.segWeight {
 			if !taken[i] {
 				total += w
 			}
 		}
 		u := d.r.Float64() * total
 		pick := -1
-		for i, w := range segmentWeight {
+		for i, w := range p.segWeight {
 			if taken[i] {
 				continue
 			}
@@ -357,7 +398,7 @@ func drawSegments(d drawer, maxSeg int) []string {
 			u -= w
 		}
 		taken[pick] = true
-		out = append(out, segments[pick])
+		out = append(out, p.segments[pick])
 	}
 	return out
 }
@@ -368,19 +409,24 @@ func drawSegments(d drawer, maxSeg int) []string {
 //	pioneers:            default U(0.60, 0.80), 2–4 markets U(0.70, 0.95)
 //	large (non-pioneer): default U(0.30, 0.50), 1–3 markets U(0.40, 0.70)
 //	SMEs, supporting:    default U(0.05, 0.25), 1–3 markets U(0.15, 0.40)
-func drawKnowledge(d drawer, f *model.Firm, markets []model.Market) map[string]float64 {
+//
+// Non-pioneer SMEs' values are multiplied by Shape.SMEKnowledge (default 1).
+func drawKnowledge(d drawer, p *params, f *model.Firm, markets []model.Market) map[string]float64 {
 	defLo, defHi, lo, hi, kLo, kHi := 0.05, 0.25, 0.15, 0.40, 1, 3
+	scale := 1.0
 	switch {
 	case f.Pioneer:
 		defLo, defHi, lo, hi, kLo, kHi = 0.60, 0.80, 0.70, 0.95, 2, 4
 	case f.Role == model.Large:
 		defLo, defHi, lo, hi = 0.30, 0.50, 0.40, 0.70
+	case f.Role == model.SME:
+		scale = p.smeKnowledge
 	}
-	kn := map[string]float64{"default": round(d.uniform(defLo, defHi), 2)}
+	kn := map[string]float64{"default": round(scale*d.uniform(defLo, defHi), 2)}
 	k := min(len(markets), d.intIn(kLo, kHi))
 	for len(kn) < k+1 {
 		m := markets[d.r.IntN(len(markets))].ID
-		v := round(d.uniform(lo, hi), 2) // drawn even on a repeat: keeps the stream simple
+		v := round(scale*d.uniform(lo, hi), 2) // drawn even on a repeat: keeps the stream simple
 		if _, dup := kn[m]; !dup {
 			kn[m] = v
 		}
@@ -388,9 +434,9 @@ func drawKnowledge(d drawer, f *model.Firm, markets []model.Market) map[string]f
 	return kn
 }
 
-// modeCounts splits n opportunities by modeTable shares (largest
+// modeCounts splits n opportunities by the modes' shares (largest
 // remainder), every mode at least once when n ≥ len(modeTable).
-func modeCounts(n int) []int {
+func modeCounts(n int, modeTable []modeParams) []int {
 	counts := make([]int, len(modeTable))
 	rem := make([]float64, len(modeTable))
 	used := 0
@@ -449,8 +495,8 @@ func modeCounts(n int) []int {
 // see oppView.open, before subsidies and credit) is drawn again with the
 // same mode, up to 10 times; so most generated opportunities are open to
 // the cluster, as real ones are spotted by its members.
-func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportunity, []oppView) {
-	counts := modeCounts(n)
+func drawOpportunities(d drawer, p *params, n int, inst *model.Instance, rules []lossRule) ([]model.Opportunity, []oppView) {
+	counts := modeCounts(n, p.modes)
 	kinds := make([]int, 0, n)
 	for i, c := range counts {
 		for range c {
@@ -459,10 +505,10 @@ func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportuni
 	}
 	d.r.Shuffle(n, func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
 
-	served := make([]bool, len(segments))
+	served := make([]bool, len(p.segments))
 	for i := range inst.Firms {
 		for _, s := range inst.Firms[i].Segments {
-			for j, name := range segments {
+			for j, name := range p.segments {
 				if s == name {
 					served[j] = true
 				}
@@ -470,22 +516,22 @@ func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportuni
 		}
 	}
 	segTotal := 0.0
-	for j, w := range segmentWeight {
+	for j, w := range p.segWeight {
 		if served[j] {
 			segTotal += w
 		}
 	}
-	rules := model.DefaultModeRules()
+	modeRules := model.DefaultModeRules()
 	bySeg := segmentIndex(inst)
 	format := idFormat("p", n)
 	ops := make([]model.Opportunity, n)
 	vs := make([]oppView, n)
 	for i := range ops {
-		mp := modeTable[kinds[i]]
+		mp := p.modes[kinds[i]]
 		var o model.Opportunity
 		var v oppView
 		for try := 0; try < redraws; try++ {
-			o = drawOpportunity(d, mp, rules[mp.mode], inst, served, segTotal)
+			o = drawOpportunity(d, p, mp, modeRules[mp.mode], inst, served, segTotal, rules)
 			v = view(inst, bySeg, &o)
 			if v.open(inst, o.MinPartnersOr()) {
 				break
@@ -502,16 +548,16 @@ func drawOpportunities(d drawer, n int, inst *model.Instance) ([]model.Opportuni
 const redraws = 10
 
 // drawOpportunity draws one opportunity of mode mp.mode (see drawOpportunities).
-func drawOpportunity(d drawer, mp modeParams, rule model.ModeRule, inst *model.Instance,
-	served []bool, segTotal float64) model.Opportunity {
+func drawOpportunity(d drawer, p *params, mp modeParams, rule model.ModeRule, inst *model.Instance,
+	served []bool, segTotal float64, rules []lossRule) model.Opportunity {
 	m := inst.Markets[d.r.IntN(len(inst.Markets))]
 	u := d.r.Float64() * segTotal
 	seg := ""
-	for j, w := range segmentWeight {
+	for j, w := range p.segWeight {
 		if !served[j] {
 			continue
 		}
-		seg = segments[j]
+		seg = p.segments[j]
 		if u < w {
 			break
 		}
@@ -534,19 +580,17 @@ func drawOpportunity(d drawer, mp modeParams, rule model.ModeRule, inst *model.I
 		MarketPower:       round(d.uniform(mp.gLo, mp.gHi), 1),
 		KnowledgeRequired: round(clamp(0.05+0.6*m.Distance+mp.kShift+d.uniform(-0.1, 0.1), 0.05, 0.95), 2),
 		MinPartners:       ptrInt(minP),
-		MaxPartners:       ptrInt(d.intIn(3, 6)),
+		MaxPartners:       ptrInt(d.intIn(p.partners.Lo, p.partners.Hi)),
 		Loss:              map[string]float64{},
 	}
 	base := d.uniform(mp.lossLo, mp.lossHi)
-	for _, sc := range inst.Scenarios {
-		switch sc.ID {
-		case "base":
+	for k, sc := range inst.Scenarios {
+		if k == 0 {
 			o.Loss[sc.ID] = round(base, 3)
-		case "fx_shock":
-			o.Loss[sc.ID] = round(math.Min(0.9, base*d.uniform(3, 6)), 3)
-		default:
-			o.Loss[sc.ID] = round(math.Min(0.95, base*d.uniform(3, 6)*(1+m.Distance)), 3)
+			continue
 		}
+		r := rules[k]
+		o.Loss[sc.ID] = round(math.Min(r.cap, base*d.uniform(r.lo, r.hi)*(1+r.distW*m.Distance)), 3)
 	}
 	return o
 }
@@ -554,21 +598,21 @@ func drawOpportunity(d drawer, mp modeParams, rule model.ModeRule, inst *model.I
 // drawPolicy: credit_line = U(0.05, 0.10)·total capital; credit_per_firm
 // U(0.3, 0.5); subsidy joint_rnd U(0.15, 0.25) and, with probability 1/2,
 // production U(0.05, 0.10); cvar_alpha 0.9; 1–2 promoted markets (listed in
-// market order).
-func drawPolicy(d drawer, inst *model.Instance) model.Policy {
+// market order). Shape.CVaRAlpha replaces the 0.9.
+func drawPolicy(d drawer, p *params, inst *model.Instance) model.Policy {
 	total := 0.0
 	for i := range inst.Firms {
 		total += inst.Firms[i].Capital
 	}
-	alpha := 0.9
-	p := model.Policy{
+	alpha := p.alpha
+	pol := model.Policy{
 		CreditLine:    math.Round(total * d.uniform(0.05, 0.10)),
 		CreditPerFirm: round(d.uniform(0.3, 0.5), 2),
 		Subsidy:       map[model.Mode]float64{model.JointRnD: round(d.uniform(0.15, 0.25), 2)},
 		CVaRAlpha:     &alpha,
 	}
 	if d.r.IntN(2) == 0 {
-		p.Subsidy[model.Production] = round(d.uniform(0.05, 0.10), 2)
+		pol.Subsidy[model.Production] = round(d.uniform(0.05, 0.10), 2)
 	}
 	k := min(len(inst.Markets), d.intIn(1, 2))
 	promoted := make([]bool, len(inst.Markets))
@@ -581,24 +625,25 @@ func drawPolicy(d drawer, inst *model.Instance) model.Policy {
 	}
 	for i, m := range inst.Markets {
 		if promoted[i] {
-			p.PromotedMarkets = append(p.PromotedMarkets, m.ID)
+			pol.PromotedMarkets = append(pol.PromotedMarkets, m.ID)
 		}
 	}
-	return p
+	return pol
 }
 
 // drawObjective: market_power_value U(1, 3), learning_value U(2, 5), and
-// the targets of Generate's doc comment.
-func drawObjective(d drawer, inst *model.Instance, vs []oppView) model.Objective {
+// the targets of Generate's doc comment (their ranges and the 0.9 set by
+// the Shape).
+func drawObjective(d drawer, p *params, inst *model.Instance, vs []oppView) model.Objective {
 	obj := model.Objective{
 		MarketPowerValue: round(d.uniform(1, 3), 1),
 		LearningValue:    round(d.uniform(2, 5), 1),
 	}
-	frac := d.uniform(0.15, 0.25)
-	rho := round(d.uniform(0.10, 0.20), 2)
+	frac := d.uniform(p.mpTarget.Lo, p.mpTarget.Hi)
+	rho := round(d.uniform(p.smeTarget.Lo, p.smeTarget.Hi), 2)
 
 	w := buildWitness(inst, vs)
-	obj.MarketPowerTarget = max(0, floorTo(math.Min(frac*openMarketPower(inst, vs), 0.9*w.marketPower), 1))
+	obj.MarketPowerTarget = max(0, floorTo(math.Min(frac*openMarketPower(inst, vs), p.mpCap*w.marketPower), 1))
 	nSME := 0
 	for i := range inst.Firms {
 		if inst.Firms[i].Role == model.SME {

@@ -374,7 +374,7 @@ func checkWitness(t *testing.T, inst *model.Instance, w witness) {
 			}
 		}
 	}
-	if power < inst.Objective.MarketPowerTarget {
+	if power < inst.Objective.MarketPowerTarget-tol {
 		t.Errorf("%s: market power %v < target %v", inst.Name, power, inst.Objective.MarketPowerTarget)
 	}
 	if need := math.Ceil(inst.Objective.SMEParticipationTarget * float64(nSME)); float64(smes) < need {
