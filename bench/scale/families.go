@@ -40,14 +40,35 @@ var families = []Family{
 		Target: Target{FirstPlan: 600 * time.Second}},
 }
 
-// familyByName returns the family called name (case-insensitive).
+// familyByName returns the family called name (case-insensitive), or a
+// custom family "FxPxM:LIMIT" (e.g. "40x20x5:5s", named after its size,
+// asking only for a plan).
 func familyByName(name string) (Family, bool) {
 	for _, f := range families {
 		if strings.EqualFold(f.Name, name) {
 			return f, true
 		}
 	}
-	return Family{}, false
+	return customFamily(name)
+}
+
+// customFamily parses "FxPxM:LIMIT".
+func customFamily(spec string) (Family, bool) {
+	size, lim, ok := strings.Cut(spec, ":")
+	if !ok {
+		return Family{}, false
+	}
+	var f Family
+	if n, err := fmt.Sscanf(size+"\n", "%dx%dx%d\n", &f.Firms, &f.Opportunities, &f.Markets); err != nil || n != 3 ||
+		f.Firms < 1 || f.Opportunities < 1 || f.Markets < 1 {
+		return Family{}, false
+	}
+	d, err := time.ParseDuration(lim)
+	if err != nil || d < time.Second {
+		return Family{}, false
+	}
+	f.Name, f.Limit = size, d
+	return f, true
 }
 
 // Size is "firms×opportunities×markets".

@@ -1,20 +1,24 @@
-// Command scale is the scale benchmark of issue 4: it generates the S, M
-// and L families (XL on request) with instances/gen, solves each instance
-// with ofdi, and with glpsol and cbc on the LP that `ofdi export` writes,
-// all with the same time limit, and reports for each run the time to the
-// first plan, objective, bound, gap, status, wall time, peak memory, the
-// independent check of ofdi's plan and the issue's target.
+// Command scale is the scale benchmark of issues 4 and 12: it generates a
+// matrix of instances with instances/gen, each size family (S, M and L; XL
+// on request) × shape preset × seed, solves each instance with ofdi (and,
+// when asked, with glpsol and cbc on the LP that `ofdi export` writes), all
+// with the same time limit, and reports for each run the time to the first
+// plan, objective, bound, gap, status, wall time, peak memory, the
+// independent check of ofdi's plan and the family's target; then, per
+// family and solver, the worst cell: worst gap, slowest first plan, largest
+// memory and the targets met.
 //
 // Run it from the repository root:
 //
-//	go run ./bench/scale                                    # S, M and L: 25–30 minutes
-//	go run ./bench/scale --families S,M,L,XL                # XL too: 30–40 minutes more, and GBs of memory
-//	go run ./bench/scale --families S,M --limit-scale 0.05  # a smoke run of about 90 s
+//	go run ./bench/scale                                           # S, M, L × 9 shapes × 2 seeds, ofdi: about 2 hours
+//	go run ./bench/scale --families S --shapes default,mixed --seeds 7
+//	go run ./bench/scale --families M --solvers ofdi,glpsol,cbc    # with the general MIP solvers
+//	go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1  # a smoke cell of a few seconds
 //
-// The table goes to stdout, progress to stderr, and scale.md and
+// The tables go to stdout, progress to stderr, and scale.md and
 // scale.json (rewritten after every run, atomically), the instances, ofdi's
 // plans and every child's timestamped log to --out. bench/README.md,
-// section "Scale benchmark (issue 4)", documents every column.
+// section "Scale benchmark (issues 4 and 12)", documents every column.
 //
 // Exit codes: 0 when every step ran (whatever the plans' status), 1 when an
 // ofdi plan fails the check, a solver could not be run, or the run was
@@ -35,6 +39,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ofdi/ofdi/instances/gen"
 )
 
 func main() {
@@ -93,18 +99,24 @@ func mainCode(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fams := fs.String("families", "S,M,L", "families to run, comma-separated: S, M, L, XL")
-	seeds := fs.String("seeds", "101", "generator seeds, comma-separated: one instance per family and seed")
+	fams := fs.String("families", "S,M,L", "families to run, comma-separated: S, M, L, XL, or a custom FxPxM:LIMIT such as 40x20x5:5s (target: a plan)")
+	shapes := fs.String("shapes", "all", "generator shape presets, comma-separated, or all: "+strings.Join(gen.PresetNames(), ", "))
+	seeds := fs.String("seeds", "101,202", "generator seeds, comma-separated: one instance per family, shape and seed")
 	scale := fs.Float64("limit-scale", 1, "multiply every time limit by `F` (rounded to whole seconds, at least 1 s), e.g. 0.05 for a smoke run")
-	solvers := fs.String("solvers", strings.Join(allSolvers, ","), "solvers to run, comma-separated: ofdi, glpsol, cbc")
+	solvers := fs.String("solvers", solverOfdi, "solvers to run, comma-separated: ofdi, glpsol, cbc")
 	out := fs.String("out", filepath.Join("bench", "out", "scale"), "output `DIR`")
 	ofdi := fs.String("ofdi", "", "ofdi binary `PATH` (default: go build ./cmd/ofdi into a temporary directory)")
 	grace := fs.Duration("grace", 60*time.Second, "stop a solver this long after its time limit (SIGTERM, then SIGKILL 10 s later)")
 	keepLP := fs.Bool("keep-lp", false, "keep the exported LP files in DIR/lp (L's is about 150 MB)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench/scale [flags]\n\n"+
-			"Runs ofdi, glpsol and cbc on generated families with equal time limits\n"+
-			"(S 150×60×10 30 s, M 300×120×15 60 s, L 2000×500×30 300 s, XL 10000×2000×50 600 s).\n\n")
+			"Runs ofdi (and glpsol and cbc with --solvers) on generated families × shapes × seeds with\n"+
+			"equal time limits (S 150×60×10 30 s, M 300×120×15 60 s, L 2000×500×30 300 s,\n"+
+			"XL 10000×2000×50 600 s), and reports every cell and the worst cell per family.\n\n"+
+			"Examples:\n"+
+			"  go run ./bench/scale                                    # the matrix: S, M, L × all shapes × seeds 101, 202\n"+
+			"  go run ./bench/scale --families S --shapes default,mixed --seeds 7\n"+
+			"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -117,7 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	for _, name := range splitList(*fams) {
 		f, ok := familyByName(name)
 		if !ok {
-			return config{}, "", fmt.Errorf("--families: unknown family %q (want S, M, L or XL)", name)
+			return config{}, "", fmt.Errorf("--families: unknown family %q (want S, M, L, XL or FxPxM:LIMIT, e.g. 40x20x5:5s)", name)
 		}
 		for _, g := range cfg.families {
 			if g.Name == f.Name {
@@ -128,6 +140,25 @@ func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	}
 	if len(cfg.families) == 0 {
 		return config{}, "", errors.New("--families: none given")
+	}
+	names := splitList(*shapes)
+	if len(names) == 1 && names[0] == "all" {
+		names = gen.PresetNames()
+	}
+	for _, name := range names {
+		sh, err := gen.Preset(name)
+		if err != nil {
+			return config{}, "", fmt.Errorf("--shapes: unknown shape %q (want all or some of %s)", name, strings.Join(gen.PresetNames(), ", "))
+		}
+		for _, g := range cfg.shapes {
+			if g.Name == name {
+				return config{}, "", fmt.Errorf("--shapes: %s given twice", name)
+			}
+		}
+		cfg.shapes = append(cfg.shapes, sh)
+	}
+	if len(cfg.shapes) == 0 {
+		return config{}, "", errors.New("--shapes: none given")
 	}
 	for _, s := range splitList(*seeds) {
 		v, err := strconv.ParseUint(s, 10, 64)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ofdi/ofdi/instances/gen"
 )
 
 func TestRunChildTimestampsAndKills(t *testing.T) {
@@ -68,6 +70,7 @@ func TestSmoke(t *testing.T) {
 	var log strings.Builder
 	cfg := config{
 		families:   []Family{{Name: "T", Firms: 30, Opportunities: 20, Markets: 5, Limit: 2 * time.Second, Target: Target{Gap: 0.005}}},
+		shapes:     []gen.Shape{{}},
 		seeds:      []uint64{1},
 		limitScale: 1,
 		solvers:    allSolvers,

@@ -30,7 +30,9 @@ var allSolvers = []string{solverOfdi, solverGlpsol, solverCBC}
 // config is one run of the harness.
 type config struct {
 	families []Family
-	seeds    []uint64
+	// shapes are the generator presets of the matrix.
+	shapes []gen.Shape
+	seeds  []uint64
 	// limitScale multiplies every family's time limit.
 	limitScale float64
 	solvers    []string
@@ -92,12 +94,14 @@ func run(ctx context.Context, cfg config) (*Report, error) {
 	h.findSolvers(ctx)
 	for _, fam := range cfg.families {
 		limit := scaledLimit(fam.Limit, cfg.limitScale)
-		for _, seed := range cfg.seeds {
-			if err := ctx.Err(); err != nil {
-				return h.rep, err
-			}
-			if err := h.instance(ctx, fam, seed, limit); err != nil {
-				return h.rep, err
+		for _, shape := range cfg.shapes {
+			for _, seed := range cfg.seeds {
+				if err := ctx.Err(); err != nil {
+					return h.rep, err
+				}
+				if err := h.instance(ctx, fam, shape, seed, limit); err != nil {
+					return h.rep, err
+				}
 			}
 		}
 	}
@@ -143,8 +147,11 @@ func (h *harness) note(format string, args ...any) {
 }
 
 // instance benchmarks one generated instance with every solver.
-func (h *harness) instance(ctx context.Context, fam Family, seed uint64, limit time.Duration) error {
-	inst := gen.Generate(gen.Config{Firms: fam.Firms, Opportunities: fam.Opportunities, Markets: fam.Markets, Seed: seed})
+func (h *harness) instance(ctx context.Context, fam Family, shape gen.Shape, seed uint64, limit time.Duration) error {
+	inst, err := gen.Build(gen.Config{Firms: fam.Firms, Opportunities: fam.Opportunities, Markets: fam.Markets, Seed: seed, Shape: shape})
+	if err != nil {
+		return fmt.Errorf("generate %s %s s%d: %w", fam.Name, shape.Name, seed, err)
+	}
 	data, err := json.MarshalIndent(inst, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", inst.Name, err)
@@ -153,16 +160,16 @@ func (h *harness) instance(ctx context.Context, fam Family, seed uint64, limit t
 	if err := report.WriteFile(instPath, append(data, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", instPath, err)
 	}
-	in := Instance{Family: fam.Name, Name: inst.Name, Seed: seed, Firms: fam.Firms,
+	in := Instance{Family: fam.Name, Shape: shapeName(shape), Name: inst.Name, Seed: seed, Firms: fam.Firms,
 		Opportunities: fam.Opportunities, Markets: fam.Markets,
 		LimitSeconds: limit.Seconds(), Target: fam.Target.String()}
 	h.rep.Instances = append(h.rep.Instances, in)
 	info := &h.rep.Instances[len(h.rep.Instances)-1]
-	fmt.Fprintf(h.log, "%s s%d: %s (%s), limit %s\n", fam.Name, seed, inst.Name, fam.Size(), limit)
+	fmt.Fprintf(h.log, "%s %s s%d: %s (%s), limit %s\n", fam.Name, in.Shape, seed, inst.Name, fam.Size(), limit)
 	if err := h.save(); err != nil {
 		return err
 	}
-	base := Row{Family: fam.Name, Instance: inst.Name, Seed: seed, LimitSeconds: limit.Seconds()}
+	base := Row{Family: fam.Name, Shape: in.Shape, Instance: inst.Name, Seed: seed, LimitSeconds: limit.Seconds()}
 
 	if h.run[solverOfdi] {
 		if err := h.add(fam, h.ofdiRow(ctx, base, instPath, limit)); err != nil {
@@ -217,8 +224,8 @@ func (h *harness) add(fam Family, row Row) error {
 	row.Target = fam.Target.judge(row)
 	h.rep.Rows = append(h.rep.Rows, row)
 	c := row.cells()
-	fmt.Fprintf(h.log, "%s s%d %-6s  %s, objective %s, bound %s, gap %s, first plan %s, wall %s, peak %s MiB, check %s, target %s\n",
-		c[0], row.Seed, row.Solver, c[8], c[5], c[6], c[7], c[4], c[9], c[10], c[11], c[12])
+	fmt.Fprintf(h.log, "%s %s s%d %-6s  %s, objective %s, bound %s, gap %s, first plan %s, wall %s, peak %s MiB, check %s, target %s\n",
+		c[0], c[1], row.Seed, row.Solver, c[9], c[6], c[7], c[8], c[5], c[10], c[11], c[12], c[13])
 	if row.Note != "" {
 		fmt.Fprintf(h.log, "    note: %s\n", row.Note)
 	}
@@ -415,4 +422,12 @@ func firstLine(ctx context.Context, args []string, sub string) string {
 		}
 	}
 	return "unknown"
+}
+
+// shapeName is a preset's name, "default" for the zero shape.
+func shapeName(s gen.Shape) string {
+	if s.Name == "" {
+		return "default"
+	}
+	return s.Name
 }

@@ -27,11 +27,16 @@ type Report struct {
 	Notes     []string   `json:"notes,omitempty"`
 	Instances []Instance `json:"instances"`
 	Rows      []Row      `json:"rows"`
+	// Summaries are the worst cells per family and solver, derived from
+	// Rows when the report is written.
+	Summaries []Summary `json:"summaries"`
 }
 
 // Instance is one generated instance and its LP export.
 type Instance struct {
 	Family string `json:"family"`
+	// Shape is the generator's shape preset.
+	Shape string `json:"shape"`
 	// Name is the generator's name, gen-<F>x<P>x<M>-s<seed>.
 	Name          string  `json:"name"`
 	Seed          uint64  `json:"seed"`
@@ -49,7 +54,9 @@ type Instance struct {
 
 // Row is one solver's run on one instance.
 type Row struct {
-	Family   string `json:"family"`
+	Family string `json:"family"`
+	// Shape is the generator's shape preset.
+	Shape    string `json:"shape"`
 	Instance string `json:"instance"`
 	Seed     uint64 `json:"seed"`
 	Solver   string `json:"solver"`
@@ -85,11 +92,8 @@ type Row struct {
 }
 
 // columns of the table, and whether each is numeric (right-aligned).
-var columns = []struct {
-	name    string
-	numeric bool
-}{
-	{"family", false}, {"seed", true}, {"solver", false}, {"limit", true},
+var columns = []column{
+	{"family", false}, {"shape", false}, {"seed", true}, {"solver", false}, {"limit", true},
 	{"first plan", true}, {"objective", true}, {"bound", true}, {"gap", true},
 	{"status", false}, {"wall", true}, {"peak MiB", true}, {"check", false},
 	{"target", false},
@@ -128,18 +132,42 @@ func (r Row) cells() []string {
 	if r.WallSeconds > 0 {
 		wall = seconds(r.WallSeconds)
 	}
-	return []string{r.Family, fmt.Sprint(r.Seed), r.Solver, seconds(r.LimitSeconds),
+	return []string{r.Family, r.Shape, fmt.Sprint(r.Seed), r.Solver, seconds(r.LimitSeconds),
 		first, obj, bound, gap, status, wall, peak, check, r.Target}
 }
 
-// WriteTable writes the rows as an aligned plain-text table.
+// WriteTable writes the rows as an aligned plain-text table, then the
+// worst cell of each family and solver (Summaries).
 func (rep *Report) WriteTable(w io.Writer) error {
+	var b strings.Builder
+	writeAligned(&b, columns, rep.Rows, Row.cells)
+	if sums := Summaries(rep.Rows); len(sums) > 0 {
+		b.WriteString("\nWORST CELL PER FAMILY\n")
+		writeAligned(&b, summaryColumns, sums, Summary.cells)
+		for _, s := range sums {
+			for _, m := range s.Missed {
+				fmt.Fprintf(&b, "%s %s missed: %s\n", s.Family, s.Solver, m)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// column is a table column, numeric ones right-aligned.
+type column = struct {
+	name    string
+	numeric bool
+}
+
+// writeAligned writes a header and one line per item, columns aligned.
+func writeAligned[T any](b *strings.Builder, columns []column, items []T, cells func(T) []string) {
 	rows := [][]string{make([]string, len(columns))}
 	for i, c := range columns {
 		rows[0][i] = c.name
 	}
-	for _, r := range rep.Rows {
-		rows = append(rows, r.cells())
+	for _, it := range items {
+		rows = append(rows, cells(it))
 	}
 	width := make([]int, len(columns))
 	for _, row := range rows {
@@ -147,7 +175,6 @@ func (rep *Report) WriteTable(w io.Writer) error {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
-	var b strings.Builder
 	for _, row := range rows {
 		var line strings.Builder
 		for i, c := range row {
@@ -163,8 +190,6 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // WriteMarkdown writes the run as Markdown: the setting, the instances and
@@ -185,8 +210,8 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	if len(rep.Instances) > 0 {
-		b.WriteString("| family | instance | firms × opps × markets | limit | target | LP | export |\n")
-		b.WriteString("|---|---|---|---:|---|---:|---:|\n")
+		b.WriteString("| family | shape | instance | firms × opps × markets | limit | target | LP | export |\n")
+		b.WriteString("|---|---|---|---|---:|---|---:|---:|\n")
 		for _, in := range rep.Instances {
 			lp, export := "-", "-"
 			if in.LPBytes > 0 {
@@ -196,11 +221,43 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 			if in.ExportError != "" {
 				export = "failed: " + in.ExportError
 			}
-			fmt.Fprintf(&b, "| %s | %s | %d × %d × %d | %s | %s | %s | %s |\n", in.Family, in.Name,
+			fmt.Fprintf(&b, "| %s | %s | %s | %d × %d × %d | %s | %s | %s | %s |\n", in.Family, in.Shape, in.Name,
 				in.Firms, in.Opportunities, in.Markets, seconds(in.LimitSeconds), in.Target, lp, mdEscape(export))
 		}
 		b.WriteString("\n")
 	}
+	writeMarkdownTable(&b, columns, rep.Rows, Row.cells)
+	if sums := Summaries(rep.Rows); len(sums) > 0 {
+		b.WriteString("\nWorst cell per family and solver:\n\n")
+		writeMarkdownTable(&b, summaryColumns, sums, Summary.cells)
+		var missed []string
+		for _, s := range sums {
+			for _, m := range s.Missed {
+				missed = append(missed, fmt.Sprintf("- %s %s missed: %s\n", s.Family, s.Solver, mdEscape(m)))
+			}
+		}
+		if len(missed) > 0 {
+			b.WriteString("\n" + strings.Join(missed, ""))
+		}
+	}
+	notes := rep.Notes
+	for _, r := range rep.Rows {
+		if r.Note != "" {
+			notes = append(notes, fmt.Sprintf("%s %s %d %s: %s", r.Family, r.Shape, r.Seed, r.Solver, r.Note))
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMarkdownTable writes a Markdown table of items.
+func writeMarkdownTable[T any](b *strings.Builder, columns []column, items []T, cells func(T) []string) {
 	b.WriteString("|")
 	for _, c := range columns {
 		b.WriteString(" " + c.name + " |")
@@ -214,27 +271,13 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	b.WriteString("\n")
-	for _, r := range rep.Rows {
+	for _, it := range items {
 		b.WriteString("|")
-		for _, c := range r.cells() {
+		for _, c := range cells(it) {
 			b.WriteString(" " + mdEscape(c) + " |")
 		}
 		b.WriteString("\n")
 	}
-	notes := rep.Notes
-	for _, r := range rep.Rows {
-		if r.Note != "" {
-			notes = append(notes, fmt.Sprintf("%s %d %s: %s", r.Family, r.Seed, r.Solver, r.Note))
-		}
-	}
-	if len(notes) > 0 {
-		b.WriteString("\n")
-		for _, n := range notes {
-			fmt.Fprintf(&b, "- %s\n", n)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // mdEscape keeps a cell inside its Markdown table column.
@@ -245,6 +288,7 @@ func mdEscape(s string) string {
 // JSON returns the report as indented JSON with a trailing newline, "≤"
 // and ">" unescaped.
 func (rep *Report) JSON() ([]byte, error) {
+	rep.Summaries = Summaries(rep.Rows)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

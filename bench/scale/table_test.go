@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ofdi/ofdi/instances/gen"
 )
 
 // testReport has one row of every kind: a plan, no plan, a killed run and
@@ -14,15 +16,15 @@ import (
 func testReport() *Report {
 	m, _ := familyByName("M")
 	rows := []Row{
-		{Family: "M", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "ofdi", LimitSeconds: 60, Status: "feasible",
+		{Family: "M", Shape: "default", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "ofdi", LimitSeconds: 60, Status: "feasible",
 			FirstPlanSeconds: ptr(0.412), Objective: ptr(-5234.56), Bound: ptr(-5280.01), Gap: ptr(0.00868),
 			WallSeconds: 61.2, PeakMiB: 412.4, Check: "pass"},
-		{Family: "M", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "glpsol", LimitSeconds: 60, Status: "no_solution",
+		{Family: "M", Shape: "default", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "glpsol", LimitSeconds: 60, Status: "no_solution",
 			Bound: ptr(-5400), WallSeconds: 75.3, PeakMiB: 95},
-		{Family: "M", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "cbc", LimitSeconds: 60, Status: "feasible",
+		{Family: "M", Shape: "default", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "cbc", LimitSeconds: 60, Status: "feasible",
 			FirstPlanSeconds: ptr(31.5), Objective: ptr(-4000), Bound: ptr(-5390.2), Gap: ptr(0.3475),
 			WallSeconds: 120.1, PeakMiB: 2048, Killed: true},
-		{Family: "M", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "cbc", LimitSeconds: 60, Status: "error",
+		{Family: "M", Shape: "default", Instance: "gen-300x120x15-s101", Seed: 101, Solver: "cbc", LimitSeconds: 60, Status: "error",
 			Note: "no LP: the export failed"},
 	}
 	for i := range rows {
@@ -34,7 +36,7 @@ func testReport() *Report {
 		LimitScale: 1,
 		Versions:   map[string]string{"ofdi": "go1.26.8", "glpsol": "GLPSOL--GLPK LP/MIP Solver 5.0", "cbc": "CBC 2.10.8"},
 		Notes:      []string{"a | note"},
-		Instances: []Instance{{Family: "M", Name: "gen-300x120x15-s101", Seed: 101, Firms: 300, Opportunities: 120, Markets: 15,
+		Instances: []Instance{{Family: "M", Shape: "default", Name: "gen-300x120x15-s101", Seed: 101, Firms: 300, Opportunities: 120, Markets: 15,
 			LimitSeconds: 60, Target: m.Target.String(), LPBytes: 5_300_000, ExportSeconds: 0.61, ExportPeakMiB: 80.2}},
 		Rows: rows,
 	}
@@ -51,19 +53,30 @@ func TestWriteMarkdown(t *testing.T) {
 - glpsol: GLPSOL--GLPK LP/MIP Solver 5.0
 - cbc: CBC 2.10.8
 
-| family | instance | firms × opps × markets | limit | target | LP | export |
-|---|---|---|---:|---|---:|---:|
-| M | gen-300x120x15-s101 | 300 × 120 × 15 | 60 s | first plan ≤ 5 s, gap ≤ 1% | 5.3 MB | 0.61 s, 80 MiB |
+| family | shape | instance | firms × opps × markets | limit | target | LP | export |
+|---|---|---|---|---:|---|---:|---:|
+| M | default | gen-300x120x15-s101 | 300 × 120 × 15 | 60 s | first plan ≤ 5 s, gap ≤ 1% | 5.3 MB | 0.61 s, 80 MiB |
 
-| family | seed | solver | limit | first plan | objective | bound | gap | status | wall | peak MiB | check | target |
-|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|
-| M | 101 | ofdi | 60 s | 0.41 s | -5234.6 | -5280.0 | 0.87% | feasible | 61.2 s | 412 | pass | met |
-| M | 101 | glpsol | 60 s | - | no plan | -5400.0 | - | no_solution | 75.3 s | 95 | - | missed: no plan |
-| M | 101 | cbc | 60 s | 31.5 s | -4000.0 | -5390.2 | 34.75% | feasible (killed) | 120 s | 2048 | - | missed: first plan 31.5 s > 5 s, gap 34.75% > 1% |
-| M | 101 | cbc | 60 s | - | - | - | - | error | - | - | - | - |
+| family | shape | seed | solver | limit | first plan | objective | bound | gap | status | wall | peak MiB | check | target |
+|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|
+| M | default | 101 | ofdi | 60 s | 0.41 s | -5234.6 | -5280.0 | 0.87% | feasible | 61.2 s | 412 | pass | met |
+| M | default | 101 | glpsol | 60 s | - | no plan | -5400.0 | - | no_solution | 75.3 s | 95 | - | missed: no plan |
+| M | default | 101 | cbc | 60 s | 31.5 s | -4000.0 | -5390.2 | 34.75% | feasible (killed) | 120 s | 2048 | - | missed: first plan 31.5 s > 5 s, gap 34.75% > 1% |
+| M | default | 101 | cbc | 60 s | - | - | - | - | error | - | - | - | - |
+
+Worst cell per family and solver:
+
+| family | solver | cells | targets met | no plan | worst gap | at | slowest first plan | at | peak MiB | at |
+|---|---|---:|---:|---:|---:|---|---:|---|---:|---|
+| M | ofdi | 1 | 1 of 1 | 0 | 0.87% | default s101 | 0.41 s | default s101 | 412 | default s101 |
+| M | glpsol | 1 | 0 of 1 | 1 | - | - | - | - | - | - |
+| M | cbc | 1 (+1 failed) | 0 of 1 | 0 | 34.75% | default s101 | 31.5 s | default s101 | 2048 | default s101 |
+
+- M glpsol missed: default s101: no plan
+- M cbc missed: default s101: first plan 31.5 s > 5 s, gap 34.75% > 1%
 
 - a | note
-- M 101 cbc: no LP: the export failed
+- M default 101 cbc: no LP: the export failed
 `
 	if got := b.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -77,9 +90,15 @@ func TestWriteTable(t *testing.T) {
 	if err := rep.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	want := `family  seed  solver  limit  first plan  objective    bound    gap  status         wall  peak MiB  check  target
-M        101  ofdi     60 s      0.41 s    -5234.6  -5280.0  0.87%  feasible     61.2 s       412  pass   met
-M        101  glpsol   60 s           -    no plan  -5400.0      -  no_solution  75.3 s        95  -      missed: no plan
+	want := `family  shape    seed  solver  limit  first plan  objective    bound    gap  status         wall  peak MiB  check  target
+M       default   101  ofdi     60 s      0.41 s    -5234.6  -5280.0  0.87%  feasible     61.2 s       412  pass   met
+M       default   101  glpsol   60 s           -    no plan  -5400.0      -  no_solution  75.3 s        95  -      missed: no plan
+
+WORST CELL PER FAMILY
+family  solver  cells  targets met  no plan  worst gap  at            slowest first plan  at            peak MiB  at
+M       ofdi        1       1 of 1        0      0.87%  default s101              0.41 s  default s101       412  default s101
+M       glpsol      1       0 of 1        1          -  -                              -  -                    -  -
+M glpsol missed: default s101: no plan
 `
 	if got := b.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
@@ -169,19 +188,27 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.families) != 3 || cfg.families[2].Name != "L" || len(cfg.seeds) != 1 || cfg.seeds[0] != 101 ||
-		cfg.limitScale != 1 || len(cfg.solvers) != 3 || ofdi != "" || cfg.grace != time.Minute || cfg.out != filepath.Join("bench", "out", "scale") {
+	if len(cfg.families) != 3 || cfg.families[2].Name != "L" || len(cfg.seeds) != 2 || cfg.seeds[0] != 101 || cfg.seeds[1] != 202 ||
+		len(cfg.shapes) != len(gen.PresetNames()) || cfg.shapes[0].Name != "default" || cfg.shapes[8].Name != "mixed" ||
+		cfg.limitScale != 1 || len(cfg.solvers) != 1 || cfg.solvers[0] != "ofdi" || ofdi != "" || cfg.grace != time.Minute ||
+		cfg.out != filepath.Join("bench", "out", "scale") {
 		t.Errorf("defaults: %+v, ofdi %q", cfg, ofdi)
 	}
-	cfg, ofdi, err = parseFlags([]string{"--families", "s, xl", "--seeds", "1,2", "--limit-scale", "0.1", "--solvers", "ofdi", "--ofdi", "/x/ofdi"}, &strings.Builder{})
+	cfg, ofdi, err = parseFlags([]string{"--families", "s, xl,40x20x5:5s", "--shapes", "mixed, tight-risk", "--seeds", "1,2",
+		"--limit-scale", "0.1", "--solvers", "ofdi,cbc", "--ofdi", "/x/ofdi"}, &strings.Builder{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.families) != 2 || cfg.families[1].Name != "XL" || len(cfg.seeds) != 2 || cfg.limitScale != 0.1 || len(cfg.solvers) != 1 || ofdi != "/x/ofdi" {
+	custom := Family{Name: "40x20x5", Firms: 40, Opportunities: 20, Markets: 5, Limit: 5 * time.Second}
+	if len(cfg.families) != 3 || cfg.families[1].Name != "XL" || cfg.families[2] != custom || len(cfg.seeds) != 2 ||
+		len(cfg.shapes) != 2 || cfg.shapes[0].Name != "mixed" || cfg.shapes[1].Risk.Hi != 0.1 ||
+		cfg.limitScale != 0.1 || len(cfg.solvers) != 2 || ofdi != "/x/ofdi" {
 		t.Errorf("flags: %+v, ofdi %q", cfg, ofdi)
 	}
 	for _, args := range [][]string{
 		{"--families", "Q"}, {"--families", "S,s"}, {"--families", ""}, {"--seeds", "-1"}, {"--solvers", "gurobi"},
+		{"--families", "40x20:5s"}, {"--families", "40x20x5:0.5s"}, {"--families", "40x20x0:5s"}, {"--families", "40x20x5:x"},
+		{"--shapes", "hard"}, {"--shapes", "mixed,mixed"}, {"--shapes", ""},
 		{"--limit-scale", "0"}, {"--grace", "-1s"}, {"--out", ""}, {"extra"},
 	} {
 		if _, _, err := parseFlags(args, &strings.Builder{}); err == nil {
