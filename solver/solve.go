@@ -68,6 +68,11 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	}
 	res.Instance, res.Method = inst.Name, opts.Method
 	if res.Assignment != nil {
+		// Round as printed, then put in the canonical order (participants
+		// by descending stake: the stakes refinement re-splits them after
+		// the method sorted them), then evaluate what is printed.
+		res.Assignment.Round()
+		d.SortAssignment(res.Assignment)
 		m, z, err := d.Evaluate(res.Assignment, opts.Method)
 		if err != nil {
 			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)

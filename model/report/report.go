@@ -8,19 +8,66 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ofdi/ofdi/model"
 )
 
 // JSON returns the plan as indented JSON with a trailing newline. Map keys
-// are sorted by encoding/json, so equal plans give equal bytes.
+// are sorted by encoding/json, so equal plans give equal bytes. Numbers
+// with a fraction or an exponent are printed with at most
+// model.PlanDigits significant digits (0.05, not 0.049999999999999996);
+// integers are printed as they are.
 func JSON(p *model.Plan) ([]byte, error) {
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return append(roundNumbers(b), '\n'), nil
+}
+
+// roundNumbers rewrites every number token of the JSON text b that has a
+// fraction or an exponent with at most model.PlanDigits significant
+// digits. Strings are copied untouched.
+func roundNumbers(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(b))
+			out = append(out, b[i:j]...)
+			i = j
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i + 1
+			real := false
+			for j < len(b) && strings.IndexByte("0123456789+-.eE", b[j]) >= 0 {
+				if strings.IndexByte(".eE", b[j]) >= 0 {
+					real = true
+				}
+				j++
+			}
+			tok := b[i:j]
+			if v, err := strconv.ParseFloat(string(tok), 64); real && err == nil {
+				out = strconv.AppendFloat(out, v, 'g', model.PlanDigits, 64)
+			} else {
+				out = append(out, tok...)
+			}
+			i = j
+		default:
+			out = append(out, c)
+			i++
+		}
+	}
+	return out
 }
 
 // WriteFile writes data to path atomically: it writes a temporary file in
