@@ -103,6 +103,17 @@ var required = map[reflect.Type][]string{
 	reflect.TypeOf(ModeRule{}):    {"roles"},
 }
 
+// notYet names, per struct type, fields of MODEL.md that ofdi does not
+// implement yet, with the error they get instead of "unknown field".
+var notYet = map[reflect.Type]map[string]string{
+	reflect.TypeOf(Instance{}): {
+		"horizon": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"horizon\" to plan one period",
+	},
+	reflect.TypeOf(Opportunity{}): {
+		"periods": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"periods\" to plan one period",
+	},
+}
+
 type nodeKind int
 
 const (
@@ -339,6 +350,10 @@ func checkShape(n *node, t reflect.Type, path string, issues *issueList) {
 			}
 			seen[k] = true
 			ft, ok := fields[k]
+			if !ok && notYet[t][k] != "" {
+				issues.errorf(p, "%s", notYet[t][k])
+				continue
+			}
 			if !ok {
 				msg := "unknown field"
 				if s := suggest(k, fields); s != "" {
@@ -401,37 +416,59 @@ func suggest(k string, fields map[string]reflect.Type) string {
 	for n := range fields {
 		names = append(names, n)
 	}
+	return closest(k, names)
+}
+
+// closest returns the name closest to k (edit distance, k compared in
+// lower case) if it is close enough to be a typo of it, else "": at most 2
+// edits (3 for names longer than 8), and at most 1 for names of up to 4
+// characters, so that short codes ("ic", "iot") are not taken for each
+// other. Ties go to the name first in byte order; k itself is never
+// suggested.
+func closest(k string, names []string) string {
+	names = append([]string{}, names...)
 	sort.Strings(names)
 	best, bestD := "", 1<<30
 	for _, n := range names {
+		if n == k {
+			continue
+		}
 		if d := editDistance(strings.ToLower(k), n); d < bestD {
 			best, bestD = n, d
 		}
 	}
-	if bestD <= 2 || (bestD <= 3 && len(k) > 8) {
+	switch {
+	case len(k) <= 4 && bestD <= 1, len(k) > 4 && bestD <= 2, len(k) > 8 && bestD <= 3:
 		return best
 	}
 	return ""
 }
 
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and transpositions of adjacent bytes ("nmae",
+// "dispaly") each count 1.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			c := 1
 			if a[i-1] == b[j-1] {
 				c = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+c)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 // decode stores n in v. n has passed checkShape for v's type, so every

@@ -221,6 +221,7 @@ func (v *validator) run() {
 	if maxCost > 0 && maxCost/minCost > MaxCostRatio {
 		v.l.errorf("opportunities", "costs span %g to %g, a ratio above %g that GLPK cannot handle reliably: drop the extreme opportunities or rescale", minCost, maxCost, MaxCostRatio)
 	}
+	v.firmSegments()
 	v.policy()
 	v.rules()
 	o := in.Objective
@@ -273,6 +274,27 @@ func (v *validator) firm(i int) {
 	}
 }
 
+// firmSegments warns about a firm segment that no opportunity is in but
+// that is a likely typo of one that is (a segment with no opportunity is
+// otherwise fine: the firm simply has none there today).
+func (v *validator) firmSegments() {
+	used := map[string]bool{}
+	for _, o := range v.inst.Opportunities {
+		used[o.Segment] = true
+	}
+	names := sortedKeys(used)
+	for i, f := range v.inst.Firms {
+		for j, s := range f.Segments {
+			if s == "" || used[s] {
+				continue
+			}
+			if c := closest(s, names); c != "" {
+				v.l.warnf(fmt.Sprintf("firms[%d].segments[%d]", i, j), "no opportunity is in segment %q (did you mean %q?)", s, c)
+			}
+		}
+	}
+}
+
 func (v *validator) opportunity(i int) {
 	o := &v.inst.Opportunities[i]
 	p := fmt.Sprintf("opportunities[%d]", i)
@@ -282,7 +304,11 @@ func (v *validator) opportunity(i int) {
 	if o.Segment == "" {
 		v.l.errorf(p+".segment", "must be a non-empty string")
 	} else if !v.segments[o.Segment] {
-		v.l.warnf(p+".segment", "no firm serves segment %q", o.Segment)
+		msg := fmt.Sprintf("no firm serves segment %q", o.Segment)
+		if s := closest(o.Segment, sortedKeys(v.segments)); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		v.l.warnf(p+".segment", "%s", msg)
 	}
 	if !validMode(o.Mode) {
 		v.l.errorf(p+".mode", "unknown mode %q (want acquisition, greenfield, non_equity, production, joint_rnd or distribution)", o.Mode)

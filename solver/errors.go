@@ -11,4 +11,6 @@ var (
 	ErrNoSolution = errors.New("solver: no plan found within the limit")
 	// ErrUnknownMethod: Options.Method names no method.
 	ErrUnknownMethod = errors.New("solver: unknown method")
+	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
+	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
 )

@@ -21,6 +21,11 @@ type Options struct {
 	Progress func(Progress)
 	// NoBalance skips the risk-balanced stakes refinement.
 	NoBalance bool
+	// Sharing is the sharing rule of a cluster plan's firm accounts;
+	// "" means model.SharingReport, the only rule supported so far
+	// (model.SharingStakes, which adds constraint 16 to the MIP, is
+	// refused with ErrUnknownSharing). The baselines ignore it.
+	Sharing string
 }
 
 // Progress is a snapshot of a running solve.

@@ -47,6 +47,12 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if !ok {
 		return nil, fmt.Errorf("%w %q (want one of %v)", ErrUnknownMethod, opts.Method, Methods())
 	}
+	if opts.Sharing == "" {
+		opts.Sharing = model.SharingReport
+	}
+	if opts.Sharing != model.SharingReport {
+		return nil, fmt.Errorf("%w %q (want %q; %q is not implemented yet)", ErrUnknownSharing, opts.Sharing, model.SharingReport, model.SharingStakes)
+	}
 	if err := model.ValidateErr(inst); err != nil {
 		return nil, err
 	}
@@ -62,11 +68,19 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	}
 	res.Instance, res.Method = inst.Name, opts.Method
 	if res.Assignment != nil {
+		// Round as printed, then put in the canonical order (participants
+		// by descending stake: the stakes refinement re-splits them after
+		// the method sorted them), then evaluate what is printed.
+		res.Assignment.Round()
+		d.SortAssignment(res.Assignment)
 		m, z, err := d.Evaluate(res.Assignment, opts.Method)
 		if err != nil {
 			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)
 		}
 		res.Metrics, res.Objective = &m, z
+		if err := accounts(d, res, opts.Sharing); err != nil {
+			return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+		}
 		if res.HasBound && res.Bound > z {
 			// The bound comes from the solver's tolerances; never report
 			// a bound above the plan's own value.

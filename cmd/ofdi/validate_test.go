@@ -135,3 +135,50 @@ func TestValidateUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateStrict: --strict turns warnings into errors (exit 2); a
+// clean instance still passes.
+func TestValidateStrict(t *testing.T) {
+	for _, tc := range []struct {
+		name, path string
+		code       int
+		out        []string
+	}{
+		{"clean", jiangsuPath, exitOK, []string{"valid: 36 firms"}},
+		{"one warning", tinyPath, exitBadInput, []string{"warning: opportunities[3]"}},
+		{"typo", withSegmentTypo(t), exitBadInput, []string{`no firm serves segment "dispaly" (did you mean "display"?)`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ofdi(t, "validate", "--strict", tc.path)
+			wantCode(t, r, tc.code)
+			wantContains(t, "stdout", r.stdout, tc.out...)
+			if tc.code != exitOK {
+				wantContains(t, "stderr", r.stderr, "invalid under --strict")
+			}
+		})
+	}
+}
+
+// TestValidateSegmentTypo: a misspelt segment, in an opportunity or in a
+// firm, gets a did-you-mean naming the segment it probably meant.
+func TestValidateSegmentTypo(t *testing.T) {
+	firmTypo := mutateInstance(t, tinyPath, func(inst map[string]any) {
+		item(inst, "firms", 2)["segments"] = []any{"displya"}
+	})
+	for _, tc := range []struct{ name, path, want string }{
+		{"opportunity", withSegmentTypo(t), `opportunities[0].segment: no firm serves segment "dispaly" (did you mean "display"?)`},
+		{"firm", firmTypo, `firms[2].segments[0]: no opportunity is in segment "displya" (did you mean "display"?)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ofdi(t, "validate", tc.path)
+			wantCode(t, r, exitOK)
+			wantContains(t, "stdout", r.stdout, "warning: "+tc.want)
+		})
+	}
+}
+
+func withSegmentTypo(t *testing.T) string {
+	return mutateInstance(t, tinyPath, func(inst map[string]any) {
+		item(inst, "opportunities", 0)["segment"] = "dispaly"
+	})
+}

@@ -30,6 +30,12 @@ type evaluator struct {
 	w       float64 // weight of the objective
 	inv     float64 // 1/(1−α)
 	bScale  float64
+	// beta is β, or 0 when the credit line B is 0: then nobody may draw,
+	// the budget is spend_f ≤ K_f and the credit line's own term is left
+	// out (its value Σ max(0, spend_f − K_f) − B could never be negative,
+	// so a margin on it could never be met).
+	beta   float64
+	noLine bool
 
 	lastX      []float64
 	valid      bool
@@ -40,6 +46,12 @@ type evaluator struct {
 	loss, gL   []float64 // per variable firm and scenario
 	spend, gSp []float64 // per variable firm
 	u, bp      []float64 // scratch for smoothCVaR
+
+	// Margins by which the CVaR and budget constraints of each variable
+	// firm, and the credit line, are tightened (see tighten); margin at
+	// the start.
+	mCVaR, mBudget []float64
+	mCredit        float64
 
 	// Constraint values g (≤ 0 when satisfied) at the last point and their
 	// multipliers λ ≥ 0, per free stake (lower, upper), per variable firm
@@ -70,12 +82,21 @@ func newEvaluator(pb *problem) *evaluator {
 		lLower: make([]float64, nz), lUpper: make([]float64, nz),
 		cCVaR: make([]float64, nv), cBudget: make([]float64, nv),
 		lCVaR: make([]float64, nv), lBudget: make([]float64, nv),
+
+		mCVaR: make([]float64, nv), mBudget: make([]float64, nv), mCredit: margin,
+	}
+	for v := range e.mCVaR {
+		e.mCVaR[v], e.mBudget[v] = margin, margin
 	}
 	var meanK float64
 	for _, f := range pb.vFirms {
 		meanK += pb.d.Inst.Firms[f].Capital
 	}
 	meanK /= float64(max(1, nv))
+	e.beta, e.noLine = pb.beta, !(pb.credit > 0)
+	if e.noLine {
+		e.beta = 0
+	}
 	e.bScale = math.Max(pb.credit, meanK)
 	if !(e.bScale > 0) {
 		e.bScale = 1
@@ -199,11 +220,13 @@ func hinge(u, eps float64) (float64, float64) {
 	}
 }
 
-// margin tightens the budget, credit line and CVaR constraints of the
-// penalty (in units of K_f, of the credit line's scale and of R_f), so
-// that its minimiser, which violates a constraint by about
-// gradient/(2μ), usually satisfies them and needs no shrinking in the
-// repair.
+// margin is the least amount by which the budget, credit line and CVaR
+// constraints of the penalty are tightened (in units of K_f, of the credit
+// line's scale and of R_f). The minimiser of an augmented Lagrangian
+// approaches an active constraint from outside, violating it by about
+// (gradient − λ)/μ; tighten raises each constraint's margin by what the
+// last round's point violated, so that the point lands inside and the
+// repair (a straight line from a feasible point) can reach it.
 const margin = 1e-5
 
 // phr returns the augmented-Lagrangian (Powell–Hestenes–Rockafellar) term
@@ -268,14 +291,14 @@ func (e *evaluator) eval(x []float64) {
 		if pos < 0 {
 			pos = 0
 		}
-		e.cCVaR[v] = F - 1 + margin
+		e.cCVaR[v] = F - 1 + e.mCVaR[v]
 		pen, dpen := phr(e.cCVaR[v], e.lCVaR[v], mu)
 		obj += e.w*pos*pos + pen
 		gF := (2*e.w*pos + dpen) / R
 		for k := range gl {
 			gl[k] *= gF
 		}
-		e.cBudget[v] = e.spend[v]/K - 1 - pb.beta + margin
+		e.cBudget[v] = e.spend[v]/K - 1 - e.beta + e.mBudget[v]
 		pen, dpen = phr(e.cBudget[v], e.lBudget[v], mu)
 		obj += pen
 		e.gSp[v] = dpen / K
@@ -283,7 +306,10 @@ func (e *evaluator) eval(x []float64) {
 			drawn += e.spend[v] - K
 		}
 	}
-	e.cCredit = (drawn-pb.credit)/e.bScale + margin
+	e.cCredit = (drawn-pb.credit)/e.bScale + e.mCredit
+	if e.noLine {
+		e.cCredit = -1 // satisfied, with no penalty, no multiplier
+	}
 	pen, dpen := phr(e.cCredit, e.lCredit, mu)
 	obj += pen
 	if dpen > 0 {
@@ -340,12 +366,52 @@ func (e *evaluator) update(x []float64) float64 {
 		step(e.cUpper[j], 0, &e.lUpper[j])
 	}
 	for v := range e.cCVaR {
-		step(e.cCVaR[v], margin, &e.lCVaR[v])
-		step(e.cBudget[v], margin, &e.lBudget[v])
+		step(e.cCVaR[v], e.mCVaR[v], &e.lCVaR[v])
+		step(e.cBudget[v], e.mBudget[v], &e.lBudget[v])
 	}
-	step(e.cCredit, margin, &e.lCredit)
+	step(e.cCredit, e.mCredit, &e.lCredit)
 	e.valid = false // the function changed with the multipliers
 	return worst
+}
+
+// tighten moves the margins of the CVaR, budget and credit line
+// constraints by what the exact constraint values g (pb.violations, ≤ 0
+// when satisfied) at a round's projected point say, in each constraint's
+// units: violated (g > 0), the margin rises by g + margin; satisfied with
+// more slack than margin (g < −margin), it falls by −g − margin, never
+// below margin; in between it stays. So a binding constraint ends with
+// the point inside it by up to about margin, whatever the penalty's own
+// error, and the repair can reach the point. Without this, a constraint
+// that binds both at the input and at the optimum (a firm at its risk
+// limit in both, common in MIP plans) stops the repair at the input.
+func (e *evaluator) tighten(g []float64) {
+	pb := e.pb
+	in := pb.d.Inst
+	shift := func(m *float64, gs float64) {
+		switch {
+		case gs > 0:
+			*m += gs + margin
+		case gs < -margin:
+			*m = math.Max(margin, *m+gs+margin)
+		}
+	}
+	for j, c := range pb.cons {
+		switch c.kind {
+		case consCVaR:
+			if v := pb.vIdx[c.index]; v >= 0 {
+				shift(&e.mCVaR[v], g[j]/in.Firms[c.index].RiskLimit)
+			}
+		case consBudget:
+			if v := pb.vIdx[c.index]; v >= 0 {
+				shift(&e.mBudget[v], g[j]/in.Firms[c.index].Capital)
+			}
+		case consCreditLine:
+			if !e.noLine {
+				shift(&e.mCredit, g[j]/e.bScale)
+			}
+		}
+	}
+	e.valid = false
 }
 
 func equal(a, b []float64) bool {

@@ -375,15 +375,16 @@ func (pb *problem) project(s []float64) []float64 {
 	return out
 }
 
-// repair returns s0 + λ·(target − s0) for the largest λ ∈ [0, 1] found by
-// bisection at which every constraint j has violation ≤ allow[j], or nil
-// when only λ = 0 qualifies. Every constraint is convex, so the λ that
+// repair returns from + λ·(target − from) for the largest λ ∈ [0, 1] found
+// by bisection at which every constraint j has violation ≤ allow[j], or nil
+// when only λ = 0 qualifies. from must qualify (the input stakes s0, or an
+// earlier repaired point); every constraint is convex, so the λ that
 // qualify form an interval containing 0.
-func (pb *problem) repair(target, allow []float64) []float64 {
-	s := make([]float64, len(pb.s0))
+func (pb *problem) repair(from, target, allow []float64) []float64 {
+	s := make([]float64, len(from))
 	var buf []float64
 	ok := func(lambda float64) bool {
-		for i, x := range pb.s0 {
+		for i, x := range from {
 			s[i] = x + lambda*(target[i]-x)
 		}
 		buf = pb.violations(s, buf)

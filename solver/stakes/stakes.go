@@ -36,25 +36,36 @@
 // the VaR and the remaining tail mass at the VaR atom. The objective
 // (normalised so that each firm's term is about 1 at the input) plus
 // augmented-Lagrangian quadratic penalties for the bound, lead, budget,
-// credit and CVaR constraints (the last three tightened by a relative 1e-5)
-// is minimised with gonum's L-BFGS and analytic gradient, in a few rounds:
-// after each, the multipliers are updated, the penalty weight is multiplied
-// by 10 unless the worst violation fell to a quarter, and ε is divided by
-// √10; each round starts from the last.
+// credit and CVaR constraints (the last three tightened by a margin, at
+// least a relative 1e-5) is minimised with gonum's L-BFGS and analytic
+// gradient, in a few rounds: after each, the multipliers are updated, the
+// penalty weight is multiplied by 10 unless the worst violation fell to a
+// quarter, and ε is divided by √10; each round starts from the last. A
+// credit line B = 0 is written as budgets spend_f ≤ K_f.
 //
 // Every round's point is then made exactly feasible. First it is projected
 // onto each project's stake bounds with the project's sum kept (a clamp
 // with a shift found by bisection). Then, since the feasible set is convex
-// and contains the input stakes s0, s0 + λ·(s* − s0) is feasible for every
-// λ up to some λ_max; bisection finds the largest λ ∈ [0, 1] at which every
-// constraint holds: stake bounds exactly, the funding sums, budgets, credit
-// line and CVaR limits within 1e-12 (absolute on sums, relative to
-// max(1, |bound|) on money). A constraint the input already violates within
-// Options.Tol may not get worse. The repaired point whose true objective
-// (exact CVaR, no smoothing, no penalty) is smallest is kept if it improves
-// on the input by more than a relative 1e-9; otherwise the input is
-// returned unchanged. As the objective is convex, a repaired point is never
-// worse than the input when the round's point is not.
+// and contains the anchor (the input stakes s0, or the best point repaired
+// so far), anchor + λ·(s* − anchor) is feasible for every λ up to some
+// λ_max; bisection finds the largest λ ∈ [0, 1] at which every constraint
+// holds: stake bounds exactly, the funding sums, budgets, credit line and
+// CVaR limits within 1e-12 (absolute on sums, relative to max(1, |bound|)
+// on money). A constraint the input already violates within Options.Tol
+// may not get worse. The repaired point whose true objective (exact CVaR,
+// no smoothing, no penalty) is smallest is kept if it improves on the
+// input by more than a relative 1e-9; otherwise the input is returned
+// unchanged. As the objective is convex, a repaired point is never worse
+// than the anchor when the round's point is not.
+//
+// An augmented Lagrangian approaches a binding constraint from outside, so
+// a round's point violates, by a little, every constraint that binds at the
+// optimum; if that constraint also binds at the anchor (a firm at its risk
+// limit in the MIP's plan and in the balanced one, which is common), the
+// line search above would stop at λ ≈ 0 and the refinement would do
+// nothing. So after each round every budget, credit-line and CVaR margin
+// is moved by what the round's projected point violated or left slack
+// (evaluator.tighten), and the next round's point lands inside.
 //
 // Balance is deterministic: it iterates in slice order only, uses no
 // randomness and stops on iteration limits, never on time; the same input
@@ -73,7 +84,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultMaxIterations = 300
-	DefaultRounds        = 6
+	DefaultRounds        = 10
 	DefaultTol           = 1e-6
 )
 
@@ -91,8 +102,8 @@ const minGain = 1e-9
 type Options struct {
 	// MaxIterations caps the L-BFGS iterations of each penalty round;
 	// 0 means DefaultMaxIterations. An iteration takes roughly 0.3–0.4 ms
-	// at 500 projects × 10 members (one core), so the defaults stay under
-	// a second there.
+	// at 500 projects × 10 members (one core), so the defaults take a few
+	// seconds there (docs/algorithm.md).
 	MaxIterations int
 	// Rounds is the number of penalty rounds; 0 means DefaultRounds.
 	Rounds int
@@ -179,6 +190,7 @@ func Balance(d *model.Derived, a *model.Assignment, opts Options) (*model.Assign
 	}
 
 	best, bestF := []float64(nil), f0*(1-minGain)
+	var gt []float64
 	ev := newEvaluator(pb)
 	// Each firm's term about 1 at the input, whatever the units.
 	ev.w = float64(len(pb.vFirms)) / f0
@@ -202,7 +214,13 @@ func Balance(d *model.Derived, a *model.Assignment, opts Options) (*model.Assign
 			if !math.IsInf(res.Location.F, 0) && !math.IsNaN(res.Location.F) && finite(res.Location.X) {
 				copy(x, res.Location.X)
 				target := pb.project(ev.stakes(x))
-				s := pb.repair(target, allow)
+				gt = pb.violations(target, gt)
+				ev.tighten(gt)
+				from := pb.s0
+				if best != nil {
+					from = best
+				}
+				s := pb.repair(from, target, allow)
 				if s != nil {
 					if f := pb.objective(s); f < bestF {
 						best, bestF = s, f

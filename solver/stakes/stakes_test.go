@@ -163,6 +163,22 @@ func TestBalanceOptimum(t *testing.T) {
 		before: 4*0.45*0.45 + 0.04*0.25*0.25 + 100.0/9*0.09, after: 4*0.25 + 0.04*0.09 + 100.0/9*0.04,
 		stakes: []want{{"p1", "f1", 0.5}, {"p1", "f2", 0.3}, {"p1", "f3", 0.2}},
 		tol:    1e-4,
+	}, {
+		// CVaR_f = 100·s_f. f1 (R 60) is at its risk limit in the input
+		// and at the optimum (unconstrained, s ∝ R² would give it 2/3):
+		// s = (0.6, 0.2, 0.2): the repair must reach a point on a limit
+		// the input already touches (solver's TestBalanceJiangsu is the
+		// larger case of issue 13).
+		name: "risk limit binds at the input and at the optimum",
+		in: instance(t,
+			[]model.Firm{firm("f1", model.SME, 1000, 60), firm("f2", model.SME, 1000, 30), firm("f3", model.SME, 1000, 30)},
+			[]model.Opportunity{opp("p1", model.NonEquity, 100, map[string]float64{"shock": 1})}),
+		plan: func(in *model.Instance) *model.Assignment {
+			return assignment(in, project(&in.Opportunities[0], "", "f1", 0.6, "f2", 0.3, "f3", 0.1))
+		},
+		before: 1 + 1 + 1.0/9, after: 1 + 8.0/9,
+		stakes: []want{{"p1", "f1", 0.6}, {"p1", "f2", 0.2}, {"p1", "f3", 0.2}},
+		tol:    1e-4,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

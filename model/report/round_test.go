@@ -1,0 +1,17 @@
+package report
+
+import "testing"
+
+func TestRoundNumbers(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"stake": 0.049999999999999996}`, `{"stake": 0.05}`},
+		{`{"u": 1.000000000001, "c": 13.888888453015682}`, `{"u": 1, "c": 13.888888453}`},
+		{`{"nodes": 376, "big": 12345678901234567}`, `{"nodes": 376, "big": 12345678901234567}`},
+		{`{"id": "p0.049999999999999996", "esc": "a\"1.0000000000001"}`, `{"id": "p0.049999999999999996", "esc": "a\"1.0000000000001"}`},
+		{`[-0.30000000000000004, 1e-07, 2.5E+3]`, `[-0.3, 1e-07, 2500]`},
+	} {
+		if got := string(roundNumbers([]byte(tc.in))); got != tc.want {
+			t.Errorf("roundNumbers(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
