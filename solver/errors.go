@@ -11,4 +11,7 @@ var (
 	ErrNoSolution = errors.New("solver: no plan found within the limit")
 	// ErrUnknownMethod: Options.Method names no method.
 	ErrUnknownMethod = errors.New("solver: unknown method")
+	// ErrBadForce: Options.Force names an unknown opportunity, or is
+	// given with a method other than cluster.
+	ErrBadForce = errors.New("solver: bad forced opportunity")
 )

@@ -21,6 +21,11 @@ type Options struct {
 	Progress func(Progress)
 	// NoBalance skips the risk-balanced stakes refinement.
 	NoBalance bool
+	// Force lists opportunity ids the plan must take (y_p = 1), for the
+	// cluster method only; nil means none. Explain uses it to price an
+	// opportunity left out. An id no coalition can fund makes the result
+	// Infeasible, with the reason.
+	Force []string
 }
 
 // Progress is a snapshot of a running solve.
