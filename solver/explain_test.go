@@ -233,3 +233,145 @@ func TestForceBadInput(t *testing.T) {
 		t.Errorf("forcing a never fundable opportunity: %s %v", res.Status, res.Explanation)
 	}
 }
+
+// TestLeversAgainstIndependent: every lever point's Z is the optimum CBC
+// finds on the verbatim MIP of the instance edited by hand (the test's own
+// edit of the field, not Levers'), every dZ per unit is the difference of
+// those optima over the step, dW per unit is recomputed from the
+// checker's metrics of the plans, and the binding flags follow the
+// checker's metrics.
+func TestLeversAgainstIndependent(t *testing.T) {
+	cbc := lookCBC(t)
+	dir := t.TempDir()
+	cases := []vbCase{
+		{"tiny", vbFile("../instances/tiny.json")},
+		{"gen-14x9x3-s2201", func() (*model.Instance, error) { return vbGen(14, 9, 3, 2201)(), nil }},
+	}
+	if testing.Short() {
+		cases = cases[:1]
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inst, err := c.load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := solver.Levers(context.Background(), inst, solver.LeverOptions{Steps: 2, PerSolve: time.Minute, TimeLimit: 10 * time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Levers) < 4 {
+				t.Fatalf("%d levers, want credit line, subsidies, two targets and alpha", len(rep.Levers))
+			}
+			for _, lv := range rep.Levers {
+				for k, pt := range lv.Points {
+					fresh, err := c.load()
+					if err != nil {
+						t.Fatal(err)
+					}
+					editLever(fresh, lv.Name, pt.Value)
+					path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.lp", c.name, lv.Name, k))
+					if err := os.WriteFile(path, []byte(vbWrite(fresh)), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					want := vbSolveCBC(t, cbc, path)
+					where := fmt.Sprintf("%s = %g", lv.Name, pt.Value)
+					if want.infeasible {
+						if pt.Status != "infeasible" {
+							t.Errorf("%s: CBC infeasible, levers %s", where, pt.Status)
+						}
+						continue
+					}
+					if pt.Status != "optimal" || !vbClose(*pt.Objective, want.obj) {
+						t.Errorf("%s: Z %v (%s), CBC %g", where, pt.Objective, pt.Status, want.obj)
+						continue
+					}
+					if k == 0 {
+						checkLeverPlan(t, fresh, lv.Name, where, pt, solver.LeverPoint{}, 1)
+						continue
+					}
+					prev := lv.Points[k-1]
+					units := lv.Step / lv.PerUnit
+					if prev.Objective != nil && (!pt.Exact || !vbClose(*pt.DZ, (want.obj-*prev.Objective)/units)) {
+						t.Errorf("%s: dZ/unit %v exact %v, independent %g", where, pt.DZ, pt.Exact, (want.obj-*prev.Objective)/units)
+					}
+					checkLeverPlan(t, fresh, lv.Name, where, pt, prev, units)
+				}
+			}
+		})
+	}
+}
+
+// checkLeverPlan re-solves the edited instance (Levers does not return its
+// plans), checks the plan's Z is the point's, and recomputes W and the
+// binding flag from the checker's metrics.
+func checkLeverPlan(t *testing.T, inst *model.Instance, name, where string, pt, prev solver.LeverPoint, units float64) {
+	t.Helper()
+	res, err := solver.Solve(context.Background(), inst, solver.Options{NoBalance: true})
+	if err != nil || res.Assignment == nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	rep := check.Check(inst, res.Plan(), check.Options{})
+	if !rep.OK() {
+		t.Fatal(rep.Err())
+	}
+	m := rep.Metrics
+	w := m.Value - m.InfoCost - m.Dissipation
+	if !vbClose(*pt.MoneyValue, w) {
+		// Ties: another optimal plan may have another W; report, since
+		// GLPK is deterministic and should give the same plan.
+		t.Errorf("%s: W %g, checker's W of the same solve %g", where, *pt.MoneyValue, w)
+	}
+	if prev.MoneyValue != nil && !vbClose(*pt.DW, (w-*prev.MoneyValue)/units) {
+		t.Errorf("%s: dW/unit %g, independent %g", where, *pt.DW, (w-*prev.MoneyValue)/units)
+	}
+	var bind bool
+	switch {
+	case name == solver.LeverCreditLine:
+		bind = m.CreditDrawn >= inst.Policy.CreditLine-1e-6*math.Max(1, inst.Policy.CreditLine)
+	case name == solver.LeverMarketPower:
+		bind = m.MarketPower <= inst.Objective.MarketPowerTarget+1e-6*math.Max(1, inst.Objective.MarketPowerTarget)
+	case name == solver.LeverSMETarget:
+		smes := 0
+		for _, f := range inst.Firms {
+			if f.Role == model.SME {
+				smes++
+			}
+		}
+		need := int(math.Ceil(inst.Objective.SMEParticipationTarget*float64(smes) - 1e-9))
+		bind = need > 0 && int(math.Round(m.SMEParticipation*float64(smes))) <= need
+	case name == solver.LeverAlpha:
+		for _, f := range inst.Firms {
+			if f.RiskLimit > 0 && rep.CVaR[f.ID] >= f.RiskLimit-1e-6*math.Max(1, f.RiskLimit) {
+				bind = true
+			}
+		}
+	default: // subsidy.<mode>
+		mode := model.Mode(name[len(solver.LeverSubsidy):])
+		for _, pj := range res.Assignment.Projects {
+			bind = bind || pj.Mode == mode
+		}
+	}
+	if bind != pt.Binding {
+		t.Errorf("%s: binding %v, independent %v", where, pt.Binding, bind)
+	}
+}
+
+// editLever sets a lever's field on inst, by the lever's documented name.
+func editLever(inst *model.Instance, name string, v float64) {
+	switch name {
+	case "credit_line":
+		inst.Policy.CreditLine = v
+	case "market_power_target":
+		inst.Objective.MarketPowerTarget = v
+	case "sme_participation_target":
+		inst.Objective.SMEParticipationTarget = v
+	case "cvar_alpha":
+		inst.Policy.CVaRAlpha = &v
+	default:
+		if inst.Policy.Subsidy == nil {
+			inst.Policy.Subsidy = map[model.Mode]float64{}
+		}
+		inst.Policy.Subsidy[model.Mode(name[len("subsidy."):])] = v
+	}
+}
