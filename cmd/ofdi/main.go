@@ -91,7 +91,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			exportCommand(),
 			checkCommand(),
 			generateCommand(), benchCommand(),
-			explainCommand(),
+			explainCommand(), reportCommand(),
 		},
 	}
 	for _, c := range app.Commands {
