@@ -103,6 +103,17 @@ var required = map[reflect.Type][]string{
 	reflect.TypeOf(ModeRule{}):    {"roles"},
 }
 
+// notYet names, per struct type, fields of MODEL.md that ofdi does not
+// implement yet, with the error they get instead of "unknown field".
+var notYet = map[reflect.Type]map[string]string{
+	reflect.TypeOf(Instance{}): {
+		"horizon": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"horizon\" to plan one period",
+	},
+	reflect.TypeOf(Opportunity{}): {
+		"periods": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"periods\" to plan one period",
+	},
+}
+
 type nodeKind int
 
 const (
@@ -339,6 +350,10 @@ func checkShape(n *node, t reflect.Type, path string, issues *issueList) {
 			}
 			seen[k] = true
 			ft, ok := fields[k]
+			if !ok && notYet[t][k] != "" {
+				issues.errorf(p, "%s", notYet[t][k])
+				continue
+			}
 			if !ok {
 				msg := "unknown field"
 				if s := suggest(k, fields); s != "" {

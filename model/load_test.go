@@ -221,6 +221,12 @@ func TestParseErrors(t *testing.T) {
 			`"rules": {"modes": {"acquisition": {"roles": ["large"], "leader": "large"}}}`), []string{
 			`rules.modes.acquisition.leader: unknown field (did you mean "lead"?)`}},
 
+		// Multi-period fields of MODEL.md, not implemented yet.
+		{"horizon", edit(`"name": "mini"`, `"name": "mini", "horizon": {"periods": 3}`), []string{
+			`horizon: multi-period plans (MODEL.md, "Multi-period plans") are not supported yet: remove "horizon" to plan one period`}},
+		{"opportunity periods", edit(`"knowledge_required"`, `"periods": [1, 2], "knowledge_required"`), []string{
+			`opportunities[0].periods: multi-period plans (MODEL.md, "Multi-period plans") are not supported yet: remove "periods" to plan one period`}},
+
 		// Duplicate keys.
 		{"duplicate key", edit(`"capital": 100`, `"capital": 100, "capital": 200`), []string{
 			`firms[0].capital: duplicate key`}},
