@@ -26,11 +26,19 @@ type Plan struct {
 	// Bound is the best proven lower bound on Z (MIP only).
 	Bound *float64 `json:"bound,omitempty"`
 	// Gap is |Z − bound| / max(1, |Z|) (MIP only).
-	Gap        *float64    `json:"gap,omitempty"`
-	Message    string      `json:"message,omitempty"`
-	Metrics    *Metrics    `json:"metrics,omitempty"`
-	Plan       *Assignment `json:"plan,omitempty"`
-	Statistics *Statistics `json:"statistics,omitempty"`
+	Gap     *float64 `json:"gap,omitempty"`
+	Message string   `json:"message,omitempty"`
+	// Sharing is the sharing rule of a cluster plan (SharingReport or
+	// SharingStakes); empty (omitted) for baseline plans, whose firms
+	// keep what they earn.
+	Sharing string      `json:"sharing,omitempty"`
+	Metrics *Metrics    `json:"metrics,omitempty"`
+	Plan    *Assignment `json:"plan,omitempty"`
+	// Firms are the firm accounts, one per firm of the instance in file
+	// order (Derived.Accounts); nil without a plan, and in plans written
+	// before accounts existed.
+	Firms      []FirmAccount `json:"firms,omitempty"`
+	Statistics *Statistics   `json:"statistics,omitempty"`
 }
 
 // Assignment is who does what: the "plan" block of the plan JSON.
@@ -79,6 +87,15 @@ type Metrics struct {
 	TargetsMet          bool         `json:"targets_met"`
 	MarketPowerTarget   bool         `json:"market_power_target_met"`
 	SMETarget           bool         `json:"sme_participation_target_met"`
+
+	// The sharing metrics of the firm accounts (Accounts.Fill); zero when
+	// the plan has no accounts. MoneyValue W = value − info cost − D,
+	// Surplus S = W − Σ_f o_f, TransfersPaid = Σ_f max(0, −τ_f).
+	MoneyValue              float64 `json:"money_value"`
+	Surplus                 float64 `json:"surplus"`
+	TransfersPaid           float64 `json:"transfers_paid"`
+	FirmsBelowOutsideOption int     `json:"firms_below_outside_option"`
+	IndividuallyRational    bool    `json:"individually_rational"`
 }
 
 // Statistics describe the run that produced a plan.

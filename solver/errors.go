@@ -14,4 +14,6 @@ var (
 	// ErrBadForce: Options.Force names an unknown opportunity, or is
 	// given with a method other than cluster.
 	ErrBadForce = errors.New("solver: bad forced opportunity")
+	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
+	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
 )

@@ -201,8 +201,11 @@ func checkFirmLimits(t *testing.T, inst *model.Instance, plan *model.Plan, rep *
 		if fm.RiskLimit > 0 && near(rep.CVaR[fm.ID], fm.RiskLimit) {
 			want = append(want, "risk")
 		}
-		if fm.MaxProjects != nil && count[fm.ID] >= *fm.MaxProjects {
+		if fm.MaxProjects != nil && *fm.MaxProjects > 0 && count[fm.ID] >= *fm.MaxProjects {
 			want = append(want, "projects")
+		}
+		if acc := plan.Firms; acc != nil && fmt.Sprint(acc[i].Binding) != fmt.Sprint(f.Binding) {
+			t.Errorf("firm %s binding %v, the plan's firm account says %v", fm.ID, f.Binding, acc[i].Binding)
 		}
 		if fmt.Sprint(want) != fmt.Sprint(f.Binding) && !(len(want) == 0 && len(f.Binding) == 0) {
 			t.Errorf("firm %s binding %v, independent %v", fm.ID, f.Binding, want)

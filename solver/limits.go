@@ -35,7 +35,9 @@ type FirmLimits struct {
 	// Binding lists the limits that hold with equality (relative 1e-6),
 	// in the order capital, credit, risk, projects: capital when
 	// committed ≥ K_f + credit; credit when β·K_f > 0 and credit = β·K_f;
-	// risk when R_f > 0 and CVaR = R_f; projects when count = n_f.
+	// risk when R_f > 0 and CVaR = R_f; projects when n_f > 0 and count = n_f
+	// (model.Derived.Accounts' rule: a zero limit is a rule of the
+	// instance, not a limit the plan runs into).
 	Binding []string `json:"binding"`
 }
 
@@ -80,7 +82,7 @@ func FirmLimitsOf(d *model.Derived, a *model.Assignment) []FirmLimits {
 		if l.RiskLimit > 0 && reached(l.CVaR, l.RiskLimit) {
 			l.Binding = append(l.Binding, LimitRisk)
 		}
-		if l.MaxProjects != nil && l.Projects >= *l.MaxProjects {
+		if l.MaxProjects != nil && *l.MaxProjects > 0 && l.Projects >= *l.MaxProjects {
 			l.Binding = append(l.Binding, LimitProjects)
 		}
 	}

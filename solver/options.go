@@ -26,6 +26,11 @@ type Options struct {
 	// opportunity left out. An id no coalition can fund makes the result
 	// Infeasible, with the reason.
 	Force []string
+	// Sharing is the sharing rule of a cluster plan's firm accounts;
+	// "" means model.SharingReport, the only rule supported so far
+	// (model.SharingStakes, which adds constraint 16 to the MIP, is
+	// refused with ErrUnknownSharing). The baselines ignore it.
+	Sharing string
 }
 
 // Progress is a snapshot of a running solve.

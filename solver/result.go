@@ -21,6 +21,12 @@ type Result struct {
 	// Assignment is the plan: who takes part in which project, with stakes.
 	Assignment *model.Assignment
 	Metrics    *model.Metrics
+	// Firms are the firm accounts of MODEL.md, one per firm in file order
+	// (nil without a plan); Metrics carries their sharing metrics.
+	Firms []model.FirmAccount
+	// Sharing is the sharing rule of a cluster plan (model.SharingReport);
+	// empty for the baselines.
+	Sharing string
 	// Explanation says, for infeasible instances, why, in terms of the
 	// instance (targets out of reach, opportunities nobody can fund); for a
 	// plan, it notes a solver failure that ended the search early. It is
@@ -71,6 +77,8 @@ func (r *Result) Plan() *model.Plan {
 		p.Objective = &z
 		p.Metrics = r.Metrics
 		p.Plan = r.Assignment
+		p.Firms = r.Firms
+		p.Sharing = r.Sharing
 		if r.HasBound {
 			b, g := r.Bound, r.Gap()
 			p.Bound, p.Gap = &b, &g

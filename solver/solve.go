@@ -50,6 +50,12 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if len(opts.Force) > 0 && opts.Method != model.MethodCluster {
 		return nil, fmt.Errorf("%w: forcing opportunities in needs the cluster method, not %s", ErrBadForce, opts.Method)
 	}
+	if opts.Sharing == "" {
+		opts.Sharing = model.SharingReport
+	}
+	if opts.Sharing != model.SharingReport {
+		return nil, fmt.Errorf("%w %q (want %q; %q is not implemented yet)", ErrUnknownSharing, opts.Sharing, model.SharingReport, model.SharingStakes)
+	}
 	if err := model.ValidateErr(inst); err != nil {
 		return nil, err
 	}
@@ -70,6 +76,9 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)
 		}
 		res.Metrics, res.Objective = &m, z
+		if err := accounts(d, res, opts.Sharing); err != nil {
+			return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+		}
 		if res.HasBound && res.Bound > z {
 			// The bound comes from the solver's tolerances; never report
 			// a bound above the plan's own value.

@@ -45,7 +45,7 @@ func checkCommand() *cli.Command {
 			if err := json.Unmarshal(data, &plan); err != nil {
 				return cli.Exit(fmt.Sprintf("%s: not a plan JSON: %v", planPath, err), exitBadInput)
 			}
-			rep := check.Check(inst, &plan, check.Options{})
+			rep := check.Check(inst, &plan, check.Options{RequireAccounts: true})
 			if !rep.OK() {
 				for _, v := range rep.Violations {
 					fmt.Fprintln(c.App.Writer, v.String())
@@ -66,7 +66,7 @@ func checkCommand() *cli.Command {
 
 // verify runs the independent checker on a plan before it is reported.
 func verify(inst *model.Instance, plan *model.Plan) error {
-	if err := check.Check(inst, plan, check.Options{}).Err(); err != nil {
+	if err := check.Check(inst, plan, check.Options{RequireAccounts: true}).Err(); err != nil {
 		return fmt.Errorf("internal error: the plan fails the independent check: %w", err)
 	}
 	return nil

@@ -129,7 +129,7 @@ func TestReportInBrowser(t *testing.T) {
 	if len(urls) > 0 {
 		t.Errorf("the report page requested %v", urls)
 	}
-	for _, want := range []string{`<table id="firm-accounts">`, "large1", "large2", "sme1", "sme2", "supp1", `id="left-out-table"`, `id="method-table"`, "<svg"} {
+	for _, want := range []string{`<table id="firm-accounts">`, "large1", "large2", "sme1", "sme2", "supp1", `id="left-out-table"`, `id="method-table"`, "<svg", "outside option", "transfer"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("DOM lacks %q", want)
 		}

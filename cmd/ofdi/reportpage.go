@@ -107,7 +107,7 @@ func newReportPage(inst *model.Instance, plan *model.Plan, baselines map[string]
 	}
 	pg.DecompositionChart = template.HTML(svg)
 	pg.addMarkets(d, plan.Plan)
-	pg.addFirms(d, plan.Plan, ex)
+	pg.addFirms(d, plan.Plan, plan.Firms, ex)
 	for _, lo := range ex.LeftOut {
 		pg.LeftOut = append(pg.LeftOut, reportLeftOut{lo.ID, lo.Market, string(lo.Mode), leftOutReason(lo)})
 	}
@@ -177,8 +177,12 @@ func (pg *reportPage) addMarkets(d *model.Derived, a *model.Assignment) {
 }
 
 // addFirms fills the by-firm plan and the firm accounts, in file order.
-func (pg *reportPage) addFirms(d *model.Derived, a *model.Assignment, ex *solver.Explanation) {
+func (pg *reportPage) addFirms(d *model.Derived, a *model.Assignment, accounts []model.FirmAccount, ex *solver.Explanation) {
 	in := d.Inst
+	if len(accounts) != len(in.Firms) {
+		accounts = nil
+	}
+	pg.HasAccounts = accounts != nil
 	holdings := make([][]string, len(in.Firms))
 	ret := make([]float64, len(in.Firms))
 	for _, pj := range a.Projects {
@@ -200,6 +204,10 @@ func (pg *reportPage) addFirms(d *model.Derived, a *model.Assignment, ex *solver
 		}
 		if math.Abs(rf.StakeReturn) < 1e-9 {
 			rf.StakeReturn = 0
+		}
+		if accounts != nil {
+			acc := &accounts[f]
+			rf.Outside, rf.Transfer, rf.Payoff = acc.OutsideOption, acc.Transfer, acc.Payoff
 		}
 		pg.Firms = append(pg.Firms, rf)
 	}

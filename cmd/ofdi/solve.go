@@ -19,8 +19,10 @@ func solveCommand() *cli.Command {
 		Usage:     "plan an instance: the cluster MIP (default) or a distributed baseline",
 		ArgsUsage: "INSTANCE.json",
 		Description: "Solves the instance and prints the plan: status and gap, the projects undertaken with\n" +
-			"market, mode, lead, partners and stakes, the markets entered, the credit drawn and the\n" +
-			"metrics of MODEL.md. Every plan is re-checked by the independent checker before it is\n" +
+			"market, mode, lead, partners and stakes, the markets entered, the credit drawn, the\n" +
+			"metrics of MODEL.md and the firm accounts (per firm: role, pioneer mark, projects, money\n" +
+			"committed and share of capital, CVaR use, stake return, outside option, transfer and the\n" +
+			"limits that bind). Every plan is re-checked by the independent checker before it is\n" +
 			"printed. Long solves report progress on stderr every 1.5-2 s (--quiet silences it); Ctrl-C\n" +
 			"stops the search and prints the best plan found so far.\n\n" +
 			"Examples:\n" +
@@ -36,6 +38,7 @@ func solveCommand() *cli.Command {
 			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
+			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of the firm accounts: report (transfers give each firm its outside option plus a share of the surplus by money committed; the only rule so far)"},
 		},
 		Action: solveAction,
 	}
@@ -52,6 +55,9 @@ func solveAction(c *cli.Context) error {
 		return err
 	}
 	if err := oneOf("method", c.String("method"), solver.Methods()...); err != nil {
+		return err
+	}
+	if err := oneOf("sharing", c.String("sharing"), model.SharingReport); err != nil {
 		return err
 	}
 	if c.Duration("time-limit") < 0 {
@@ -73,6 +79,7 @@ func solveAction(c *cli.Context) error {
 		TimeLimit: remaining(c.Duration("time-limit"), start),
 		Gap:       c.Float64("gap"),
 		NoBalance: c.Bool("no-balance"),
+		Sharing:   c.String("sharing"),
 	}
 	if !c.Bool("quiet") {
 		opts.Progress = progressPrinter(stderr)

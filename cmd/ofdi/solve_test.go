@@ -77,6 +77,14 @@ func TestSolveTinyText(t *testing.T) {
 	r := ofdi(t, "solve", tinyPath)
 	wantCode(t, r, exitOK)
 	wantContains(t, "stdout", r.stdout, "status optimal", "acq_de", "rnd_de", "objective Z = -97", "markets entered: de")
+	// The firm accounts: every firm, with name, pioneer mark, outside
+	// option and binding limits (hand-checked on tiny.json: large1 earns
+	// 54 alone; sme2 reaches its project limit).
+	wantContains(t, "stdout", r.stdout, "firms (5; * pioneer; sharing report",
+		"money value W              63", "surplus S                  9",
+		"large1   Suzhou Display Group     large      *    2",
+		"large2   Wuxi Precision Componen~ large",
+		"supp1", "projects\n")
 	for _, absent := range []string{"ne_vn", "gf_vn"} {
 		if strings.Contains(r.stdout, absent) {
 			t.Errorf("stdout lists %s, which the optimum does not take:\n%s", absent, r.stdout)
@@ -382,6 +390,7 @@ func TestSolveUsageErrors(t *testing.T) {
 		{"time limit without unit", []string{"solve", tinyPath, "--time-limit", "60"}, []string{"60"}},
 		{"flag without value", []string{"solve", tinyPath, "--format"}, []string{"format"}},
 		{"not JSON", []string{"solve", "solve_test.go"}, []string{"invalid instance"}},
+		{"unknown sharing", []string{"solve", tinyPath, "--sharing", "stakes"}, []string{"--sharing", `"stakes"`, "report"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ofdi(t, tc.args...)

@@ -3,8 +3,10 @@
 // Check recomputes, from the instance alone, every constraint of the cluster
 // model (funding, eligibility and learning, stakes, lead, required roles,
 // partners, budgets and credit, CVaR risk limits, project counts, market
-// entry, targets), the extra rules of the distributed baselines, every metric
-// and the objective Z, and compares them with what the plan reports. It shares
+// entry, targets), the extra rules of the distributed baselines, every metric,
+// the objective Z and the firm accounts with their sharing metrics (the
+// outside options from its own run of the independent baseline, see
+// independent.go), and compares them with what the plan reports. It shares
 // no code with the solver or with package model's own derived sets and
 // metrics: it is the second opinion that catches their mistakes. It uses only
 // the types and trivial accessors of package model.
@@ -110,6 +112,12 @@ const (
 	// Bound: the reported bound exceeds the objective, or the gap does not
 	// match |Z − bound| / max(1, |Z|).
 	Bound = "bound"
+	// Accounts: a firm account (plan "firms") missing, out of order, or
+	// differing from the recomputed one, or a wrong sharing rule.
+	Accounts = "accounts"
+	// OutsideOption: under sharing "stakes", a firm's stake return below
+	// its outside option (constraint 16).
+	OutsideOption = "outside_option"
 )
 
 // Options configure Check.
@@ -118,6 +126,10 @@ type Options struct {
 	// on stakes and relative, Tol·max(1, |x|), on money (see the package
 	// documentation).
 	Tol float64
+	// RequireAccounts makes a plan with a plan block but no firm accounts
+	// a violation. Without it, accounts are checked when present (plans
+	// built from a bare assignment, as many tests do, have none).
+	RequireAccounts bool
 }
 
 // DefaultTol is the tolerance used when Options.Tol is not positive.
@@ -158,6 +170,10 @@ type Report struct {
 	// CVaR holds the recomputed CVaR_α of loss of every firm that takes part
 	// in at least one project.
 	CVaR map[string]float64
+	// Outside holds the outside option o_f of every firm, from the
+	// checker's own run of the independent baseline; nil when the plan
+	// has no firm accounts.
+	Outside map[string]float64
 }
 
 // OK reports whether no violation was found.
@@ -211,7 +227,10 @@ type checker struct {
 	inst *model.Instance
 	plan *model.Plan
 	tol  float64
+	opts Options
 	rep  *Report
+
+	surplus, committedTotal float64 // recomputed S and Σ committed
 
 	firms   map[string]*model.Firm
 	opps    map[string]*model.Opportunity
@@ -229,7 +248,7 @@ type checker struct {
 // the baselines (independent, policy_push, whose targets are only
 // reported), markets_entered, the reported metrics and the objective.
 func Check(inst *model.Instance, plan *model.Plan, opts Options) *Report {
-	c := &checker{inst: inst, plan: plan, tol: opts.Tol, rep: &Report{CVaR: map[string]float64{}}}
+	c := &checker{inst: inst, plan: plan, tol: opts.Tol, opts: opts, rep: &Report{CVaR: map[string]float64{}}}
 	if !(c.tol > 0) {
 		c.tol = DefaultTol
 	}
@@ -282,6 +301,7 @@ func Check(inst *model.Instance, plan *model.Plan, opts Options) *Report {
 	c.checkMarketsEntered(projs)
 	c.metrics(projs)
 	c.compare()
+	c.checkAccounts(projs)
 	return c.rep
 }
 

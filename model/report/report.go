@@ -91,8 +91,11 @@ func writeDirect(path string, data []byte) error {
 }
 
 // Text writes a readable summary of p: status and gap, the projects with
-// market, mode, lead, partners and stakes, markets entered, credit drawn
-// and the metrics of MODEL.md.
+// market, mode, lead, partners and stakes, markets entered, credit drawn,
+// the metrics of MODEL.md and, when the plan has them, the firm accounts:
+// a table with each firm's id, name, role, pioneer mark, projects, money
+// committed and its share of capital, CVaR use, stake return, outside
+// option, transfer and binding limits.
 func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 	var b strings.Builder
 	cur := inst.Currency
@@ -156,6 +159,16 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 		row("credit drawn", num(m.CreditDrawn))
 		row("CVaR utilisation", fmt.Sprintf("max %.1f%%, mean %.1f%%", 100*m.CVaRUtilisationMax, 100*m.CVaRUtilisationMean))
 		row("targets met", fmt.Sprintf("%v (market power %v, SME participation %v)", m.TargetsMet, m.MarketPowerTarget, m.SMETarget))
+		if p.Firms != nil {
+			row("money value W", num(m.MoneyValue)+" (value - info cost - dissipation)")
+			row("surplus S", num(m.Surplus)+" (W - sum of outside options)")
+			row("transfers paid", num(m.TransfersPaid))
+			row("below outside option", fmt.Sprintf("%d firm%s before transfers", m.FirmsBelowOutsideOption, plural(m.FirmsBelowOutsideOption)))
+			row("individually rational", fmt.Sprint(m.IndividuallyRational))
+		}
+	}
+	if p.Firms != nil {
+		firmTable(&b, p)
 	}
 	if s := p.Statistics; s != nil {
 		fmt.Fprintf(&b, "\nsolved in %.2fs", s.DurationSeconds)
@@ -166,6 +179,48 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// firmTable writes the firm accounts: one line per firm, in file order.
+func firmTable(b *strings.Builder, p *model.Plan) {
+	rule := "each firm keeps what it earns and pays its own info cost"
+	if p.Sharing == model.SharingReport {
+		rule = "sharing report: transfers give each firm its outside option plus a share of the surplus by money committed"
+	} else if p.Sharing == model.SharingStakes {
+		rule = "sharing stakes: firms keep their stake returns, no transfers"
+	}
+	fmt.Fprintf(b, "\nfirms (%d; * pioneer; %s):\n", len(p.Firms), rule)
+	fmt.Fprintf(b, "  %-8s %-24s %-10s %1s %4s %10s %5s %5s %9s %9s %9s  %s\n",
+		"id", "name", "role", "*", "proj", "committed", "cap%", "CVaR%", "return", "outside", "transfer", "binding")
+	for _, f := range p.Firms {
+		mark := ""
+		if f.Pioneer {
+			mark = "*"
+		}
+		binding := strings.Join(f.Binding, ", ")
+		if binding == "" {
+			binding = "-"
+		}
+		fmt.Fprintf(b, "  %-8s %-24s %-10s %1s %4d %10s %5.0f %5.0f %9s %9s %9s  %s\n",
+			f.ID, clip(f.Name, 24), f.Role, mark, f.Projects, num(f.Committed), 100*f.CapitalUse, 100*f.CVaRUse,
+			num(f.StakeReturn), num(f.OutsideOption), num(f.Transfer), binding)
+	}
+}
+
+// clip shortens s to at most n runes, marking a cut with "~".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "~"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func num(x float64) string {

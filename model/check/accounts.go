@@ -1,0 +1,350 @@
+package check
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// account is the checker's own account of one firm.
+type account struct {
+	projects                    int
+	committed, credit, ret      float64
+	cvar, cvarUse, capitalUse   float64
+	learning                    int
+	outside, info, transfer, pi float64
+	// binding: per limit, whether it surely binds and whether it may
+	// (within the rounding band of bindingBand).
+	sure, maybe map[string]bool
+}
+
+// bindingBand widens the 1e-6 relative tolerance of a binding limit on
+// both sides, so that a plan printed with 12 significant digits, or summed
+// in another order, is not rejected for a limit at the edge of the band.
+const bindingBand = 0.5
+
+// checkAccounts recomputes the firm accounts and sharing metrics from the
+// instance and the plan block, with its own run of the independent
+// baseline for the outside options, and compares them with the plan's.
+func (c *checker) checkAccounts(projs []project) {
+	in, plan := c.inst, c.plan
+	if plan.Firms == nil {
+		if c.opts.RequireAccounts {
+			c.add(Accounts, "", "firm accounts (\"firms\") missing; plans must report one account per firm")
+		}
+		return
+	}
+	sharing := plan.Sharing
+	switch {
+	case c.cluster && sharing != model.SharingReport && sharing != model.SharingStakes:
+		c.add(Accounts, "", "sharing %q: a cluster plan's sharing is %q or %q", sharing, model.SharingReport, model.SharingStakes)
+		sharing = model.SharingReport
+	case !c.cluster && sharing != "":
+		c.add(Accounts, "", "sharing %q on a %s plan: baselines have no sharing rule", sharing, plan.Method)
+	}
+	base := runIndependent(in)
+	c.rep.Outside = base.outside
+	if plan.Method == model.MethodIndependent {
+		c.sameAsIndependent(projs, base)
+	}
+	acc := c.recomputeAccounts(projs, base, sharing)
+
+	if len(plan.Firms) != len(in.Firms) {
+		c.add(Accounts, "", "%d firm accounts, the instance has %d firms", len(plan.Firms), len(in.Firms))
+	}
+	for i := range in.Firms {
+		f := &in.Firms[i]
+		if i >= len(plan.Firms) {
+			break
+		}
+		got := &plan.Firms[i]
+		where := "firm " + f.ID
+		if got.ID != f.ID {
+			c.add(Accounts, fmt.Sprintf("firms[%d]", i), "account of %q where the instance's firm %d is %q (accounts are in file order)", got.ID, i, f.ID)
+			continue
+		}
+		a, ok := acc[f.ID]
+		if !ok {
+			continue // a duplicate firm id, reported by index
+		}
+		c.compareAccount(where, f, got, a)
+	}
+	c.accountMetrics(acc, sharing)
+}
+
+// recomputeAccounts builds every firm's account from the plan's projects.
+func (c *checker) recomputeAccounts(projs []project, base *independent, sharing string) map[string]*account {
+	in := c.inst
+	acc := map[string]*account{}
+	for i := range in.Firms {
+		f := &in.Firms[i]
+		if c.firms[f.ID] == f {
+			acc[f.ID] = &account{}
+		}
+	}
+	losses := map[string][]float64{}
+	entered := map[string]map[string]bool{}
+	for _, pr := range projs {
+		o := pr.opp
+		v := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
+		pi := c.pioneers(o, pr.rule)
+		for _, pt := range pr.parts {
+			a := acc[pt.firm.ID]
+			if a == nil {
+				continue
+			}
+			a.projects++
+			a.committed += pr.a * pt.stake
+			a.ret += pt.stake * v
+			if losses[pt.firm.ID] == nil {
+				losses[pt.firm.ID] = make([]float64, len(in.Scenarios))
+				entered[pt.firm.ID] = map[string]bool{}
+			}
+			for k, s := range in.Scenarios {
+				losses[pt.firm.ID][k] += o.Loss[s.ID] * pr.a * pt.stake
+			}
+			entered[pt.firm.ID][o.Market] = true
+			if pt.firm.Role == model.SME && !pt.firm.Pioneer {
+				for _, q := range pr.parts {
+					if q.firm != pt.firm && pi[q.firm.ID] {
+						a.learning++
+						break
+					}
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, cr := range c.plan.Plan.Credit {
+		if a := acc[cr.Firm]; a != nil && !seen[cr.Firm] && !math.IsNaN(cr.Amount) && !math.IsInf(cr.Amount, 0) {
+			seen[cr.Firm] = true
+			a.credit = cr.Amount
+		}
+	}
+	probs := make([]float64, len(in.Scenarios))
+	for k, s := range in.Scenarios {
+		probs[k] = s.Probability
+	}
+	alpha := in.Policy.Alpha()
+	var surplus, total float64
+	surplus = c.rep.Metrics.Value - c.rep.Metrics.InfoCost - c.rep.Metrics.Dissipation
+	for i := range in.Firms { // file order: deterministic sums
+		id := in.Firms[i].ID
+		a, f := acc[id], c.firms[id]
+		if a == nil || f != &in.Firms[i] {
+			continue
+		}
+		a.outside = base.outside[id]
+		surplus -= a.outside
+		total += a.committed
+		a.capitalUse = a.committed / f.Capital
+		if l := losses[id]; l != nil && alpha >= 0 && alpha < 1 {
+			a.cvar = CVaR(l, probs, alpha)
+		}
+		if f.RiskLimit > 0 {
+			a.cvarUse = a.cvar / f.RiskLimit
+		}
+		if !c.cluster {
+			for _, m := range sortedKeys(entered[id]) {
+				if mk, ok := c.markets[m]; ok {
+					a.info += mk.InfoCost
+				}
+			}
+		}
+	}
+	c.surplus, c.committedTotal = surplus, total
+	for id, a := range acc {
+		if c.cluster && sharing == model.SharingReport {
+			a.pi = a.outside
+			if total > 0 {
+				a.pi += surplus * a.committed / total
+			}
+			a.transfer = a.pi - a.ret
+		} else {
+			a.pi = a.ret - a.info
+		}
+		a.sure, a.maybe = c.limits(c.firms[id], a)
+	}
+	return acc
+}
+
+// limits says which of the firm's positive limits the account meets with
+// equality (relative 1e-6), surely or within the rounding band.
+func (c *checker) limits(f *model.Firm, a *account) (sure, maybe map[string]bool) {
+	sure, maybe = map[string]bool{}, map[string]bool{}
+	test := func(name string, x, limit float64) {
+		if !(limit > 0) {
+			return
+		}
+		slack := (limit - x) / math.Max(1, limit)
+		if slack <= model.BindingTol*(1-bindingBand) {
+			sure[name] = true
+		}
+		if slack <= model.BindingTol*(1+bindingBand) {
+			maybe[name] = true
+		}
+	}
+	test(model.BindingCapital, a.committed, f.Capital+a.credit)
+	test(model.BindingCredit, a.credit, c.inst.Policy.CreditPerFirm*f.Capital)
+	test(model.BindingRisk, a.cvar, f.RiskLimit)
+	if f.MaxProjects != nil {
+		test(model.BindingProjects, float64(a.projects), float64(*f.MaxProjects))
+	}
+	return sure, maybe
+}
+
+// compareAccount compares one reported account with the recomputed one.
+func (c *checker) compareAccount(where string, f *model.Firm, got *model.FirmAccount, a *account) {
+	bad := func(field, format string, args ...any) {
+		c.add(Accounts, where, "%s: %s", field, fmt.Sprintf(format, args...))
+	}
+	money := func(field string, g, w float64) {
+		if !within(g, w, c.tol) {
+			bad(field, "reported %s, recomputed %s", num(g), num(w))
+		}
+	}
+	if got.Name != f.Name {
+		bad("name", "reported %q, the instance says %q", got.Name, f.Name)
+	}
+	if got.Role != f.Role {
+		bad("role", "reported %q, the instance says %q", got.Role, f.Role)
+	}
+	if got.Pioneer != f.Pioneer {
+		bad("pioneer", "reported %t, the instance says %t", got.Pioneer, f.Pioneer)
+	}
+	if got.Projects != a.projects {
+		bad("projects", "reported %d, recomputed %d", got.Projects, a.projects)
+	}
+	if got.Learning != a.learning {
+		bad("learning", "reported %d, recomputed %d", got.Learning, a.learning)
+	}
+	money("committed", got.Committed, a.committed)
+	money("credit", got.Credit, a.credit)
+	money("capital_use", got.CapitalUse, a.capitalUse)
+	money("cvar", got.CVaR, a.cvar)
+	money("cvar_use", got.CVaRUse, a.cvarUse)
+	money("stake_return", got.StakeReturn, a.ret)
+	money("outside_option", got.OutsideOption, a.outside)
+	money("info_paid", got.InfoPaid, a.info)
+	money("transfer", got.Transfer, a.transfer)
+	money("payoff", got.Payoff, a.pi)
+	if c.cluster && c.plan.Sharing == model.SharingStakes && !(a.ret >= a.outside-c.tol*math.Max(1, math.Abs(a.outside))) {
+		c.add(OutsideOption, where, "sharing stakes: stake return %s below the outside option %s (constraint 16)", num(a.ret), num(a.outside))
+	}
+
+	listed := map[string]bool{}
+	order := []string{model.BindingCapital, model.BindingCredit, model.BindingRisk, model.BindingProjects}
+	rank := map[string]int{}
+	for i, b := range order {
+		rank[b] = i
+	}
+	last := -1
+	for _, b := range got.Binding {
+		r, known := rank[b]
+		switch {
+		case !known:
+			bad("binding", "unknown limit %q (want %s)", b, strings.Join(order, ", "))
+			continue
+		case listed[b]:
+			bad("binding", "%q listed twice", b)
+			continue
+		case r < last:
+			bad("binding", "%q out of order (want %s)", b, strings.Join(order, ", "))
+		}
+		last = r
+		listed[b] = true
+		if !a.maybe[b] {
+			bad("binding", "%q listed, but the limit does not hold with equality", b)
+		}
+	}
+	for _, b := range order {
+		if a.sure[b] && !listed[b] {
+			bad("binding", "%q holds with equality but is not listed", b)
+		}
+	}
+	if got.Binding == nil {
+		bad("binding", "missing (want a list, empty when nothing binds)")
+	}
+}
+
+// accountMetrics checks money_value, surplus, transfers_paid,
+// firms_below_outside_option and individually_rational. The two tests at
+// MODEL.md's fixed 1e-6 accept either answer within Tol of the threshold,
+// so that rounding in the printed plan cannot flip them.
+func (c *checker) accountMetrics(acc map[string]*account, sharing string) {
+	got := c.plan.Metrics
+	if got == nil {
+		return
+	}
+	m := &c.rep.Metrics
+	m.MoneyValue = m.Value - m.InfoCost - m.Dissipation
+	m.Surplus = c.surplus
+	sureBelow, maybeBelow := 0, 0
+	for _, id := range sortedKeys(acc) {
+		a := acc[id]
+		if a.transfer < 0 {
+			m.TransfersPaid -= a.transfer
+		}
+		d := a.ret - a.info - (a.outside - model.OutsideTol)
+		band := c.tol * math.Max(1, math.Max(math.Abs(a.ret), math.Abs(a.outside)))
+		if d < -band {
+			sureBelow++
+		}
+		if d < band {
+			maybeBelow++
+		}
+	}
+	m.FirmsBelowOutsideOption = sureBelow
+	if g := got.FirmsBelowOutsideOption; g < sureBelow || g > maybeBelow {
+		if sureBelow == maybeBelow {
+			c.add(Metric, "firms_below_outside_option", "reported %d, recomputed %d", g, sureBelow)
+		} else {
+			c.add(Metric, "firms_below_outside_option", "reported %d, recomputed %d to %d", g, sureBelow, maybeBelow)
+		}
+	}
+	var irSure, irMaybe bool
+	if c.cluster && sharing == model.SharingReport {
+		band := c.tol * math.Max(1, math.Abs(m.MoneyValue))
+		irSure, irMaybe = c.surplus >= -model.OutsideTol+band, c.surplus >= -model.OutsideTol-band
+	} else {
+		irSure, irMaybe = maybeBelow == 0, sureBelow == 0
+	}
+	m.IndividuallyRational = irSure
+	if g := got.IndividuallyRational; (g && !irMaybe) || (!g && irSure) {
+		c.add(Metric, "individually_rational", "reported %t, recomputed %t", g, !g)
+	}
+	money := func(name string, g, w float64) {
+		if !within(g, w, c.tol) {
+			c.add(Metric, name, "reported %s, recomputed %s", num(g), num(w))
+		}
+	}
+	money("money_value", got.MoneyValue, m.MoneyValue)
+	money("surplus", got.Surplus, m.Surplus)
+	money("transfers_paid", got.TransfersPaid, m.TransfersPaid)
+}
+
+// sameAsIndependent checks that an "independent" plan takes exactly the
+// projects the checker's own run of the baseline takes, by the same firms.
+func (c *checker) sameAsIndependent(projs []project, base *independent) {
+	inPlan := map[string]bool{}
+	for _, pr := range projs {
+		inPlan[pr.opp.ID] = true
+		if len(pr.parts) != 1 {
+			continue // reported by checkProject
+		}
+		want, ok := base.taker[pr.opp.ID]
+		switch {
+		case !ok:
+			c.add(Baseline, pr.where, "the independent baseline leaves it untaken")
+		case want != pr.parts[0].firm.ID:
+			c.add(Baseline, pr.where, "taken by %s, the independent baseline gives it to %s", pr.parts[0].firm.ID, want)
+		}
+	}
+	for _, id := range sortedKeys(base.taker) {
+		if !inPlan[id] {
+			c.add(Baseline, "project "+id, "the independent baseline gives it to %s, the plan leaves it out", base.taker[id])
+		}
+	}
+}

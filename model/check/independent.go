@@ -1,0 +1,181 @@
+package check
+
+import (
+	"math"
+	"sort"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// independent is the checker's own run of MODEL.md's "independent"
+// baseline, written from MODEL.md's rules (and the readings of
+// docs/model-choices.md) without the solver's code: firms act alone, in
+// rounds, pioneers first, then capital descending, then id; each takes the
+// free feasible opportunity with the largest private score
+// npv + σ·C + λ_G·G − (I_m unless it has entered m), if that score is > 0,
+// ties to the opportunity listed first. Budgets (with first-come credit),
+// CVaR and project counts are compared with the baseline's documented
+// tolerance x ≤ limit + 1e-9·max(1, |limit|).
+//
+// It gives the outside option o_f of every firm, against which the firm
+// accounts are checked, and the plan an "independent" plan must equal.
+type independent struct {
+	taker   map[string]string  // opportunity id → firm id
+	outside map[string]float64 // firm id → o_f
+}
+
+// baselineTol is the relative tolerance of the baselines' budget and CVaR
+// tests (solver/baseline documents the same rule).
+const baselineTol = 1e-9
+
+// lone is one firm's state during the run.
+type lone struct {
+	f        *model.Firm
+	spend    float64
+	credit   float64
+	count    int
+	losses   []float64
+	entered  map[string]bool
+	value    float64 // Σ v_p of its projects
+	finished bool
+}
+
+// runIndependent plays the independent baseline on in. It assumes the
+// instance is valid (unknown markets are skipped; an invalid α gives no
+// CVaR test).
+func runIndependent(in *model.Instance) *independent {
+	probs := make([]float64, len(in.Scenarios))
+	for k, s := range in.Scenarios {
+		probs[k] = s.Probability
+	}
+	alpha := in.Policy.Alpha()
+	info := map[string]float64{}
+	for _, m := range in.Markets {
+		if _, dup := info[m.ID]; !dup {
+			info[m.ID] = m.InfoCost
+		}
+	}
+	firms := make([]*lone, len(in.Firms))
+	for i := range in.Firms {
+		firms[i] = &lone{f: &in.Firms[i], losses: make([]float64, len(in.Scenarios)), entered: map[string]bool{}}
+	}
+	order := append([]*lone{}, firms...)
+	sort.SliceStable(order, func(a, b int) bool {
+		fa, fb := order[a].f, order[b].f
+		if fa.Pioneer != fb.Pioneer {
+			return fa.Pioneer
+		}
+		if fa.Capital != fb.Capital {
+			return fa.Capital > fb.Capital
+		}
+		return fa.ID < fb.ID
+	})
+	ok := func(x, limit float64) bool { return x <= limit+baselineTol*math.Max(1, math.Abs(limit)) }
+	line := in.Policy.CreditLine
+	res := &independent{taker: map[string]string{}, outside: map[string]float64{}}
+
+	// alone reports whether f may take o by itself now, and o's net cost.
+	alone := func(l *lone, o *model.Opportunity) (bool, float64) {
+		f := l.f
+		if _, taken := res.taker[o.ID]; taken {
+			return false, 0
+		}
+		if _, known := info[o.Market]; !known {
+			return false, 0
+		}
+		rule := in.Rules.Mode(o.Mode)
+		if !rule.Allows(f.Role) || !f.Serves(o.Segment) || f.KnowledgeOf(o.Market) < o.KnowledgeRequired {
+			return false, 0
+		}
+		if rule.Lead != "" && rule.Lead != f.Role {
+			return false, 0
+		}
+		for _, r := range rule.Requires {
+			if r != f.Role {
+				return false, 0
+			}
+		}
+		if o.MinPartnersOr() != 1 || (o.MaxPartners != nil && *o.MaxPartners < 1) {
+			return false, 0
+		}
+		if f.MaxProjects != nil && l.count+1 > *f.MaxProjects {
+			return false, 0
+		}
+		a := in.NetCost(o)
+		creditMax := in.Policy.CreditPerFirm * f.Capital
+		if !ok(l.spend+a, f.Capital+math.Min(creditMax, l.credit+line)) {
+			return false, 0
+		}
+		if alpha >= 0 && alpha < 1 {
+			trial := make([]float64, len(l.losses))
+			for k, s := range in.Scenarios {
+				trial[k] = l.losses[k] + o.Loss[s.ID]*a
+			}
+			if !ok(CVaR(trial, probs, alpha), f.RiskLimit) {
+				return false, 0
+			}
+		}
+		return true, a
+	}
+
+	lambdaG := in.Objective.MarketPowerValue
+	for {
+		took := false
+		for _, l := range order {
+			if l.finished {
+				continue
+			}
+			best, bestScore, bestA := -1, 0.0, 0.0
+			for p := range in.Opportunities {
+				o := &in.Opportunities[p]
+				feasible, a := alone(l, o)
+				if !feasible {
+					continue
+				}
+				score := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + lambdaG*o.MarketPower
+				if !l.entered[o.Market] {
+					score -= info[o.Market]
+				}
+				if best < 0 || score > bestScore {
+					best, bestScore, bestA = p, score, a
+				}
+			}
+			if best < 0 || !(bestScore > 0) {
+				// Feasibility only shrinks and scores only change when the
+				// firm itself enters a market: it will never take anything.
+				l.finished = true
+				continue
+			}
+			o := &in.Opportunities[best]
+			took = true
+			res.taker[o.ID] = l.f.ID
+			l.count++
+			l.spend += bestA
+			l.value += o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
+			l.entered[o.Market] = true
+			for k, s := range in.Scenarios {
+				l.losses[k] += o.Loss[s.ID] * bestA
+			}
+			if need := l.spend - l.f.Capital - l.credit; need > 0 {
+				draw := math.Min(need, math.Min(in.Policy.CreditPerFirm*l.f.Capital-l.credit, line))
+				if draw > 0 {
+					l.credit += draw
+					line -= draw
+				}
+			}
+		}
+		if !took {
+			break
+		}
+	}
+	for _, l := range firms {
+		o := l.value
+		for _, m := range sortedKeys(l.entered) {
+			o -= info[m]
+		}
+		if _, dup := res.outside[l.f.ID]; !dup {
+			res.outside[l.f.ID] = o
+		}
+	}
+	return res
+}
