@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -15,6 +16,13 @@ type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
 	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	for _, id := range opts.Force {
+		p, ok := d.Opp[id]
+		if !ok {
+			return nil, fmt.Errorf("%w: unknown opportunity %q", ErrBadForce, id)
+		}
+		prm.Force = append(prm.Force, p)
+	}
 	// The first report with an incumbent dates the first plan. Reports
 	// come from more than one goroutine (the greedy start, then the
 	// branch-and-bound's ticker); cluster.Solve waits for all of them

@@ -11,6 +11,9 @@ var (
 	ErrNoSolution = errors.New("solver: no plan found within the limit")
 	// ErrUnknownMethod: Options.Method names no method.
 	ErrUnknownMethod = errors.New("solver: unknown method")
+	// ErrBadForce: Options.Force names an unknown opportunity, or is
+	// given with a method other than cluster.
+	ErrBadForce = errors.New("solver: bad forced opportunity")
 	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
 	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
 )

@@ -21,6 +21,11 @@ type Options struct {
 	Progress func(Progress)
 	// NoBalance skips the risk-balanced stakes refinement.
 	NoBalance bool
+	// Force lists opportunity ids the plan must take (y_p = 1), for the
+	// cluster method only; nil means none. Explain uses it to price an
+	// opportunity left out. An id no coalition can fund makes the result
+	// Infeasible, with the reason.
+	Force []string
 	// Sharing is the sharing rule of a cluster plan's firm accounts;
 	// "" means model.SharingReport, the only rule supported so far
 	// (model.SharingStakes, which adds constraint 16 to the MIP, is

@@ -47,6 +47,9 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if !ok {
 		return nil, fmt.Errorf("%w %q (want one of %v)", ErrUnknownMethod, opts.Method, Methods())
 	}
+	if len(opts.Force) > 0 && opts.Method != model.MethodCluster {
+		return nil, fmt.Errorf("%w: forcing opportunities in needs the cluster method, not %s", ErrBadForce, opts.Method)
+	}
 	if opts.Sharing == "" {
 		opts.Sharing = model.SharingReport
 	}

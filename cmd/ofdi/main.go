@@ -91,6 +91,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			exportCommand(),
 			checkCommand(),
 			generateCommand(), benchCommand(),
+			explainCommand(), reportCommand(),
 		},
 	}
 	for _, c := range app.Commands {

@@ -51,6 +51,10 @@ type Formulation struct {
 	CreditCap []float64
 	// Size is the size of the MIP, also when Prob is nil.
 	Size Size
+	// Forced lists the opportunities fixed in by Force, in the order
+	// given; forced marks them by index (nil when none).
+	Forced []int
+	forced []bool
 }
 
 // Size counts a formulation's columns, binary columns and rows.

@@ -33,6 +33,9 @@ func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 // dropping losers (and adding again) up to three times, the target
 // repairs.
 func (g *greedy) run(order []int) *model.Assignment {
+	for _, p := range g.fm.Forced {
+		g.tryTake(p, true)
+	}
 	g.addPass(order)
 	g.addPass(order) // market entries of the first pass make more pay
 	for round := 0; round < 3 && g.dropLosers(); round++ {
@@ -684,7 +687,7 @@ func (g *greedy) dropLosers() bool {
 	for !g.stopped() {
 		worst, wv := -1, 0.0
 		for p, t := range g.taken {
-			if !t {
+			if !t || g.fm.isForced(p) {
 				continue
 			}
 			if v := g.contribution(p); v < wv-1e-9 {

@@ -187,7 +187,7 @@ func (fm *Formulation) fixed(fix []int8) *Formulation {
 	prob.Cols = append([]mip.Col(nil), fm.Prob.Cols...)
 	for p, f := range fix {
 		y := fm.Y[p]
-		if y == none || f == 0 {
+		if y == none || f == 0 || fm.isForced(p) {
 			continue
 		}
 		// A binary column's bounds are implicit; a fixed one is an

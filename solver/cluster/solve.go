@@ -21,6 +21,10 @@ type Params struct {
 	// with its elapsed time brought up to date, so reports come at least
 	// every 0.3 s or so; none comes after Solve returns.
 	Progress func(Report)
+	// Force lists opportunity indices fixed in, y_p = 1 (see
+	// Formulation.Force); nil means none. A forced opportunity no
+	// coalition can fund makes the model infeasible, with the reason.
+	Force []int
 }
 
 // Report is a progress snapshot.
@@ -90,6 +94,15 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		return nil, err
 	}
 	out := &Outcome{Variables: fm.Size.Cols, Constraints: fm.Size.Rows, Binaries: fm.Size.Binaries}
+	if len(prm.Force) > 0 {
+		if fm.Prob == nil {
+			return nil, ErrForceLarge
+		}
+		if why := fm.Force(prm.Force); len(why) > 0 {
+			out.Infeasible, out.Explanation = true, why
+			return out, nil
+		}
+	}
 	if why := fm.StaticInfeasibility(); len(why) > 0 {
 		out.Infeasible, out.Explanation = true, why
 		return out, nil
@@ -202,6 +215,13 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	case res.found:
 	case res.status == glpk.Infeasible:
 		out.Infeasible = true
+		out.HasBound = false
+		if len(fm.Forced) > 0 {
+			// ExplainInfeasible reasons from the targets alone, which
+			// is wrong once opportunities are forced in.
+			out.Explanation = []string{"no plan takes every forced opportunity and meets the constraints"}
+			return out, nil
+		}
 		limit := 10 * time.Second
 		if prm.TimeLimit > 0 {
 			limit = max(time.Second, min(limit, prm.TimeLimit-time.Since(start)))

@@ -1,0 +1,181 @@
+package solver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// ErrNoPlan is returned by Explain for a plan JSON without a plan block
+// (status infeasible or no_solution): there is nothing to explain.
+var ErrNoPlan = errors.New("solver: the plan has no plan block")
+
+// ExplainOptions configure Explain. The zero value gives every re-solve
+// DefaultPerSolve and the whole call DefaultExplainLimit.
+type ExplainOptions struct {
+	// PerSolve bounds each re-solve with one opportunity forced in
+	// (0: DefaultPerSolve).
+	PerSolve time.Duration
+	// TimeLimit bounds all re-solves together, counted from the start of
+	// Explain (0: DefaultExplainLimit). Opportunities reached after it
+	// are reported with status "not_tried".
+	TimeLimit time.Duration
+	// Gap is the relative gap at which a re-solve counts as optimal (0: 1e-6).
+	Gap float64
+	// Progress, when set, is called before each re-solve with the
+	// opportunity's id, its position and the count.
+	Progress func(id string, i, n int)
+}
+
+// Defaults of ExplainOptions and LeverOptions.
+const (
+	DefaultPerSolve     = 10 * time.Second
+	DefaultExplainLimit = 2 * time.Minute
+)
+
+// Explanation is what Explain says about a plan.
+type Explanation struct {
+	Instance string `json:"instance"`
+	// Status and Objective are the plan's (as given).
+	Status    string  `json:"status"`
+	Objective float64 `json:"objective"`
+	// Decomposition splits the plan's Z into its terms.
+	Decomposition Decomposition `json:"decomposition"`
+	// LeftOut has one entry per opportunity the plan does not take, in
+	// file order.
+	LeftOut []LeftOut `json:"left_out"`
+	// Firms has one entry per firm of the instance, in file order.
+	Firms []FirmLimits `json:"firms"`
+}
+
+// LeftOut says why an opportunity is not in the plan.
+type LeftOut struct {
+	ID      string     `json:"id"`
+	Market  string     `json:"market"`
+	Segment string     `json:"segment"`
+	Mode    model.Mode `json:"mode"`
+	// Static holds the reasons no coalition can ever fund it (validate's
+	// warning); empty when some coalition might. No re-solve is run then.
+	Static []string `json:"static,omitempty"`
+	// Forced is the re-solve with y_p = 1 (nil for a static reason).
+	Forced *ForcedSolve `json:"forced,omitempty"`
+}
+
+// ForcedSolve is the outcome of re-solving with one opportunity forced in.
+type ForcedSolve struct {
+	// Status: optimal, feasible (a plan, bound not closed), infeasible
+	// (no plan takes it and meets every constraint), no_solution (limit
+	// reached first) or not_tried (the total time limit was spent).
+	Status string `json:"status"`
+	// Objective is Z of the best plan found that takes the opportunity,
+	// Bound a proven lower bound on that Z (valid for optimal and
+	// feasible).
+	Objective *float64 `json:"objective,omitempty"`
+	Bound     *float64 `json:"bound,omitempty"`
+	// CostLow and CostHigh bound the cost of forcing it in: the least Z
+	// with y_p = 1 minus the plan's Z. Equal (and Exact true) when the
+	// re-solve is optimal; CostHigh is the found plan's, CostLow the
+	// bound's, when it is feasible. A negative cost means the re-solve
+	// found a plan better than the one explained.
+	CostLow  *float64 `json:"cost_low,omitempty"`
+	CostHigh *float64 `json:"cost_high,omitempty"`
+	Exact    bool     `json:"exact"`
+	// Message says why the re-solve is infeasible, when it is.
+	Message string  `json:"message,omitempty"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Explain explains a cluster plan of inst: the terms of its Z, each
+// firm's binding limits, and for every opportunity the plan leaves out
+// either why no coalition can ever fund it or what forcing it in costs,
+// from a re-solve with y_p = 1 under opts' limits. The plan must be a
+// cluster plan with a plan block; it is not checked here (use
+// model/check first).
+func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts ExplainOptions) (*Explanation, error) {
+	start := time.Now()
+	if plan.Method != "" && plan.Method != model.MethodCluster {
+		return nil, fmt.Errorf("explain: %w: a %s plan (explain re-solves the cluster MIP, so it explains cluster plans)", ErrBadForce, plan.Method)
+	}
+	if plan.Plan == nil || plan.Objective == nil {
+		return nil, fmt.Errorf("explain: %w (status %s)", ErrNoPlan, plan.Status)
+	}
+	if err := model.ValidateErr(inst); err != nil {
+		return nil, err
+	}
+	d := model.Derive(inst)
+	dec, err := Decompose(d, plan.Plan)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	ex := &Explanation{Instance: inst.Name, Status: plan.Status, Objective: *plan.Objective, Decomposition: dec}
+	ex.Firms = FirmLimitsOf(d, plan.Plan)
+	taken := map[string]bool{}
+	for _, pj := range plan.Plan.Projects {
+		taken[pj.ID] = true
+	}
+	per, total := opts.PerSolve, opts.TimeLimit
+	if per <= 0 {
+		per = DefaultPerSolve
+	}
+	if total <= 0 {
+		total = DefaultExplainLimit
+	}
+	var todo []int
+	for p := range inst.Opportunities {
+		o := &inst.Opportunities[p]
+		if taken[o.ID] {
+			continue
+		}
+		lo := LeftOut{ID: o.ID, Market: o.Market, Segment: o.Segment, Mode: o.Mode, Static: d.Unfundable[p]}
+		if len(lo.Static) == 0 {
+			todo = append(todo, len(ex.LeftOut))
+		}
+		ex.LeftOut = append(ex.LeftOut, lo)
+	}
+	for i, k := range todo {
+		lo := &ex.LeftOut[k]
+		left := total - time.Since(start)
+		if left <= 0 || ctx.Err() != nil {
+			lo.Forced = &ForcedSolve{Status: "not_tried"}
+			continue
+		}
+		if opts.Progress != nil {
+			opts.Progress(lo.ID, i, len(todo))
+		}
+		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, ex.Objective)
+		if err != nil {
+			return nil, fmt.Errorf("explain %s: %w", lo.ID, err)
+		}
+		lo.Forced = fs
+	}
+	return ex, nil
+}
+
+// forceSolve solves inst with opportunity id forced in and prices it
+// against the plan's Z.
+func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap, z float64) (*ForcedSolve, error) {
+	res, err := Solve(ctx, inst, Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true})
+	if err != nil {
+		return nil, err
+	}
+	fs := &ForcedSolve{Status: res.Status.String(), Seconds: res.Stats.Duration.Seconds()}
+	switch res.Status {
+	case Optimal:
+		fs.Objective, fs.Bound = ptr(res.Objective), ptr(res.Objective)
+		fs.CostLow, fs.CostHigh, fs.Exact = ptr(res.Objective-z), ptr(res.Objective-z), true
+	case Feasible:
+		fs.Objective, fs.CostHigh = ptr(res.Objective), ptr(res.Objective-z)
+		if res.HasBound && !math.IsInf(res.Bound, 0) {
+			fs.Bound, fs.CostLow = ptr(res.Bound), ptr(res.Bound-z)
+		}
+	case Infeasible:
+		fs.Message = joinLines(res.Explanation)
+	}
+	return fs, nil
+}
+
+func ptr(x float64) *float64 { return &x }
