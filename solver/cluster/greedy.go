@@ -29,10 +29,20 @@ func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 	return g.run(g.valueOrder())
 }
 
-// run builds the plan trying the opportunities in order: two add passes,
-// dropping losers (and adding again) up to three times, the target
-// repairs.
+// run builds the plan (see build) and returns it when it meets the
+// targets, else nil.
 func (g *greedy) run(order []int) *model.Assignment {
+	g.build(order)
+	if !g.targetsMet() {
+		return nil
+	}
+	return g.assignment()
+}
+
+// build takes the forced opportunities, then the others in order (two add
+// passes, dropping losers and adding again up to three times), then
+// repairs the targets as far as it can.
+func (g *greedy) build(order []int) {
 	for _, p := range g.fm.Forced {
 		g.tryTake(p, true)
 	}
@@ -43,10 +53,6 @@ func (g *greedy) run(order []int) *model.Assignment {
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
-	if !g.targetsMet() {
-		return nil
-	}
-	return g.assignment()
 }
 
 // stopped reports whether the context has ended (then every loop of the
@@ -369,7 +375,9 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		add(i, d.MinStake)
 	}
-	if len(chosen) < o.MinPartnersOr() || capacity() < 1-1e-12 || lower() > 1+1e-12 {
+	// The lead, a forced firm, a pioneer and the required roles are
+	// added before the partner limit is looked at.
+	if len(chosen) < o.MinPartnersOr() || len(chosen) > maxP || capacity() < 1-1e-12 || lower() > 1+1e-12 {
 		return nil, -1
 	}
 	for _, i := range chosen {
