@@ -14,7 +14,7 @@ import (
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
-	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap, Start: opts.Start}
 	// The first report with an incumbent dates the first plan. Reports
 	// come from more than one goroutine (the greedy start, then the
 	// branch-and-bound's ticker); cluster.Solve waits for all of them

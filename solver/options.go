@@ -1,6 +1,10 @@
 package solver
 
-import "time"
+import (
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+)
 
 // Options configure Solve. The zero value solves the cluster MIP to
 // optimality with no time limit, balancing stakes.
@@ -21,6 +25,12 @@ type Options struct {
 	Progress func(Progress)
 	// NoBalance skips the risk-balanced stakes refinement.
 	NoBalance bool
+	// Start, when not nil, is a plan to start the cluster search from (a
+	// warm start: the plan of a neighbouring instance in a sweep). It is
+	// used as a first incumbent if it is feasible for this instance and
+	// better than the greedy start, and ignored otherwise. Baselines
+	// ignore it. Nil (the default): a cold start.
+	Start *model.Assignment
 }
 
 // Progress is a snapshot of a running solve.

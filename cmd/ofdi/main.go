@@ -92,7 +92,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			exportCommand(),
 			checkCommand(),
 			generateCommand(), benchCommand(),
-			convertCommand(),
+			convertCommand(), sweepCommand(),
 		},
 	}
 	for _, c := range app.Commands {

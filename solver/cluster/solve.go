@@ -21,6 +21,9 @@ type Params struct {
 	// with its elapsed time brought up to date, so reports come at least
 	// every 0.3 s or so; none comes after Solve returns.
 	Progress func(Report)
+	// Start, when not nil, is a plan to start from (a warm start): it
+	// replaces the greedy plan when it is feasible and better.
+	Start *model.Assignment
 }
 
 // Report is a progress snapshot.
@@ -106,6 +109,10 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			start0 = x
 			report("greedy", true, fm.Objective(x), math.Inf(-1))
 		}
+	}
+	if x := fm.warmStart(prm.Start); x != nil && (start0 == nil || fm.Objective(x) < fm.Objective(start0)) {
+		start0 = x
+		report("warm start", true, fm.Objective(x), math.Inf(-1))
 	}
 	// Lagrangian bound and heuristic (see lagrange.go): a bound far
 	// stronger than the LP's on these models, and plans built in the order
