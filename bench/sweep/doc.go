@@ -21,10 +21,12 @@
 //
 // # Warm starts
 //
-// Within a shard, the cells that differ only in the last setting form a
-// chain solved in order; each cluster solve starts from the previous cell's
-// cluster plan when the checker (model/check) finds that plan feasible for
-// the new cell. The chain depends on the shard count, so a cell with more
-// than one optimal plan may report a different one of them under another
-// sharding; Options.Cold solves every cell from scratch.
+// With Flags.Warm, the cells of a shard that differ only in the last
+// setting form a chain solved in order; each cluster solve starts from the
+// previous cell's cluster plan when the checker (model/check) finds that
+// plan feasible for the new cell. The chain depends on the shard count, so
+// a cell with more than one optimal plan may report another of them under
+// another sharding (same objective and bound, other stakes and partners).
+// Without it (the default) every cell is solved from scratch, and a sharded
+// sweep merges to exactly the unsharded one.
 package sweep

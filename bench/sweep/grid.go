@@ -36,8 +36,8 @@ type Flags struct {
 	// Gap is solver.Options.Gap (0: the solver's default).
 	Gap       float64 `json:"gap"`
 	NoBalance bool    `json:"no_balance,omitempty"`
-	// Cold disables warm starts.
-	Cold bool `json:"cold,omitempty"`
+	// Warm enables warm starts (see the package documentation).
+	Warm bool `json:"warm,omitempty"`
 }
 
 // Spec is a sweep: instances, settings, flags and the ofdi version.

@@ -82,7 +82,7 @@ type Summary struct {
 
 // chains splits the shard's cells into chains solved in order, each
 // warm-starting from the one before: cells of one input that differ only
-// in the last setting. With Cold every cell is its own chain.
+// in the last setting. Without Warm every cell is its own chain.
 func (g *Grid) chains(sh Shard) [][]Cell {
 	var out [][]Cell
 	last := ""
@@ -91,7 +91,7 @@ func (g *Grid) chains(sh Shard) [][]Cell {
 			continue
 		}
 		row := fmt.Sprint(c.Input, c.Values[:max(0, len(c.Values)-1)])
-		if g.Spec.Flags.Cold || len(out) == 0 || row != last {
+		if !g.Spec.Flags.Warm || len(out) == 0 || row != last {
 			out = append(out, nil)
 		}
 		last = row
@@ -185,7 +185,7 @@ func (g *Grid) runChain(ctx context.Context, chain []Cell, opts RunOptions, repo
 		if err != nil {
 			p.Result = nil
 			w = nil
-		} else if !g.Spec.Flags.Cold {
+		} else if g.Spec.Flags.Warm {
 			w = &warm{from: c.Index, plan: r.clusterPlan()}
 		}
 		report(p)

@@ -162,3 +162,57 @@ func TestResolveShard(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepWarmRepeatable: with --warm, cells after the first of a chain
+// start from the previous cell's plan, and the same shard run twice writes
+// the same cell files apart from their timings.
+func TestSweepWarmRepeatable(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, out := range []string{a, b} {
+		wantCode(t, ofdi(t, sweepArgs("--out", out, "--warm", "--shard", "0/2", "--methods", "cluster")...), exitOK)
+	}
+	cells, _ := filepath.Glob(filepath.Join(a, sweep.CellsDir, "*.json"))
+	if len(cells) != 3 {
+		t.Fatalf("%d cells in shard 0/2, want 3", len(cells))
+	}
+	warm := 0
+	for _, c := range cells {
+		x, y := readFile(t, c), readFile(t, filepath.Join(b, sweep.CellsDir, filepath.Base(c)))
+		if withoutTimings(t, x) != withoutTimings(t, y) {
+			t.Errorf("%s differs apart from timings", filepath.Base(c))
+		}
+		var r sweep.CellResult
+		json.Unmarshal(x, &r)
+		if r.Timings.WarmFrom != nil {
+			warm++
+		}
+	}
+	// Shard 0/2 holds cells 0, 2, 4: (credit 0, subsidy 0), (40, 0), (80, 0),
+	// each the only cell of its row in this shard: all cold.
+	if warm != 0 {
+		t.Errorf("%d warm-started cells in shard 0/2, want 0", warm)
+	}
+	// Unsharded, cells 1, 3, 5 follow cells 0, 2, 4 in their rows.
+	one := filepath.Join(dir, "one")
+	wantCode(t, ofdi(t, sweepArgs("--out", one, "--warm", "--methods", "cluster")...), exitOK)
+	var j struct {
+		Rows []sweep.Row `json:"rows"`
+	}
+	json.Unmarshal(readFile(t, filepath.Join(one, sweep.JSONFile)), &j)
+	warm = 0
+	cells, _ = filepath.Glob(filepath.Join(one, sweep.CellsDir, "*.json"))
+	for _, c := range cells {
+		var r sweep.CellResult
+		json.Unmarshal(readFile(t, c), &r)
+		if r.Timings.WarmFrom != nil {
+			if *r.Timings.WarmFrom != r.Index-1 {
+				t.Errorf("cell %d warm-started from %d", r.Index, *r.Timings.WarmFrom)
+			}
+			warm++
+		}
+	}
+	if warm != 3 || len(j.Rows) != 6 {
+		t.Errorf("%d warm-started cells and %d rows, want 3 and 6", warm, len(j.Rows))
+	}
+}
