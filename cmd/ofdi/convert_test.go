@@ -86,3 +86,20 @@ func TestConvertErrors(t *testing.T) {
 		wantCode(t, r, exitBadInput)
 	}
 }
+
+// TestSolveLibreOfficeWorkbook: a workbook edited in a spreadsheet program
+// (LibreOffice Calc, see model/sheet/testdata) solves directly, to the plan
+// of its JSON conversion.
+func TestSolveLibreOfficeWorkbook(t *testing.T) {
+	book := "../../model/sheet/testdata/libreoffice-edited.xlsx"
+	js := filepath.Join(t.TempDir(), "edited.json")
+	wantCode(t, ofdi(t, "convert", book, js), exitOK)
+	a := ofdi(t, "solve", book, "-q", "--format", "json")
+	wantCode(t, a, exitOK)
+	b := ofdi(t, "solve", js, "-q", "--format", "json")
+	wantCode(t, b, exitOK)
+	wantContains(t, "plan", a.stdout, `"status": "optimal"`)
+	if stripTimes(a.stdout) != stripTimes(b.stdout) {
+		t.Errorf("the workbook's plan differs from its JSON conversion's:\n%s", a.stdout)
+	}
+}

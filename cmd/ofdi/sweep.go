@@ -50,7 +50,7 @@ func sweepCommand() *cli.Command {
 			"Speed: --jobs cells run at once (default: cores / 2, since each solve races two GLPK\n" +
 			"searches). With --warm, cells that differ only in the last setting are solved in order, each\n" +
 			"cluster solve starting from the previous cell's plan when the checker finds it feasible\n" +
-			"(about 1.6x faster on jiangsu-electronics); where a cell has several optimal plans, which one\n" +
+			"(1.6-1.9x the cells per minute on jiangsu-electronics); where a cell has several optimal plans, which one\n" +
 			"is reported may then depend on the sharding (same Z and bound). Without --warm a sharded\n" +
 			"sweep merges to exactly the unsharded one.\n\n" +
 			"Examples:\n" +

@@ -99,3 +99,24 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("template differs from tiny.json (regenerate: go run ./cmd/ofdi convert instances/tiny.json instances/template.xlsx):\n%s", firstDiff(g, want))
 	}
 }
+
+// TestLibreOfficeWorkbook: a workbook edited and saved by LibreOffice Calc
+// (testdata/libreoffice-edit.py: its own .xlsx writer, shared strings, its
+// booleans and number formats, an extra notes sheet) reads as
+// jiangsu-electronics with exactly the two edits made.
+func TestLibreOfficeWorkbook(t *testing.T) {
+	got, _, err := ReadXLSX(filepath.Join("testdata", "libreoffice-edited.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := loadJSON(t, filepath.Join("..", "..", "instances", "jiangsu-electronics.json"))
+	want.Policy.Subsidy[model.JointRnD] = 0.3
+	for i := range want.Firms {
+		if want.Firms[i].ID == "f03" {
+			want.Firms[i].Capital = 300
+		}
+	}
+	if g, w := canonical(t, got), canonical(t, want); !bytes.Equal(g, w) {
+		t.Fatalf("the edited workbook differs:\n%s", firstDiff(g, w))
+	}
+}
