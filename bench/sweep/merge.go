@@ -28,6 +28,9 @@ type Merged struct {
 	Results  []*CellResult
 	// Missing lists the cells without a valid file, by index.
 	Missing []int
+	// Invalid says why each unreadable cell file (counted in Missing) was
+	// rejected; --resume solves such cells again.
+	Invalid []string
 }
 
 // Merge reads the manifest and every cell file of dir.
@@ -41,7 +44,7 @@ func Merge(dir string) (*Merged, error) {
 		r, err := readCell(dir, c.Key, m.Flags.Methods)
 		if err != nil {
 			if !errors.Is(err, os.ErrNotExist) {
-				return nil, err
+				out.Invalid = append(out.Invalid, err.Error())
 			}
 			out.Missing = append(out.Missing, c.Index)
 			continue

@@ -142,7 +142,12 @@ func TestGridOrder(t *testing.T) {
 	if g2.Cells[0].Key == g.Cells[0].Key {
 		t.Error("the key does not depend on the version")
 	}
-	// Chains: the rows of the last setting within a shard.
+	// Without warm starts every cell is its own chain; with them, the
+	// chains are the rows of the last setting within a shard.
+	if ch := g.chains(Shard{0, 1}); len(ch) != 12 {
+		t.Errorf("cold: %d chains, want 12", len(ch))
+	}
+	g.Spec.Flags.Warm = true
 	ch := g.chains(Shard{0, 1})
 	if len(ch) != 6 || len(ch[0]) != 2 {
 		t.Errorf("unsharded: %d chains of %d, want 6 of 2", len(ch), len(ch[0]))

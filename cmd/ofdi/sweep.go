@@ -50,9 +50,9 @@ func sweepCommand() *cli.Command {
 			"Speed: --jobs cells run at once (default: cores / 2, since each solve races two GLPK\n" +
 			"searches). With --warm, cells that differ only in the last setting are solved in order, each\n" +
 			"cluster solve starting from the previous cell's plan when the checker finds it feasible\n" +
-			"(1.6-1.9x the cells per minute on jiangsu-electronics); where a cell has several optimal plans, which one\n" +
-			"is reported may then depend on the sharding (same Z and bound). Without --warm a sharded\n" +
-			"sweep merges to exactly the unsharded one.\n\n" +
+			"(1.6-1.9x the cells per minute on jiangsu-electronics); where a cell has several optimal\n" +
+			"plans, which one is reported may then depend on the sharding (same Z and bound). Without\n" +
+			"--warm a sharded sweep merges to exactly the unsharded one.\n\n" +
 			"Examples:\n" +
 			"   ofdi sweep instances/jiangsu-electronics.json --set policy.credit_line=0:2000:500 \\\n" +
 			"        --set policy.subsidy.joint_rnd=0,0.1,0.2,0.3 --out runs/credit\n" +
@@ -361,6 +361,9 @@ func writeMerged(c *cli.Context, dir string, shards int) error {
 		list := make([]string, len(idx))
 		for i, s := range idx {
 			list[i] = strconv.Itoa(s)
+		}
+		for _, why := range merged.Invalid {
+			fmt.Fprintf(stderr, "%s: invalid cell file, counted as missing: %s\n", dir, why)
 		}
 		fmt.Fprintf(stderr, "%s: %d of %d cells missing (cells %s)\n", dir, n, len(merged.Manifest.Cells), cellList(merged.Missing))
 		fmt.Fprintf(c.App.Writer, "--array=%s\n", strings.Join(list, ","))

@@ -81,7 +81,15 @@ func TestSweepShardedMatchesUnsharded(t *testing.T) {
 	wantCode(t, r, exitOK)
 	wantContains(t, "stderr", r.stderr, "0 cells solved, 6 skipped")
 
-	// A missing cell: merge exits 3 with the shard to run again.
+	// A damaged cell file counts as missing; a missing one too: merge
+	// exits 3 with the shards to run again.
+	var m0 sweep.Manifest
+	json.Unmarshal(readFile(t, filepath.Join(three, sweep.ManifestFile)), &m0)
+	os.WriteFile(filepath.Join(three, sweep.CellsDir, m0.Cells[2].Key+".json"), []byte("{"), 0o644)
+	r = ofdi(t, "sweep", "merge", three)
+	wantCode(t, r, exitInfeasible)
+	wantContains(t, "stdout", r.stdout, "--array=2\n")
+	wantCode(t, ofdi(t, sweepArgs("--out", three, "--shard", "2/3", "--resume")...), exitOK)
 	var m sweep.Manifest
 	json.Unmarshal(readFile(t, filepath.Join(three, sweep.ManifestFile)), &m)
 	os.Remove(filepath.Join(three, sweep.CellsDir, m.Cells[4].Key+".json"))
