@@ -15,7 +15,7 @@ import (
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
-	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap, Start: opts.Start}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
 		if !ok {

@@ -6,11 +6,14 @@ package cluster
 import (
 	"context"
 	"math"
+
+	"github.com/ofdi/ofdi/model"
 )
 
 // Phase names, as progress reports show them.
 const (
 	phaseGreedy        = "greedy"
+	phaseWarm          = "warm start"
 	phaseLagrangian    = "lagrangian"
 	phaseTargets       = "targets"
 	phaseNeighbourhood = "neighbourhood search"
@@ -50,6 +53,15 @@ func (s *search) greedy() {
 	if x, err := s.fm.Encode(a); err == nil && len(s.fm.Violations(x, 1e-7)) == 0 {
 		s.x = x
 		s.report(phaseGreedy, true, s.fm.Objective(x), math.Inf(-1))
+	}
+}
+
+// warm takes plan a (a warm start, nil: none) as the incumbent when it is
+// feasible here and better than the incumbent.
+func (s *search) warm(a *model.Assignment) {
+	if x := s.fm.warmStart(a); x != nil && s.fm.Objective(x) < s.objective() {
+		s.x = x
+		s.report(phaseWarm, true, s.fm.Objective(x), math.Inf(-1))
 	}
 }
 

@@ -25,6 +25,9 @@ type Params struct {
 	// Formulation.Force); nil means none. A forced opportunity no
 	// coalition can fund makes the model infeasible, with the reason.
 	Force []int
+	// Start, when not nil, is a plan to start from (a warm start): it
+	// replaces the greedy plan when it is feasible and better.
+	Start *model.Assignment
 }
 
 // Report is a progress snapshot.
@@ -115,6 +118,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	}
 	s := &search{ctx: ctx, fm: fm, budget: budget{start: start, limit: prm.TimeLimit}, report: report, bound: math.Inf(-1)}
 	s.greedy()
+	s.warm(prm.Start)
 	s.lagrangian()
 	s.targets()
 	s.neighbourhoods()
