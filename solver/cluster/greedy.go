@@ -21,8 +21,8 @@ func Greedy(fm *Formulation) *model.Assignment {
 
 // GreedyContext is Greedy that stops soon after ctx ends: it then returns
 // the plan built so far when that meets the targets (every step keeps the
-// plan feasible), else nil. At 10,000 firms × 2,000 opportunities it takes
-// seconds; Solve's heartbeat keeps progress coming meanwhile.
+// plan feasible), else nil. On province-size clusters it takes seconds;
+// Solve's heartbeat keeps progress coming meanwhile.
 func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 	g := newGreedy(fm)
 	g.ctx = ctx

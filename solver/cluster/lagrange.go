@@ -12,7 +12,7 @@ import (
 )
 
 // Lagrangian relaxation of the firm-coupling rows (see docs/algorithm.md,
-// "Lagrangian bound").
+// "Lagrangian bound and heuristic").
 //
 // Dualized, with multipliers ≥ 0: each firm's budget row (8), the credit
 // line, each firm's CVaR row (9) in the form Σ_k q_fk·L_fk ≤ R_f for a

@@ -17,18 +17,21 @@ import (
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
-// Fix-and-optimize parameters (see docs/algorithm.md).
+// Fix-and-optimize parameters (see docs/algorithm.md, "Neighbourhood
+// search"; the measurements that chose them are in docs/experiments.md).
 const (
 	// lnsMinBinaries: below this, GLPK on the whole model does better.
 	lnsMinBinaries = 2000
-	// lnsWindowBinaries: a neighbourhood frees consecutive markets until
-	// it holds at least this many binaries; after a pass that improved
-	// nothing the windows double, up to lnsMaxWindowBinaries.
+	// lnsWindowBinaries: a window runs through its family's order until
+	// it holds at least this many binaries (small sub-MIPs: improvements
+	// come in many small steps); after a pass that improved nothing the
+	// windows double, up to lnsMaxWindowBinaries.
 	lnsWindowBinaries    = 300
 	lnsMaxWindowBinaries = 1200
 	// lnsNodes bounds each sub-MIP's branch-and-bound (deterministic).
 	lnsNodes = 150
-	// lnsRotations bounds the passes over all markets without a deadline.
+	// lnsRotations bounds the search to this many passes' worth of rounds
+	// at the smallest window size.
 	lnsRotations = 6
 )
 

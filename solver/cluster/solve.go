@@ -58,11 +58,11 @@ type Outcome struct {
 }
 
 // MaxGLPKRows is the model size (rows) above which Solve does not start
-// GLPK: measured on 2000 firms × 500 opportunities (1.4M rows), GLPK spent
-// 40–50 s scaling and building its first basis with no time check, so no
-// time limit could be honoured. Such clusters get the greedy plan and the
-// uncoupled bound (see UncoupledBound), and the MIP is never written (see
-// BuildStructure and solveLarge).
+// GLPK: GLPK scales the model and builds its first basis with no time
+// check, which takes tens of seconds at this size, so no time limit could
+// be honoured. Such clusters get the greedy plan, the Lagrangian phase and
+// the uncoupled bound (see UncoupledBound), and the MIP is never written
+// (see BuildStructure and solveLarge).
 const MaxGLPKRows = 500000
 
 // lnsStallShare is the share of the time limit after which a neighbourhood
@@ -112,8 +112,8 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	}
 	if fm.Prob == nil {
 		// GLPK scales the model and builds its first basis without ever
-		// checking the time (about 40 s at 1.4M rows): report the greedy
-		// plan with the uncoupled bound instead of overrunning the limit.
+		// checking the time (see MaxGLPKRows): report the greedy and
+		// Lagrangian plans and bounds instead of overrunning the limit.
 		return fm.solveLarge(ctx, start, prm, out, report)
 	}
 	s := &search{ctx: ctx, fm: fm, budget: budget{start: start, limit: prm.TimeLimit}, report: report, bound: math.Inf(-1)}
