@@ -141,6 +141,9 @@ type primal struct {
 	power, smes          float64
 	taken                []bool    // per lagProject
 	vals                 []float64 // per lagProject: gain − coalition cost at the prices
+	// members are, per opportunity taken (indexed like Formulation.Y),
+	// the firms of the relaxation's coalition (the lead first).
+	members [][]int
 }
 
 func newLagrangian(fm *Formulation) *lagrangian {
@@ -359,11 +362,20 @@ func (lg *lagrangian) evaluate() primal {
 	pr.value, pr.vals = v, vals
 	lg.lastVals = vals
 	// The relaxation's stakes of the opportunities taken, for subgradients.
+	pr.members = make([][]int, len(lg.fm.Y))
 	for i := range lg.projects {
 		if !pr.taken[i] {
 			continue
 		}
 		lp := &lg.projects[i]
+		if ch := choices[i]; ch.ok {
+			if ch.lead >= 0 {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[ch.lead].firm)
+			}
+			for _, c := range ch.members {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[c].firm)
+			}
+		}
 		pr.power += lp.power
 		for _, st := range lp.stakes(lg.smin, choices[i]) {
 			c := &lp.cands[st.cand]
