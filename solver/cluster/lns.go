@@ -110,6 +110,8 @@ type lnsSearch struct {
 	oppBinaries, firmBinaries []int
 	totalBinaries             int
 	oppMkt                    []int
+	// leads[f] are firm f's lead columns, with their opportunities.
+	leads [][]leadCol
 	// orders are the opportunities market-major and segment-major;
 	// byValue most valuable first; firmOrder the firms grouped by their
 	// first segment; pioneers the pioneers with a participation column.
@@ -121,12 +123,16 @@ type lnsSearch struct {
 	shift int
 }
 
+// leadCol is a firm's lead column l_fp in opportunity opp.
+type leadCol struct{ opp, col int }
+
 // newLNSSearch indexes fm's columns for the search.
 func newLNSSearch(fm *Formulation) *lnsSearch {
 	in := fm.D.Inst
 	nP, nCols := len(in.Opportunities), len(fm.Prob.Cols)
 	s := &lnsSearch{fm: fm, colOpp: fill(nCols), colMkt: fill(nCols), colFirm: fill(nCols),
-		stake: make([]bool, nCols), oppBinaries: make([]int, nP), firmBinaries: make([]int, len(in.Firms))}
+		stake: make([]bool, nCols), oppBinaries: make([]int, nP), firmBinaries: make([]int, len(in.Firms)),
+		leads: make([][]leadCol, len(in.Firms))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
@@ -144,6 +150,9 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 				}
 			}
 			s.stake[pc.S] = true
+			if pc.L != none {
+				s.leads[pc.Firm] = append(s.leads[pc.Firm], leadCol{p, pc.L})
+			}
 		}
 	}
 	for m, u := range fm.U {
@@ -275,8 +284,28 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 		}
 		h.firms[pc.Firm] = true
 		free += s.firmBinaries[pc.Firm]
+		// A firm that leads a project cannot leave it while the
+		// project's other members stay: free those projects too, so
+		// the firm may lead p instead.
+		for _, q := range s.led(pc.Firm, x) {
+			if !h.opps[q] {
+				h.opps[q] = true
+				free += s.oppBinaries[q]
+			}
+		}
 	}
 	return h
+}
+
+// led returns the projects taken in x that firm f leads.
+func (s *lnsSearch) led(f int, x []float64) []int {
+	var out []int
+	for _, fl := range s.leads[f] {
+		if x[fl.col] > 0.5 {
+			out = append(out, fl.opp)
+		}
+	}
+	return out
 }
 
 // pioneerHood frees every project of the k-th pair of pioneers (pairs
