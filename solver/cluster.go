@@ -15,7 +15,19 @@ import (
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
+	start := time.Now()
 	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	var outside []float64
+	if opts.Sharing == model.SharingStakes {
+		var err error
+		if outside, err = OutsideOptions(d); err != nil {
+			return nil, err
+		}
+		prm.Outside = outside
+		if opts.TimeLimit > 0 {
+			prm.TimeLimit = max(opts.TimeLimit*fairShare/100, time.Millisecond)
+		}
+	}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
 		if !ok {
@@ -63,12 +75,55 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 		res.Status = NoSolution
 	}
 	res.Assignment = out.Assignment
+	if outside != nil && res.Status == Optimal {
+		if err := plainOptimum(ctx, d, prm, opts, start, res); err != nil {
+			return nil, err
+		}
+	}
 	if res.Assignment != nil && !opts.NoBalance {
-		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{})
+		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Outside: outside})
 		if err != nil {
 			return nil, err
 		}
 		res.Assignment = balanced
 	}
 	return res, nil
+}
+
+// fairShare is the percentage of the time limit the --sharing stakes solve
+// may use; the plain solve of the price of fairness gets what is left.
+const fairShare = 70
+
+// plainOptimum solves the cluster MIP without constraint 16 (prm without
+// its outside options) in the time opts leaves after start, for the price
+// of fairness: when that solve is optimal too, res.plainObjective is its Z
+// (Solve turns it into Result.PriceOfFairness). Its progress is reported
+// with the phase prefixed "without 16: ".
+func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, opts Options, start time.Time, res *Result) error {
+	prm.Outside = nil
+	if opts.TimeLimit > 0 {
+		left := opts.TimeLimit - time.Since(start)
+		if left <= 0 {
+			return nil
+		}
+		prm.TimeLimit = left
+	}
+	report := prm.Progress
+	prm.Progress = func(r cluster.Report) {
+		r.Phase = "without 16: " + r.Phase
+		report(r)
+	}
+	out, err := cluster.Solve(ctx, d, prm)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: %w", err)
+	}
+	if out.Assignment == nil || !out.Optimal {
+		return nil
+	}
+	_, z, err := d.Evaluate(out.Assignment, model.MethodCluster)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: evaluate plan: %w", err)
+	}
+	res.plainObjective, res.hasPlain = z, true
+	return nil
 }

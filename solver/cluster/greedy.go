@@ -43,7 +43,7 @@ func (g *greedy) run(order []int) *model.Assignment {
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
-	if !g.targetsMet() {
+	if !g.targetsMet() || !g.repairFairness() {
 		return nil
 	}
 	return g.assignment()
@@ -141,6 +141,15 @@ func (g *greedy) headroom(pc *PairCols, p int, useLine bool) float64 {
 	if firm.MaxProjects != nil && g.count[f] >= *firm.MaxProjects {
 		return 0
 	}
+	return g.stakeRoom(pc, p, useLine)
+}
+
+// stakeRoom is headroom without the project count: the largest stake
+// firm f can add in p now within its budget, credit and risk limit.
+func (g *greedy) stakeRoom(pc *PairCols, p int, useLine bool) float64 {
+	in := g.d.Inst
+	f := pc.Firm
+	firm := &in.Firms[f]
 	a := g.d.NetCost[p]
 	creditCap := g.credit[f]
 	if useLine && g.fm.C[f] != none {

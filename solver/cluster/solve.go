@@ -25,6 +25,9 @@ type Params struct {
 	// Formulation.Force); nil means none. A forced opportunity no
 	// coalition can fund makes the model infeasible, with the reason.
 	Force []int
+	// Outside, when not nil, holds every firm's outside option o_f (file
+	// order) and adds constraint (16) of --sharing stakes (see Fair).
+	Outside []float64
 }
 
 // Report is a progress snapshot.
@@ -93,6 +96,10 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	if err != nil {
 		return nil, err
 	}
+	var fairWhy []string
+	if prm.Outside != nil {
+		fairWhy = fm.Fair(prm.Outside)
+	}
 	out := &Outcome{Variables: fm.Size.Cols, Constraints: fm.Size.Rows, Binaries: fm.Size.Binaries}
 	if len(prm.Force) > 0 {
 		if fm.Prob == nil {
@@ -103,7 +110,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			return out, nil
 		}
 	}
-	if why := fm.StaticInfeasibility(); len(why) > 0 {
+	if why := append(fm.StaticInfeasibility(), fairWhy...); len(why) > 0 {
 		out.Infeasible, out.Explanation = true, why
 		return out, nil
 	}

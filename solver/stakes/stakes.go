@@ -111,6 +111,12 @@ type Options struct {
 	// stake constraints (absolute on stakes, relative to max(1, |bound|) on
 	// money, as in model/check); 0 means DefaultTol.
 	Tol float64
+	// Outside, when not nil, holds every firm's outside option o_f (file
+	// order), and the stakes keep constraint 16 of --sharing stakes,
+	// Σ_p v_p·s_fp ≥ o_f, for every firm in the plan (a linear
+	// constraint: the repair's line search keeps it; the penalty does
+	// not model it). nil means the constraint is not kept.
+	Outside []float64
 }
 
 // Stats report what Balance did.
@@ -166,7 +172,7 @@ func Balance(d *model.Derived, a *model.Assignment, opts Options) (*model.Assign
 	if !(opts.Tol > 0) {
 		opts.Tol = DefaultTol
 	}
-	pb, err := build(d, a)
+	pb, err := build(d, a, opts.Outside)
 	if err != nil {
 		return nil, Stats{}, err
 	}
