@@ -390,7 +390,7 @@ func TestSolveUsageErrors(t *testing.T) {
 		{"time limit without unit", []string{"solve", tinyPath, "--time-limit", "60"}, []string{"60"}},
 		{"flag without value", []string{"solve", tinyPath, "--format"}, []string{"format"}},
 		{"not JSON", []string{"solve", "solve_test.go"}, []string{"invalid instance"}},
-		{"unknown sharing", []string{"solve", tinyPath, "--sharing", "stakes"}, []string{"--sharing", `"stakes"`, "report"}},
+		{"unknown sharing", []string{"solve", tinyPath, "--sharing", "equal"}, []string{"--sharing", `"equal"`, "report", "stakes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ofdi(t, tc.args...)

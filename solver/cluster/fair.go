@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/baseline"
 	"github.com/ofdi/ofdi/solver/glpk"
 	"github.com/ofdi/ofdi/solver/mip"
 )
@@ -32,6 +33,7 @@ func (fm *Formulation) Fair(outside []float64) []string {
 	in := d.Inst
 	fm.Outside = append([]float64(nil), outside...)
 	fm.FairRow = fill(len(in.Firms))
+	fm.fairSeed = independentSeed(d)
 	byFirm := fm.byFirm()
 	var why []string
 	for f := range in.Firms {
@@ -63,6 +65,28 @@ func (fm *Formulation) Fair(outside []float64) []string {
 	return why
 }
 
+// independentSeed returns, per opportunity, the firm that takes it in the
+// independent baseline (-1: none; nil when the baseline fails). Those
+// projects, each funded by its firm alone, give every firm at least its
+// outside option (its return there less no info cost), so the greedy
+// starts from them under (16).
+func independentSeed(d *model.Derived) []int {
+	plan, err := baseline.Run(d, model.MethodIndependent)
+	if err != nil {
+		return nil
+	}
+	seed := make([]int, len(d.Inst.Opportunities))
+	for p := range seed {
+		seed[p] = -1
+	}
+	for _, pj := range plan.Plan.Projects {
+		if len(pj.Participants) == 1 {
+			seed[d.Opp[pj.ID]] = d.Firm[pj.Participants[0].Firm]
+		}
+	}
+	return seed
+}
+
 // value returns v_p, the money opportunity p returns to its holders.
 func (fm *Formulation) value(p int) float64 {
 	return fm.D.Inst.ProjectValue(&fm.D.Inst.Opportunities[p])
@@ -71,15 +95,18 @@ func (fm *Formulation) value(p int) float64 {
 // fair reports whether the formulation carries constraint (16).
 func (fm *Formulation) fair() bool { return fm.Outside != nil }
 
-// fairTarget is what the heuristics aim for in firm f's row 16: o_f raised
-// by a relative 1e-9, so that their plans pass the row check after
-// rounding. -Inf when f has no row.
+// fairTarget is o_f for a firm with a row 16, -Inf for one without.
 func (fm *Formulation) fairTarget(f int) float64 {
 	if fm.FairRow == nil || fm.FairRow[f] == none {
 		return math.Inf(-1)
 	}
-	o := fm.Outside[f]
-	return o + 1e-9*math.Max(1, math.Abs(o))
+	return fm.Outside[f]
+}
+
+// fairSlack is the rounding the heuristics allow in firm f's row 16 (a
+// relative 1e-10: the row check allows 1e-7); they aim 1e-9 above o_f.
+func (fm *Formulation) fairSlack(f int) float64 {
+	return 1e-10 * math.Max(1, math.Abs(fm.Outside[f]))
 }
 
 // StakeReturnBound returns an upper bound on firm f's stake return

@@ -60,6 +60,9 @@ type Formulation struct {
 	// Prob.Rows, none when the row cannot bind (see fair.go).
 	Outside []float64
 	FairRow []int
+	// fairSeed[p] is the firm that takes p alone in the independent
+	// baseline, -1 when none (see independentSeed).
+	fairSeed []int
 	// nm names the rows and columns (kept for row families added later).
 	nm namer
 }

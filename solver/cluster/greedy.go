@@ -36,6 +36,7 @@ func (g *greedy) run(order []int) *model.Assignment {
 	for _, p := range g.fm.Forced {
 		g.tryTake(p, true)
 	}
+	g.seedFair()
 	g.addPass(order)
 	g.addPass(order) // market entries of the first pass make more pay
 	for round := 0; round < 3 && g.dropLosers(); round++ {
@@ -255,7 +256,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		if leadIdx < 0 {
 			return nil, -1
 		}
-		add(leadIdx, d.LeadStake)
+		add(leadIdx, math.Max(d.LeadStake, d.MinStake))
 	}
 	if fi := indexOfFirm(pairs, force); force >= 0 && (fi < 0 || !in_[fi]) {
 		i := fi
@@ -378,7 +379,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		add(i, d.MinStake)
 	}
-	if len(chosen) < o.MinPartnersOr() || capacity() < 1-1e-12 || lower() > 1+1e-12 {
+	if len(chosen) < o.MinPartnersOr() || len(chosen) > maxP || capacity() < 1-1e-12 || lower() > 1+1e-12 {
 		return nil, -1
 	}
 	for _, i := range chosen {
@@ -696,7 +697,7 @@ func (g *greedy) dropLosers() bool {
 	for !g.stopped() {
 		worst, wv := -1, 0.0
 		for p, t := range g.taken {
-			if !t || g.fm.isForced(p) {
+			if !t || g.fm.isForced(p) || g.seeded(p) {
 				continue
 			}
 			if v := g.contribution(p); v < wv-1e-9 {

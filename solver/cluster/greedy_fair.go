@@ -14,6 +14,44 @@ import (
 // firm with a row 16 below its own target, so the repair only ever moves
 // towards a plan that meets (16).
 
+// seedFair takes, under (16), the projects of the independent baseline,
+// each funded by its firm alone as there, when the plan so far leaves
+// room for them: the plan then starts with every firm at its outside
+// option or above. Seeded projects are never dropped as losers.
+func (g *greedy) seedFair() {
+	if !g.fm.fair() || g.fm.fairSeed == nil {
+		return
+	}
+	in := g.d.Inst
+	for p, f := range g.fm.fairSeed {
+		if f < 0 || g.taken[p] || g.fm.Y[p] == none || g.stopped() {
+			continue
+		}
+		pc := g.fm.pair(p, f)
+		if pc == nil || pc.Learning || pc.MaxStake < 1-1e-12 || g.headroom(pc, p, true) < 1-1e-12 {
+			continue
+		}
+		rule := in.Rules.Mode(in.Opportunities[p].Mode)
+		lead := -1
+		if rule.Lead != "" {
+			if pc.L == none {
+				continue
+			}
+			lead = f
+		}
+		g.apply(p, []model.Stake{{Firm: in.Firms[f].ID, Stake: 1}}, lead)
+	}
+}
+
+// seeded reports whether taken project p is held as in the independent
+// baseline (see seedFair).
+func (g *greedy) seeded(p int) bool {
+	if !g.fm.fair() || g.fm.fairSeed == nil || g.fm.fairSeed[p] < 0 {
+		return false
+	}
+	return len(g.members[p]) == 1 && g.d.Firm[g.members[p][0].Firm] == g.fm.fairSeed[p]
+}
+
 // repairFairness raises the stake returns of the firms below their
 // outside option and reports whether every row 16 then holds (true when
 // the formulation has none).
@@ -29,13 +67,17 @@ func (g *greedy) repairFairness() bool {
 			if g.stopped() {
 				return false
 			}
-			if ret[f] >= g.fm.fairTarget(f) || g.raise(f, ret) {
+			if g.met(f, ret) || g.raise(f, ret) {
 				continue
 			}
 			for !g.met(f, ret) && g.join(f, ret) {
 				g.raise(f, ret)
 			}
 			if !g.met(f, ret) && g.grow(f) {
+				ret = g.returns()
+				g.raise(f, ret)
+			}
+			if !g.met(f, ret) && g.shed(f) {
 				ret = g.returns()
 				g.raise(f, ret)
 			}
@@ -55,7 +97,10 @@ func (g *greedy) repairFairness() bool {
 }
 
 // met reports whether firm f's stake return reaches its target.
-func (g *greedy) met(f int, ret []float64) bool { return ret[f] >= g.fm.fairTarget(f) }
+func (g *greedy) met(f int, ret []float64) bool {
+	t := g.fm.fairTarget(f)
+	return math.IsInf(t, -1) || ret[f] >= t-g.fm.fairSlack(f)
+}
 
 // returns gives every firm's stake return Σ_p v_p·s_fp in the plan so far.
 func (g *greedy) returns() []float64 {
@@ -174,7 +219,9 @@ func (g *greedy) raise(f int, ret []float64) bool {
 			if o == f {
 				continue
 			}
-			need := (g.fm.fairTarget(f) - ret[f]) / math.Abs(v)
+			// Aim a little above the target: the moves round.
+			aim := g.fm.fairTarget(f) + 10*g.fm.fairSlack(f)
+			need := (aim - ret[f]) / math.Abs(v)
 			if need <= 0 {
 				break
 			}
@@ -267,4 +314,23 @@ func (g *greedy) grow(f int) bool {
 		}
 	}
 	return false
+}
+
+// shed drops the taken projects that lose money (v_p < 0) firm f is in,
+// as long as the targets still hold without them (forced projects stay).
+// It reports whether it dropped any.
+func (g *greedy) shed(f int) bool {
+	dropped := false
+	for _, p := range g.fairOrder(func(p int) bool { return g.fm.value(p) < 0 && g.memberIdx(p, f) >= 0 }) {
+		if g.fm.isForced(p) {
+			continue
+		}
+		g.remove(p)
+		if !g.targetsMet() {
+			g.restore(p)
+			continue
+		}
+		dropped = true
+	}
+	return dropped
 }

@@ -16,7 +16,7 @@ func TestPenaltyGradient(t *testing.T) {
 	for f := range in.Firms {
 		in.Firms[f].RiskLimit *= 0.7 // and CVaR penalties
 	}
-	pb, err := build(model.Derive(in), a)
+	pb, err := build(model.Derive(in), a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
