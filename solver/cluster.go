@@ -24,9 +24,6 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 			return nil, err
 		}
 		prm.Outside = outside
-		if opts.TimeLimit > 0 {
-			prm.TimeLimit = max(opts.TimeLimit*fairShare/100, time.Millisecond)
-		}
 	}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
@@ -89,10 +86,6 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	}
 	return res, nil
 }
-
-// fairShare is the percentage of the time limit the --sharing stakes solve
-// may use; the plain solve of the price of fairness gets what is left.
-const fairShare = 70
 
 // plainOptimum solves the cluster MIP without constraint 16 (prm without
 // its outside options) in the time opts leaves after start, for the price

@@ -5,11 +5,13 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/check"
 	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/ofdi/ofdi/solver/stakes"
 )
 
 // pioneerJSON is a cluster where the pioneer is worse off under the
@@ -156,5 +158,53 @@ func TestFairNoOpportunity(t *testing.T) {
 	}
 	if b := fm.StakeReturnBound(0); math.Abs(b-30) > 1e-9 {
 		t.Errorf("P's stake return bound %g, want 30", b)
+	}
+}
+
+// TestBalanceKeepsFairness: on Jiangsu's --sharing stakes optimum, the
+// risk-balanced refinement with the outside options keeps every firm at or
+// above its outside option and still balances risk (Σ (CVaR/R)² falls);
+// without them it would leave some firm below (so (16) in Balance is
+// needed).
+func TestBalanceKeepsFairness(t *testing.T) {
+	inst, err := model.LoadFile("../instances/jiangsu-electronics.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := solver.Solve(context.Background(), inst, solver.Options{Sharing: model.SharingStakes, NoBalance: true, TimeLimit: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Assignment == nil {
+		t.Fatalf("no plan: %s", res.Status)
+	}
+	d := model.Derive(inst)
+	outside, err := solver.OutsideOptions(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	below := func(a *model.Assignment) int {
+		ac, err := d.Accounts(a, model.MethodCluster, model.SharingStakes, outside)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ac.FirmsBelowOutsideOption
+	}
+	if n := below(res.Assignment); n != 0 {
+		t.Fatalf("the MIP's plan has %d firms below their outside option", n)
+	}
+	fair, st, err := stakes.Balance(d, res.Assignment, stakes.Options{Outside: outside})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := below(fair); n != 0 || !(st.After < st.Before*0.9) {
+		t.Errorf("with (16): %d firms below, Σ (CVaR/R)² %.4g -> %.4g (want 0 below and at least 10%% less)", n, st.Before, st.After)
+	}
+	plain, _, err := stakes.Balance(d, res.Assignment, stakes.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if below(plain) == 0 {
+		t.Logf("without (16) the refinement happens to keep every firm at its outside option too")
 	}
 }

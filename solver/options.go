@@ -31,8 +31,9 @@ type Options struct {
 	// model.SharingStakes adds constraint 16 (no firm's stake return
 	// below its outside option) to the MIP and every heuristic, and, when
 	// that solve is optimal, solves again without it for the price of
-	// fairness (Result.PriceOfFairness): the first solve may use 70% of
-	// TimeLimit, the second what is left. The baselines ignore it.
+	// fairness (Result.PriceOfFairness): the first solve may use all of
+	// TimeLimit (the plan comes first), the second what it leaves. The
+	// baselines ignore it.
 	Sharing string
 }
 

@@ -39,7 +39,7 @@ func solveCommand() *cli.Command {
 			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
-			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of a cluster plan: report (transfers give each firm its outside option plus a share of the surplus by money committed; the MIP unchanged) or stakes (no transfers: the MIP keeps every firm's stake return at or above its outside option, constraint 16, and reports the price of fairness when it can prove both optima; solves twice, 70% of --time-limit for the first)"},
+			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of a cluster plan: report (transfers give each firm its outside option plus a share of the surplus by money committed; the MIP unchanged) or stakes (no transfers: the MIP keeps every firm's stake return at or above its outside option, constraint 16, and reports the price of fairness when it can prove both optima: when the first solve is optimal, a second one without 16 gets the time it leaves)"},
 		},
 		Action: solveAction,
 	}

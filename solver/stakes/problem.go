@@ -63,7 +63,8 @@ type problem struct {
 	vIdx    []int // per firm: index in vFirms, or -1
 	fixLoss []float64
 	fixSpnd []float64
-	fixCred float64 // Σ max(0, spend_f − K_f) over firms without a free stake
+	fixRet  []float64 // per variable firm: Σ v_p·s_fp of its fixed stakes
+	fixCred float64   // Σ max(0, spend_f − K_f) over firms without a free stake
 }
 
 // build resolves the plan against the instance.
@@ -205,6 +206,7 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 	}
 	pb.fixLoss = make([]float64, len(pb.vFirms)*pb.nk)
 	pb.fixSpnd = make([]float64, len(pb.vFirms))
+	pb.fixRet = make([]float64, len(pb.vFirms))
 	spend := make([]float64, len(in.Firms))
 	for i, sk := range pb.stakes {
 		spend[sk.firm] += sk.a * pb.s0[i]
@@ -213,6 +215,7 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 			continue
 		}
 		pb.fixSpnd[v] += sk.a * pb.s0[i]
+		pb.fixRet[v] += sk.v * pb.s0[i]
 		for k := 0; k < pb.nk; k++ {
 			pb.fixLoss[v*pb.nk+k] += pb.lossCo[i*pb.nk+k] * pb.s0[i]
 		}
