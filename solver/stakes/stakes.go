@@ -19,7 +19,9 @@
 // project's lead; per firm Σ_p a_p·s_fp ≤ K_f + c_f with 0 ≤ c_f ≤ β·K_f and
 // Σ_f c_f ≤ B, where c_f is re-chosen as the least credit the firm needs,
 // max(0, spend_f − K_f); and per firm CVaR_α(L_f) ≤ R_f. All of them are
-// convex in the stakes, and so is the objective. Project counts, partners,
+// convex in the stakes, and so is the objective. With Options.Outside, also
+// constraint 16 of --sharing stakes per firm, Σ_p v_p·s_fp ≥ o_f (linear).
+// Project counts, partners,
 // roles, learning and targets depend only on who takes part and are
 // untouched.
 //
