@@ -11,12 +11,28 @@ import (
 	"github.com/ofdi/ofdi/solver/stakes"
 )
 
+// postSolveReserve is the most of a time limit kept for the work after the
+// search (the stakes refinement: 0.2 s on 150-firm clusters; the
+// accounts' independent baseline: milliseconds).
+const postSolveReserve = time.Second
+
 // clusterSolver solves the cluster MIP of MODEL.md with GLPK.
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
 	start := time.Now()
-	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap, Start: opts.Start}
+	var deadline time.Time // of the whole solve, stakes refinement included
+	if prm.TimeLimit > 0 {
+		deadline = time.Now().Add(prm.TimeLimit)
+		// The stakes refinement and the firm accounts run after the
+		// search, inside the same limit: keep a tenth of it (at most
+		// postSolveReserve) for them.
+		prm.TimeLimit -= min(prm.TimeLimit/10, postSolveReserve)
+	}
+	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
+		deadline = dl
+	}
 	var outside []float64
 	if opts.Sharing == model.SharingStakes {
 		var err error
@@ -73,12 +89,12 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	}
 	res.Assignment = out.Assignment
 	if outside != nil && res.Status == Optimal {
-		if err := plainOptimum(ctx, d, prm, opts, start, res); err != nil {
+		if err := plainOptimum(ctx, d, prm, start, res); err != nil {
 			return nil, err
 		}
 	}
 	if res.Assignment != nil && !opts.NoBalance {
-		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Outside: outside})
+		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Deadline: deadline, Outside: outside})
 		if err != nil {
 			return nil, err
 		}
@@ -88,14 +104,14 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 }
 
 // plainOptimum solves the cluster MIP without constraint 16 (prm without
-// its outside options) in the time opts leaves after start, for the price
+// its outside options) in the time prm's limit leaves after start, for the price
 // of fairness: when that solve is optimal too, res.plainObjective is its Z
 // (Solve turns it into Result.PriceOfFairness). Its progress is reported
 // with the phase prefixed "without 16: ".
-func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, opts Options, start time.Time, res *Result) error {
+func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, start time.Time, res *Result) error {
 	prm.Outside = nil
-	if opts.TimeLimit > 0 {
-		left := opts.TimeLimit - time.Since(start)
+	if prm.TimeLimit > 0 {
+		left := prm.TimeLimit - time.Since(start)
 		if left <= 0 {
 			return nil
 		}

@@ -21,18 +21,29 @@ func Greedy(fm *Formulation) *model.Assignment {
 
 // GreedyContext is Greedy that stops soon after ctx ends: it then returns
 // the plan built so far when that meets the targets (every step keeps the
-// plan feasible), else nil. At 10,000 firms × 2,000 opportunities it takes
-// seconds; Solve's heartbeat keeps progress coming meanwhile.
+// plan feasible), else nil. On province-size clusters it takes seconds;
+// Solve's heartbeat keeps progress coming meanwhile.
 func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 	g := newGreedy(fm)
 	g.ctx = ctx
 	return g.run(g.valueOrder())
 }
 
-// run builds the plan trying the opportunities in order: two add passes,
-// dropping losers (and adding again) up to three times, the target
-// repairs.
+// run builds the plan (see build) and returns it when it meets the
+// targets, else nil.
 func (g *greedy) run(order []int) *model.Assignment {
+	g.build(order)
+	if !g.targetsMet() || !g.fairMet() {
+		return nil
+	}
+	return g.assignment()
+}
+
+// build takes the forced opportunities (and, under constraint 16, the
+// independent baseline's projects), then the others in order (two add
+// passes, dropping losers and adding again up to three times), then
+// repairs the targets and constraint 16 as far as it can.
+func (g *greedy) build(order []int) {
 	for _, p := range g.fm.Forced {
 		g.tryTake(p, true)
 	}
@@ -44,10 +55,7 @@ func (g *greedy) run(order []int) *model.Assignment {
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
-	if !g.targetsMet() || !g.repairFairness() {
-		return nil
-	}
-	return g.assignment()
+	g.repairFairness()
 }
 
 // stopped reports whether the context has ended (then every loop of the
@@ -379,6 +387,8 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		add(i, d.MinStake)
 	}
+	// The lead, a forced firm, a pioneer and the required roles are
+	// added before the partner limit is looked at.
 	if len(chosen) < o.MinPartnersOr() || len(chosen) > maxP || capacity() < 1-1e-12 || lower() > 1+1e-12 {
 		return nil, -1
 	}

@@ -87,8 +87,17 @@ func (g *greedy) repairFairness() bool {
 			return true
 		}
 	}
+	return g.fairMet()
+}
+
+// fairMet reports whether every row 16 holds in the plan so far (true
+// without rows 16).
+func (g *greedy) fairMet() bool {
+	if !g.fm.fair() {
+		return true
+	}
 	ret := g.returns()
-	for _, f := range firms {
+	for _, f := range g.fm.FairFirms() {
 		if !g.met(f, ret) {
 			return false
 		}

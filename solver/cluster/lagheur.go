@@ -11,8 +11,8 @@ import (
 
 // Resume's restarts: at most lagRestarts runs of the subgradient method,
 // each from the best multipliers with a fresh step, while each raises the
-// bound by at least lagRestartGain (relative). On 300-firm clusters each
-// of the first few restarts raised the bound by 0.05–0.1%.
+// bound by at least lagRestartGain (relative): on clusters of a few hundred
+// firms a fresh step keeps raising the bound after the last one vanished.
 const (
 	lagRestarts    = 10
 	lagRestartGain = 1e-5
