@@ -64,7 +64,8 @@ type lagFirm struct {
 	projects              int     // n_f, -1 when the row cannot bind
 	budget, cvar, sme     bool
 	q                     []float64 // the CVaR envelope point
-	// fair marks a row 16 (Σ_p v_p·s_fp ≥ outside), scaled by fairScale.
+	// fair marks a row 16 (Σ_p v_p·s_fp ≥ outside), scaled by fairScale:
+	// max(1, |o_f|, Σ_p |v_p|·MaxStake), the largest the row's terms can be.
 	fair               bool
 	outside, fairScale float64
 }
@@ -84,7 +85,7 @@ type lagrangian struct {
 	// K_f, CVaR rows by R_f, the credit line by B, the targets by theirs.
 	mu, rho, theta   []float64
 	gamma, phi, zeta float64
-	// nu are the multipliers of the rows 16, scaled by max(1, |o_f|).
+	// nu are the multipliers of the rows 16, in the rows' scale (lagFirm.fairScale).
 	nu          []float64
 	creditLine  float64
 	powerTarget float64
@@ -164,6 +165,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		creditLine: in.Policy.CreditLine, powerTarget: in.Objective.MarketPowerTarget, smeTarget: float64(d.SMETarget)}
 	pairsOf := make([]int, nF)
 	maxSpend := make([]float64, nF)
+	maxRet := make([]float64, nF) // Σ |v_p|·MaxStake: the scale of a row 16
 	profile := make([][]float64, nF)
 	for f := range profile {
 		profile[f] = make([]float64, nK)
@@ -203,6 +205,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			lp.cands = append(lp.cands, c)
 			pairsOf[f]++
 			maxSpend[f] += lp.a * pc.MaxStake
+			maxRet[f] += math.Abs(lp.value) * pc.MaxStake
 			for k := range lp.loss {
 				profile[f][k] += lp.loss[k] * pc.MaxStake
 			}
@@ -243,7 +246,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		lf.q = envelope(profile[f], d.Probs, lg.alpha, nil)
 		if fm.FairRow != nil && fm.FairRow[f] != none {
 			lf.fair, lf.outside = true, fm.Outside[f]
-			lf.fairScale = math.Max(1, math.Abs(lf.outside))
+			lf.fairScale = math.Max(1, math.Max(math.Abs(lf.outside), maxRet[f]))
 		}
 		lg.firms[f] = lf
 	}
@@ -860,6 +863,9 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 			}
 			if lf.fair {
 				gNu[f] = (lf.outside - pr.ret[f]) / lf.fairScale
+				if lg.nu[f] == 0 && gNu[f] < 0 {
+					gNu[f] = 0 // projected: ν_f stays at 0, so the step ignores it
+				}
 			}
 			for _, g := range []float64{gMu[f], gRho[f], gTheta[f], gNu[f]} {
 				norm += g * g
