@@ -93,6 +93,9 @@ type greedy struct {
 	members [][]model.Stake // per opportunity
 	lead    []int
 	removed []removal
+	// prefer, when not nil, lists per opportunity the firms a coalition
+	// should take first (the Lagrangian relaxation's coalition).
+	prefer [][]int
 	// ctx, when set, stops the loops (see stopped).
 	ctx context.Context
 }
@@ -216,6 +219,14 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 	if o.MaxPartners != nil {
 		maxP = min(maxP, *o.MaxPartners)
 	}
+	pref := make([]bool, len(pairs))
+	if g.prefer != nil {
+		for _, f := range g.prefer[p] {
+			if i := indexOfFirm(pairs, f); i >= 0 {
+				pref[i] = true
+			}
+		}
+	}
 	chosen := []int{}
 	in_ := make([]bool, len(pairs))
 	lb := make([]float64, len(pairs))
@@ -227,7 +238,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 	best := func(ok func(i int) bool, need float64) int {
 		b := -1
 		for i := range pairs {
-			if !in_[i] && h[i] >= need && ok(i) && (b < 0 || h[i] > h[b]) {
+			if !in_[i] && h[i] >= need && ok(i) && (b < 0 || pref[i] && !pref[b] || pref[i] == pref[b] && h[i] > h[b]) {
 				b = i
 			}
 		}
@@ -253,6 +264,12 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		if leadIdx < 0 {
 			for i := range pairs {
 				if pairs[i].L == none || h[i] < d.LeadStake {
+					continue
+				}
+				if leadIdx >= 0 && pref[i] != pref[leadIdx] {
+					if pref[i] {
+						leadIdx = i
+					}
 					continue
 				}
 				if leadIdx < 0 || g.slots(pairs[i].Firm) > g.slots(pairs[leadIdx].Firm) ||
@@ -352,6 +369,9 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 	}
 	sort.SliceStable(rest, func(a, b int) bool {
+		if pref[rest[a]] != pref[rest[b]] {
+			return pref[rest[a]]
+		}
 		ra, rb := pairs[rest[a]].W != none, pairs[rest[b]].W != none
 		if ra != rb {
 			return ra
@@ -376,7 +396,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			break
 		}
 		wantReward := pairs[i].W != none && pioneerIn()
-		if capacity() >= 1 && len(chosen) >= o.MinPartnersOr() && !wantReward {
+		if capacity() >= 1 && len(chosen) >= o.MinPartnersOr() && !wantReward && !pref[i] {
 			continue
 		}
 		if pairs[i].Learning && !pioneerIn() {

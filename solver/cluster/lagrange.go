@@ -154,6 +154,9 @@ type primal struct {
 	power, smes          float64
 	taken                []bool    // per lagProject
 	vals                 []float64 // per lagProject: gain − coalition cost at the prices
+	// members are, per opportunity taken (indexed like Formulation.Y),
+	// the firms of the relaxation's coalition (the lead first).
+	members [][]int
 }
 
 func newLagrangian(fm *Formulation) *lagrangian {
@@ -381,11 +384,20 @@ func (lg *lagrangian) evaluate() primal {
 	pr.value, pr.vals = v, vals
 	lg.lastVals = vals
 	// The relaxation's stakes of the opportunities taken, for subgradients.
+	pr.members = make([][]int, len(lg.fm.Y))
 	for i := range lg.projects {
 		if !pr.taken[i] {
 			continue
 		}
 		lp := &lg.projects[i]
+		if ch := choices[i]; ch.ok {
+			if ch.lead >= 0 {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[ch.lead].firm)
+			}
+			for _, c := range ch.members {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[c].firm)
+			}
+		}
 		pr.power += lp.power
 		for _, st := range lp.stakes(lg.smin, choices[i]) {
 			c := &lp.cands[st.cand]
@@ -630,8 +642,9 @@ func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []lagReq) (fl
 // the best set with c is c plus the best set of the others, without c,
 // meeting every requirement c does not. With a single requirement, c is
 // its cheapest candidate (none is in the greedy set, so the others are the
-// same for each); with more, every candidate of the first unmet one is
-// tried.
+// same for each); with more, the candidates of the unmet requirement with
+// fewest are tried, cheapest first, while their e plus the best
+// unconstrained rest can still beat the best set found.
 func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float64, []int) {
 	gs, gm, ok := lp.greedyFrom(order, excl, lo, hi)
 	if !ok {
@@ -653,10 +666,32 @@ func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float
 	if hi < 1 {
 		return math.Inf(1), nil
 	}
+	// Enumerate the unmet requirement with the fewest candidates (the
+	// pioneers, typically). order is by e, so no candidate after one whose
+	// e plus the best unconstrained rest reaches best can do better.
+	first, fewest := 0, math.MaxInt
+	for k, req := range unmet {
+		n := 0
+		for _, c := range order {
+			if req.met(&lp.cands[c]) {
+				n++
+			}
+		}
+		if n < fewest {
+			first, fewest = k, n
+		}
+	}
+	restLow, _, ok := lp.greedyFrom(order, excl, max(lo-1, 0), hi-1)
+	if !ok {
+		return math.Inf(1), nil
+	}
 	best, members := math.Inf(1), []int(nil)
 	for _, c := range order {
 		cand := &lp.cands[c]
-		if !unmet[0].met(cand) || math.IsInf(cand.e, 1) || slicesContains(excl, c) {
+		if cand.e+restLow >= best {
+			break
+		}
+		if !unmet[first].met(cand) || math.IsInf(cand.e, 1) || slicesContains(excl, c) {
 			continue
 		}
 		// The others must meet every requirement c does not.

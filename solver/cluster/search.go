@@ -109,6 +109,7 @@ func (s *search) neighbourhoods() {
 	if s.x == nil || s.fm.Prob.NumBinaries() <= lnsMinBinaries {
 		return
 	}
+	s.report(phaseNeighbourhood, true, s.objective(), s.bound)
 	var st lnsState
 	lim := lnsLimits{
 		deadline: s.budget.ofLeft(0.8),
@@ -122,6 +123,7 @@ func (s *search) neighbourhoods() {
 		return
 	}
 	lim.deadline, lim.stall = s.budget.ofLeft(0.8), 0
+	s.report(phaseNeighbourhood, true, inc, s.bound)
 	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
 	if better := s.objective(); better < inc {
 		s.resume(better) // a better target raises the bound further
@@ -131,6 +133,7 @@ func (s *search) neighbourhoods() {
 // resume resumes the Lagrangian dual aimed at inc, for at most 80% of the
 // time left and while its restarts pay.
 func (s *search) resume(inc float64) {
+	s.report(phaseLagrangian, true, inc, s.bound)
 	s.bound = s.lr.Resume(s.ctx, inc, s.budget.ofLeft(0.8), func(b float64) { s.report(phaseLagrangian, true, inc, b) })
 	s.fix = s.lr.Fix
 }
