@@ -34,6 +34,12 @@ import (
 // MIP first, then the distributed baselines of MODEL.md.
 var Methods = []string{model.MethodCluster, model.MethodIndependent, model.MethodPolicyPush}
 
+// MethodClusterFair is the method column Run adds after the cluster's with
+// Options.Sharing stakes: the cluster MIP with constraint 16 (no firm's
+// stake return below its outside option, no transfers). Its plans are
+// cluster plans with sharing "stakes".
+const MethodClusterFair = "cluster-fair"
+
 // Options configure Run.
 type Options struct {
 	// TimeLimit bounds each cluster solve; 0 means no limit. The baselines
@@ -57,6 +63,11 @@ type Options struct {
 	// SolverProgress, when set, receives the solver's own progress reports
 	// during long cluster solves.
 	SolverProgress func(solver.Progress)
+	// Sharing is "" or model.SharingReport (the methods of Methods), or
+	// model.SharingStakes: the cluster is also solved with constraint 16,
+	// as the method MethodClusterFair after the cluster's, and the report
+	// gets its Fairness rows.
+	Sharing string
 }
 
 // Progress reports one finished solve of Run.
@@ -81,6 +92,31 @@ type Report struct {
 	// Coordination compares the cluster plan with each baseline, per
 	// instance, followed by the group means.
 	Coordination []Gain `json:"coordination"`
+	// Fairness compares the cluster plan with the cluster-fair one, per
+	// instance (only with Options.Sharing stakes).
+	Fairness []Fairness `json:"fairness,omitempty"`
+}
+
+// Fairness is what constraint 16 costs on one instance, and what the plain
+// cluster plan would need without it.
+type Fairness struct {
+	Instance string `json:"instance"`
+	// Status of the cluster-fair solve (infeasible when no plan can give
+	// every firm its outside option).
+	Status string `json:"status"`
+	// PriceZ = Z_fair − Z_cluster and PriceW = W_cluster − W_fair (the
+	// money value the fair plan gives up); nil unless both have a plan.
+	PriceZ *float64 `json:"price_z,omitempty"`
+	PriceW *float64 `json:"price_w,omitempty"`
+	// Proven: both plans optimal, so PriceZ is the price of fairness of
+	// MODEL.md; otherwise it is the difference of the plans found.
+	Proven bool `json:"proven"`
+	// FirmsBelow and Transfers are the plain cluster plan's
+	// firms_below_outside_option and transfers_paid (what sharing by
+	// transfers needs); FairFirmsBelow is the fair plan's (0).
+	FirmsBelow     int     `json:"firms_below"`
+	Transfers      float64 `json:"transfers"`
+	FairFirmsBelow int     `json:"fair_firms_below"`
 }
 
 // InstanceInfo describes a benchmarked instance.
@@ -190,6 +226,13 @@ func Run(ctx context.Context, instances []*model.Instance, opts Options) (*Repor
 		return nil, err
 	}
 	rep := &Report{Methods: append([]string(nil), Methods...), TimeLimitSeconds: opts.TimeLimit.Seconds()}
+	switch opts.Sharing {
+	case "", model.SharingReport:
+	case model.SharingStakes:
+		rep.Methods = []string{model.MethodCluster, MethodClusterFair, model.MethodIndependent, model.MethodPolicyPush}
+	default:
+		return nil, fmt.Errorf("bench: unknown sharing %q (want %q or %q)", opts.Sharing, model.SharingReport, model.SharingStakes)
+	}
 	if opts.Stress > 0 {
 		rep.Stress = &StressConfig{Draws: opts.Stress, Seed: opts.Seed, LossModel: lm}
 	}
@@ -216,16 +259,16 @@ func Run(ctx context.Context, instances []*model.Instance, opts Options) (*Repor
 			SMEParticipationTarget: inst.Objective.SMEParticipationTarget,
 		})
 	}
-	total := len(instances) * len(Methods)
+	total := len(instances) * len(rep.Methods)
 	for i, inst := range instances {
-		for _, method := range Methods {
+		for _, method := range rep.Methods {
 			if err := ctx.Err(); err != nil {
-				rep.Coordination = coordination(rep)
+				rep.finish()
 				return rep, err
 			}
 			row, err := runOne(ctx, inst, derived[i], method, opts, lm)
 			if err != nil {
-				rep.Coordination = coordination(rep)
+				rep.finish()
 				return rep, err
 			}
 			rep.Rows = append(rep.Rows, *row)
@@ -234,15 +277,26 @@ func Run(ctx context.Context, instances []*model.Instance, opts Options) (*Repor
 			}
 		}
 	}
-	rep.Coordination = coordination(rep)
+	rep.finish()
 	return rep, ctx.Err()
 }
 
+// finish computes the comparisons of the rows so far.
+func (r *Report) finish() {
+	r.Coordination = coordination(r)
+	r.Fairness = fairness(r)
+}
+
 func runOne(ctx context.Context, inst *model.Instance, d *model.Derived, method string, opts Options, lm LossModel) (*Row, error) {
+	sm, sharing := method, ""
+	if method == MethodClusterFair {
+		sm, sharing = model.MethodCluster, model.SharingStakes
+	}
 	res, err := solver.Solve(ctx, inst, solver.Options{
-		Method:    method,
+		Method:    sm,
 		TimeLimit: opts.TimeLimit,
 		Progress:  opts.SolverProgress,
+		Sharing:   sharing,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bench: %s: %w", inst.Name, err)
@@ -311,7 +365,7 @@ func coordination(r *Report) []Gain {
 			continue
 		}
 		for _, m := range r.Methods {
-			if m == model.MethodCluster {
+			if m == model.MethodCluster || m == MethodClusterFair {
 				continue
 			}
 			b := r.Row(in.Name, m)
@@ -396,4 +450,28 @@ func scaleGain(a Gain, s float64) Gain {
 	a.DistressedMeanChange *= s
 	a.DistressRateChange *= s
 	return a
+}
+
+// fairness compares, per instance, the cluster row with the cluster-fair
+// row (none without that method).
+func fairness(r *Report) []Fairness {
+	var out []Fairness
+	for _, in := range r.Instances {
+		c, fr := r.Row(in.Name, model.MethodCluster), r.Row(in.Name, MethodClusterFair)
+		if c == nil || fr == nil {
+			continue
+		}
+		fa := Fairness{Instance: in.Name, Status: fr.Status}
+		if c.Metrics != nil {
+			fa.FirmsBelow, fa.Transfers = c.Metrics.FirmsBelowOutsideOption, c.Metrics.TransfersPaid
+		}
+		if c.Metrics != nil && fr.Metrics != nil {
+			z, w := *fr.Objective-*c.Objective, c.Metrics.MoneyValue-fr.Metrics.MoneyValue
+			fa.PriceZ, fa.PriceW = &z, &w
+			fa.Proven = c.Status == model.StatusOptimal && fr.Status == model.StatusOptimal
+			fa.FairFirmsBelow = fr.Metrics.FirmsBelowOutsideOption
+		}
+		out = append(out, fa)
+	}
+	return out
 }

@@ -23,8 +23,12 @@ import (
 )
 
 // ChartNames are the charts WriteCharts draws, each as <name>.png and
-// <name>.svg.
+// <name>.svg (the stress charts only with a stress test).
 var ChartNames = []string{"gain", "objective", "waste", "value", "market-power", "sme", "distress", "distress-rate", "loss"}
+
+// FairnessChart is the chart WriteCharts adds for a report with Fairness
+// rows (Options.Sharing stakes).
+const FairnessChart = "fairness"
 
 // Method colours (ColorBrewer Dark2, readable by colour-blind readers and
 // in grey print): cluster green, independent orange, policy_push purple.
@@ -32,6 +36,7 @@ var methodColor = map[string]color.Color{
 	model.MethodCluster:     color.RGBA{0x1b, 0x9e, 0x77, 0xff},
 	model.MethodIndependent: color.RGBA{0xd9, 0x5f, 0x02, 0xff},
 	model.MethodPolicyPush:  color.RGBA{0x75, 0x70, 0xb3, 0xff},
+	MethodClusterFair:       color.RGBA{0xe7, 0x29, 0x8a, 0xff},
 }
 
 var (
@@ -138,6 +143,9 @@ func (r *Report) WriteCharts(dir string) ([]string, error) {
 				func(InstanceInfo) (float64, string) { return math.NaN(), "% of firms taking part" })},
 			chart{"loss", r.lossChart()},
 		)
+	}
+	if len(r.Fairness) > 0 {
+		charts = append(charts, chart{FairnessChart, r.fairnessChart()})
 	}
 	var written []string
 	for _, c := range charts {
@@ -445,7 +453,7 @@ func (r *Report) wasteChart() *figure {
 func (r *Report) gainChart() *figure {
 	var baselines []string
 	for _, m := range r.Methods {
-		if m != model.MethodCluster {
+		if m != model.MethodCluster && m != MethodClusterFair {
 			baselines = append(baselines, m)
 		}
 	}
@@ -633,4 +641,73 @@ func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ticks
+}
+
+// Colours of the fairness chart's bars (ColorBrewer Set2).
+var (
+	priceZColor    = color.RGBA{0xe7, 0x29, 0x8a, 0xff}
+	priceWColor    = color.RGBA{0xfc, 0x8d, 0x62, 0xff}
+	transfersColor = color.RGBA{0x8d, 0xa0, 0xcb, 0xff}
+)
+
+// fairnessChart: one panel per instance, three bars: the price of
+// fairness in Z and in money W, and the transfers the plain cluster plan
+// needs; the panel title counts the plain plan's firms below their outside
+// option.
+func (r *Report) fairnessChart() *figure {
+	fg := &figure{
+		title: "What fairness costs: no firm below its outside option without transfers (cluster-fair) against the plain cluster plan",
+		subtitle: "price in Z = Z_fair − Z_cluster; money given up = W_cluster − W_fair; transfers: paid under the plain plan's sharing rule, which lifts the firms below their " +
+			"outside option; * = not proven optimal",
+		legend: []legendEntry{{"price of fairness in Z", priceZColor}, {"money value W given up", priceWColor}, {"transfers the plain plan's sharing rule pays", transfersColor}},
+	}
+	for _, fa := range r.Fairness {
+		in := r.instance(fa.Instance)
+		title := fmt.Sprintf("%s: %d firm%s below (plain)", fa.Instance, fa.FirmsBelow, plural(fa.FirmsBelow))
+		p := newPanel(title, r.currencyOf(in))
+		p.NominalX("price Z", "W given up", "transfers")
+		p.X.Min, p.X.Max = -0.6, 2.6
+		if fa.PriceZ == nil {
+			valueLabel(p, 0, 0, fa.Status)
+			valueLabel(p, 1, 0, fa.Status)
+		}
+		vals := []struct {
+			v  *float64
+			c  color.Color
+			ok bool
+		}{{fa.PriceZ, priceZColor, fa.PriceZ != nil}, {fa.PriceW, priceWColor, fa.PriceW != nil}, {&fa.Transfers, transfersColor, true}}
+		for i, v := range vals {
+			if !v.ok {
+				continue
+			}
+			b, _ := plotter.NewBarChart(plotter.Values{*v.v}, vg.Points(1))
+			b.XMin, b.Color = float64(i), v.c
+			b.LineStyle.Color, b.LineStyle.Width = color.Gray{0x55}, vg.Points(0.5)
+			p.Add(&scaledBar{b})
+			label := shortNum(*v.v)
+			if i < 2 && !fa.Proven {
+				label += "*"
+			}
+			valueLabel(p, float64(i), *v.v, label)
+		}
+		fg.panels = append(fg.panels, p)
+	}
+	return fg
+}
+
+// instance returns the info of the named instance (zero when unknown).
+func (r *Report) instance(name string) InstanceInfo {
+	for _, in := range r.Instances {
+		if in.Name == name {
+			return in
+		}
+	}
+	return InstanceInfo{Name: name}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

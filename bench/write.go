@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -119,6 +120,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		}
 		t.write(&b)
 	}
+	r.writeFairness(&b)
 	if errs := r.CheckErrors(); len(errs) > 0 {
 		b.WriteString("\nPLANS FAILING THE INDEPENDENT CHECK (a bug; please report):\n")
 		for _, e := range errs {
@@ -140,6 +142,7 @@ var csvHeader = []string{
 	"stress_draws", "firms_at_risk", "distressed_mean", "distressed_max", "distress_rate", "distress_share", "distressed_firms_ever",
 	"over_capital_mean", "over_capital_max", "over_capital_share", "over_capital_firms_ever",
 	"excess_loss_mean", "loss_mean", "loss_p5", "loss_p50", "loss_p95",
+	"sharing", "money_value", "surplus", "transfers_paid", "firms_below_outside_option", "price_of_fairness",
 	"solve_seconds",
 }
 
@@ -171,6 +174,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		} else {
 			rec = append(rec, make([]string, 16)...)
 		}
+		rec = append(rec, sharingCells(row)...)
 		rec = append(rec, f(row.SolveSeconds))
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -345,4 +349,55 @@ func (t *table) write(w io.Writer) {
 	for _, row := range t.rows {
 		line(row)
 	}
+}
+
+// sharingCells are the CSV cells of a row's sharing: rule, W, S,
+// transfers, firms below their outside option, price of fairness (empty
+// when not applicable).
+func sharingCells(row Row) []string {
+	out := make([]string, 6)
+	if row.Plan == nil || row.Metrics == nil {
+		return out
+	}
+	m := row.Metrics
+	out[0] = row.Plan.Sharing
+	out[1], out[2], out[3], out[4] = f(m.MoneyValue), f(m.Surplus), f(m.TransfersPaid), strconv.Itoa(m.FirmsBelowOutsideOption)
+	out[5] = fptr(row.Plan.PriceOfFairness)
+	return out
+}
+
+// writeFairness writes the PRICE OF FAIRNESS table (nothing without
+// Fairness rows).
+func (r *Report) writeFairness(b *bytes.Buffer) {
+	if len(r.Fairness) == 0 {
+		return
+	}
+	b.WriteString("\nPRICE OF FAIRNESS  (cluster-fair: no firm's stake return below its outside option, no transfers; cluster: the plain plan,\n" +
+		"whose firms below their outside option need the transfers of the sharing rule; price = cluster-fair less cluster)\n\n")
+	t := newTable("instance", "cluster-fair", ">price in Z", ">money W given up", ">% of cluster W", "proven",
+		">firms below (cluster)", ">transfers needed (cluster)", ">firms below (fair)")
+	for _, fa := range r.Fairness {
+		cells := []string{fa.Instance, fa.Status}
+		if fa.PriceZ != nil {
+			share := "-"
+			if c := r.Row(fa.Instance, model.MethodCluster); c != nil && c.Metrics != nil && c.Metrics.MoneyValue != 0 {
+				share = fmt.Sprintf("%.1f%%", 100**fa.PriceW/math.Abs(c.Metrics.MoneyValue))
+			}
+			proven := "no (limit)"
+			if fa.Proven {
+				proven = "yes"
+			}
+			cells = append(cells, money(*fa.PriceZ), money(*fa.PriceW), share, proven)
+		} else {
+			cells = append(cells, "-", "-", "-", "-")
+		}
+		cells = append(cells, strconv.Itoa(fa.FirmsBelow), money(fa.Transfers))
+		if fa.PriceZ != nil {
+			cells = append(cells, strconv.Itoa(fa.FairFirmsBelow))
+		} else {
+			cells = append(cells, "-")
+		}
+		t.add(cells...)
+	}
+	t.write(b)
 }

@@ -31,9 +31,13 @@ type Plan struct {
 	// Sharing is the sharing rule of a cluster plan (SharingReport or
 	// SharingStakes); empty (omitted) for baseline plans, whose firms
 	// keep what they earn.
-	Sharing string      `json:"sharing,omitempty"`
-	Metrics *Metrics    `json:"metrics,omitempty"`
-	Plan    *Assignment `json:"plan,omitempty"`
+	Sharing string `json:"sharing,omitempty"`
+	// PriceOfFairness is Z of a sharing "stakes" plan less Z of the plan
+	// without constraint 16, when both were solved to optimality; nil
+	// (omitted) otherwise.
+	PriceOfFairness *float64    `json:"price_of_fairness,omitempty"`
+	Metrics         *Metrics    `json:"metrics,omitempty"`
+	Plan            *Assignment `json:"plan,omitempty"`
 	// Firms are the firm accounts, one per firm of the instance in file
 	// order (Derived.Accounts); nil without a plan, and in plans written
 	// before accounts existed.

@@ -20,6 +20,7 @@ const postSolveReserve = time.Second
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
+	start := time.Now()
 	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap, Start: opts.Start}
 	var deadline time.Time // of the whole solve, stakes refinement included
 	if prm.TimeLimit > 0 {
@@ -31,6 +32,14 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	}
 	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
 		deadline = dl
+	}
+	var outside []float64
+	if opts.Sharing == model.SharingStakes {
+		var err error
+		if outside, err = OutsideOptions(d); err != nil {
+			return nil, err
+		}
+		prm.Outside = outside
 	}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
@@ -79,12 +88,51 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 		res.Status = NoSolution
 	}
 	res.Assignment = out.Assignment
+	if outside != nil && res.Status == Optimal {
+		if err := plainOptimum(ctx, d, prm, start, res); err != nil {
+			return nil, err
+		}
+	}
 	if res.Assignment != nil && !opts.NoBalance {
-		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Deadline: deadline})
+		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Deadline: deadline, Outside: outside})
 		if err != nil {
 			return nil, err
 		}
 		res.Assignment = balanced
 	}
 	return res, nil
+}
+
+// plainOptimum solves the cluster MIP without constraint 16 (prm without
+// its outside options) in the time prm's limit leaves after start, for the price
+// of fairness: when that solve is optimal too, res.plainObjective is its Z
+// (Solve turns it into Result.PriceOfFairness). Its progress is reported
+// with the phase prefixed "without 16: ".
+func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, start time.Time, res *Result) error {
+	prm.Outside = nil
+	if prm.TimeLimit > 0 {
+		left := prm.TimeLimit - time.Since(start)
+		if left <= 0 {
+			return nil
+		}
+		prm.TimeLimit = left
+	}
+	report := prm.Progress
+	prm.Progress = func(r cluster.Report) {
+		r.Phase = "without 16: " + r.Phase
+		report(r)
+	}
+	out, err := cluster.Solve(ctx, d, prm)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: %w", err)
+	}
+	if out.Assignment == nil || !out.Optimal {
+		return nil
+	}
+	_, z, err := d.Evaluate(out.Assignment, model.MethodCluster)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: evaluate plan: %w", err)
+	}
+	res.plainObjective, res.hasPlain = z, true
+	return nil
 }

@@ -94,3 +94,27 @@ func ExampleSolve_check() {
 	// Output:
 	// optimal true
 }
+
+// Solve with --sharing stakes: no firm's stake return below its outside
+// option (constraint 16), and the price of fairness. The cluster is the
+// hand-worked case of TestFairPioneer.
+func ExampleSolve_sharingStakes() {
+	inst, err := model.Parse([]byte(pioneerJSON))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := solver.Solve(context.Background(), inst, solver.Options{Sharing: model.SharingStakes})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s, Z = %.0f, price of fairness %.0f\n", res.Status, res.Objective, res.PriceOfFairness)
+	for _, f := range res.Firms {
+		fmt.Printf("%s: stake return %.1f, outside option %.1f\n", f.ID, f.StakeReturn, f.OutsideOption)
+	}
+	// Output:
+	// optimal, Z = -28, price of fairness 10
+	// P: stake return 30.0, outside option 28.0
+	// S: stake return 0.0, outside option 0.0
+}

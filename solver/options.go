@@ -31,9 +31,13 @@ type Options struct {
 	// Infeasible, with the reason.
 	Force []string
 	// Sharing is the sharing rule of a cluster plan's firm accounts;
-	// "" means model.SharingReport, the only rule supported so far
-	// (model.SharingStakes, which adds constraint 16 to the MIP, is
-	// refused with ErrUnknownSharing). The baselines ignore it.
+	// "" means model.SharingReport (transfers, the MIP unchanged).
+	// model.SharingStakes adds constraint 16 (no firm's stake return
+	// below its outside option) to the MIP and every heuristic, and, when
+	// that solve is optimal, solves again without it for the price of
+	// fairness (Result.PriceOfFairness): the first solve may use all of
+	// TimeLimit (the plan comes first), the second what it leaves. The
+	// baselines ignore it.
 	Sharing string
 	// Start, when not nil, is a plan to start the cluster search from (a
 	// warm start: the plan of a neighbouring instance in a sweep). It is

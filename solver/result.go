@@ -24,9 +24,14 @@ type Result struct {
 	// Firms are the firm accounts of MODEL.md, one per firm in file order
 	// (nil without a plan); Metrics carries their sharing metrics.
 	Firms []model.FirmAccount
-	// Sharing is the sharing rule of a cluster plan (model.SharingReport);
-	// empty for the baselines.
+	// Sharing is the sharing rule of a cluster plan (model.SharingReport
+	// or model.SharingStakes); empty for the baselines.
 	Sharing string
+	// PriceOfFairness is Z of this plan less Z of the optimal plan
+	// without constraint 16, for a --sharing stakes plan when both solves
+	// are optimal; HasPriceOfFairness says whether it is known.
+	PriceOfFairness    float64
+	HasPriceOfFairness bool
 	// Explanation says, for infeasible instances, why, in terms of the
 	// instance (targets out of reach, opportunities nobody can fund); for a
 	// plan, it notes a solver failure that ended the search early. It is
@@ -37,6 +42,10 @@ type Result struct {
 	// firstPlanAt is when the method first knew a plan (zero: unknown);
 	// Solve turns it into Stats.FirstPlan.
 	firstPlanAt time.Time
+	// plainObjective is Z of the optimal plan without constraint 16
+	// (hasPlain), for PriceOfFairness.
+	plainObjective float64
+	hasPlain       bool
 }
 
 // Stats describe the run.
@@ -79,6 +88,10 @@ func (r *Result) Plan() *model.Plan {
 		p.Plan = r.Assignment
 		p.Firms = r.Firms
 		p.Sharing = r.Sharing
+		if r.HasPriceOfFairness {
+			pf := r.PriceOfFairness
+			p.PriceOfFairness = &pf
+		}
 		if r.HasBound {
 			b, g := r.Bound, r.Gap()
 			p.Bound, p.Gap = &b, &g

@@ -3,6 +3,7 @@ package solver
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -53,8 +54,8 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if opts.Sharing == "" {
 		opts.Sharing = model.SharingReport
 	}
-	if opts.Sharing != model.SharingReport {
-		return nil, fmt.Errorf("%w %q (want %q; %q is not implemented yet)", ErrUnknownSharing, opts.Sharing, model.SharingReport, model.SharingStakes)
+	if opts.Sharing != model.SharingReport && opts.Sharing != model.SharingStakes {
+		return nil, fmt.Errorf("%w %q (want %q or %q)", ErrUnknownSharing, opts.Sharing, model.SharingReport, model.SharingStakes)
 	}
 	if err := model.ValidateErr(inst); err != nil {
 		return nil, err
@@ -83,6 +84,11 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 		res.Metrics, res.Objective = &m, z
 		if err := accounts(d, res, opts.Sharing); err != nil {
 			return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+		}
+		if res.hasPlain && res.Status == Optimal {
+			// Both optimal within the gap: a difference below the
+			// tolerance of either optimum is no price.
+			res.PriceOfFairness, res.HasPriceOfFairness = math.Max(0, z-res.plainObjective), true
 		}
 		if res.HasBound && res.Bound > z {
 			// The bound comes from the solver's tolerances; never report

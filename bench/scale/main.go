@@ -14,6 +14,7 @@
 //	go run ./bench/scale --families S --shapes default,mixed --seeds 7
 //	go run ./bench/scale --families M --solvers ofdi,glpsol,cbc    # with the general MIP solvers
 //	go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1  # a smoke cell of a few seconds
+//	go run ./bench/scale --families S,M --sharing stakes            # with constraint 16 (--sharing stakes)
 //
 // The tables go to stdout, progress to stderr, and scale.md and
 // scale.json (rewritten after every run, atomically), the instances, ofdi's
@@ -108,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	ofdi := fs.String("ofdi", "", "ofdi binary `PATH` (default: go build ./cmd/ofdi into a temporary directory)")
 	grace := fs.Duration("grace", 60*time.Second, "stop a solver this long after its time limit (SIGTERM, then SIGKILL 10 s later)")
 	keepLP := fs.Bool("keep-lp", false, "keep the exported LP files in DIR/lp (L's is about 150 MB)")
+	sharing := fs.String("sharing", "report", "passed to ofdi solve and ofdi export: report, or stakes (constraint 16: no firm below its outside option; ofdi solves twice for the price of fairness, within the same limit)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench/scale [flags]\n\n"+
 			"Runs ofdi (and glpsol and cbc with --solvers) on generated families × shapes × seeds with\n"+
@@ -116,7 +118,8 @@ func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 			"Examples:\n"+
 			"  go run ./bench/scale                                    # the matrix: S, M, L × all shapes × seeds 101, 202\n"+
 			"  go run ./bench/scale --families S --shapes default,mixed --seeds 7\n"+
-			"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n\n")
+			"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n"+
+			"  go run ./bench/scale --families S,M --sharing stakes                  # with constraint 16\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -125,7 +128,10 @@ func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	if fs.NArg() > 0 {
 		return config{}, "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := config{limitScale: *scale, out: *out, grace: *grace, keepLP: *keepLP}
+	cfg := config{limitScale: *scale, out: *out, grace: *grace, keepLP: *keepLP, sharing: *sharing}
+	if *sharing != "report" && *sharing != "stakes" {
+		return config{}, "", fmt.Errorf("--sharing: unknown value %q (want report or stakes)", *sharing)
+	}
 	for _, name := range splitList(*fams) {
 		f, ok := familyByName(name)
 		if !ok {

@@ -48,6 +48,8 @@ type config struct {
 	// keepLP keeps the exported LP files (they are large: 150–200 MB
 	// for L, extrapolated).
 	keepLP bool
+	// sharing is ofdi's --sharing (report or stakes), for solve and export.
+	sharing string
 	// log receives a progress line per step.
 	log io.Writer
 }
@@ -86,6 +88,7 @@ func run(ctx context.Context, cfg config) (*Report, error) {
 		Started:    time.Now().UTC().Truncate(time.Second),
 		Machine:    fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		LimitScale: cfg.limitScale,
+		Sharing:    cfg.sharing,
 		Versions:   map[string]string{},
 	}
 	for _, s := range cfg.solvers {
@@ -255,6 +258,14 @@ func fill(row *Row, res *childResult) {
 	}
 }
 
+// sharingFlag is the value of ofdi's --sharing (report when unset).
+func (h *harness) sharingFlag() string {
+	if h.sharing == "" {
+		return "report"
+	}
+	return h.sharing
+}
+
 // ofdiRow runs ofdi solve and ofdi check on its plan.
 func (h *harness) ofdiRow(ctx context.Context, row Row, instPath string, limit time.Duration) Row {
 	row.Solver = solverOfdi
@@ -263,7 +274,7 @@ func (h *harness) ofdiRow(ctx context.Context, row Row, instPath string, limit t
 	logAbs, logRel := h.logPath(row.Instance, solverOfdi)
 	row.Log = logRel
 	res, err := runChild(ctx, child{
-		args:    []string{h.ofdi, "solve", instPath, "--time-limit", limit.String(), "--format", "json", "--output", plan},
+		args:    []string{h.ofdi, "solve", instPath, "--time-limit", limit.String(), "--format", "json", "--output", plan, "--sharing", h.sharingFlag()},
 		hard:    limit + h.grace,
 		logPath: logAbs,
 	})
@@ -313,7 +324,7 @@ func (h *harness) export(ctx context.Context, info *Instance, instPath, lp strin
 	os.Remove(lp)
 	logAbs, _ := h.logPath(info.Name, "export")
 	res, err := runChild(ctx, child{
-		args:    []string{h.ofdi, "export", instPath, "--format", "lp", "--output", lp},
+		args:    []string{h.ofdi, "export", instPath, "--format", "lp", "--output", lp, "--sharing", h.sharingFlag()},
 		hard:    limit + h.grace,
 		logPath: logAbs,
 	})

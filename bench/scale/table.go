@@ -21,6 +21,9 @@ type Report struct {
 	Machine string `json:"machine"`
 	// LimitScale multiplies the families' time limits (1 for the real run).
 	LimitScale float64 `json:"limit_scale"`
+	// Sharing is ofdi's --sharing of the run ("" or report: the plain
+	// MIP; stakes: with constraint 16, for ofdi and the exported LP).
+	Sharing string `json:"sharing,omitempty"`
 	// Versions of the solvers, by name.
 	Versions map[string]string `json:"versions"`
 	// Notes are remarks on the run: skipped solvers, buffered output, …
@@ -199,6 +202,9 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "Run of %s on %s.", rep.Started.UTC().Format("2006-01-02 15:04 UTC"), rep.Machine)
 	if rep.LimitScale != 1 {
 		fmt.Fprintf(&b, " Time limits × %g: the targets assume the full limits.", rep.LimitScale)
+	}
+	if rep.Sharing == "stakes" {
+		b.WriteString(" --sharing stakes: every solver has constraint 16 (no firm below its outside option); ofdi's limit covers its second solve, without 16, for the price of fairness.")
 	}
 	b.WriteString("\n\n")
 	if len(rep.Versions) > 0 {

@@ -195,21 +195,21 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("defaults: %+v, ofdi %q", cfg, ofdi)
 	}
 	cfg, ofdi, err = parseFlags([]string{"--families", "s, xl,40x20x5:5s", "--shapes", "mixed, tight-risk", "--seeds", "1,2",
-		"--limit-scale", "0.1", "--solvers", "ofdi,cbc", "--ofdi", "/x/ofdi"}, &strings.Builder{})
+		"--limit-scale", "0.1", "--solvers", "ofdi,cbc", "--ofdi", "/x/ofdi", "--sharing", "stakes"}, &strings.Builder{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	custom := Family{Name: "40x20x5", Firms: 40, Opportunities: 20, Markets: 5, Limit: 5 * time.Second}
 	if len(cfg.families) != 3 || cfg.families[1].Name != "XL" || cfg.families[2] != custom || len(cfg.seeds) != 2 ||
 		len(cfg.shapes) != 2 || cfg.shapes[0].Name != "mixed" || cfg.shapes[1].Risk.Hi != 0.1 ||
-		cfg.limitScale != 0.1 || len(cfg.solvers) != 2 || ofdi != "/x/ofdi" {
+		cfg.limitScale != 0.1 || len(cfg.solvers) != 2 || ofdi != "/x/ofdi" || cfg.sharing != "stakes" {
 		t.Errorf("flags: %+v, ofdi %q", cfg, ofdi)
 	}
 	for _, args := range [][]string{
 		{"--families", "Q"}, {"--families", "S,s"}, {"--families", ""}, {"--seeds", "-1"}, {"--solvers", "gurobi"},
 		{"--families", "40x20:5s"}, {"--families", "40x20x5:0.5s"}, {"--families", "40x20x0:5s"}, {"--families", "40x20x5:x"},
 		{"--shapes", "hard"}, {"--shapes", "mixed,mixed"}, {"--shapes", ""},
-		{"--limit-scale", "0"}, {"--grace", "-1s"}, {"--out", ""}, {"extra"},
+		{"--limit-scale", "0"}, {"--grace", "-1s"}, {"--out", ""}, {"extra"}, {"--sharing", "equal"},
 	} {
 		if _, _, err := parseFlags(args, &strings.Builder{}); err == nil {
 			t.Errorf("%q: no error", args)

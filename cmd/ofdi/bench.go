@@ -42,11 +42,16 @@ func benchCommand() *cli.Command {
 			"--out DIR receives bench.txt (the table), bench.csv, bench.json, charts/*.png and *.svg,\n" +
 			"and plans/<instance>.<method>.json; every file is written atomically.\n" +
 			"--family FxPxM adds --count generated instances (firms x opportunities x markets) with\n" +
-			"seeds --seed, --seed+1, ...; it may be repeated.\n\n" +
+			"seeds --seed, --seed+1, ...; it may be repeated.\n" +
+			"--sharing stakes adds the method cluster-fair after cluster: the cluster MIP in which no firm's\n" +
+			"stake return falls below its outside option (constraint 16, no transfers), and a PRICE OF\n" +
+			"FAIRNESS table and chart (charts/fairness.*): the price in Z and in money W, the plain cluster\n" +
+			"plan's firms below their outside option and the transfers it needs.\n\n" +
 			"Examples:\n" +
 			"   ofdi bench instances/jiangsu-electronics.json\n" +
 			"   ofdi bench instances/tiny.json instances/jiangsu-electronics.json --family 30x20x5 --count 5\n" +
-			"   ofdi bench --family 60x40x8 --count 3 --seed 10 --time-limit 2m --stress 5000 --out results\n\n" +
+			"   ofdi bench --family 60x40x8 --count 3 --seed 10 --time-limit 2m --stress 5000 --out results\n" +
+			"   ofdi bench instances/jiangsu-electronics.json --sharing stakes --out fair\n\n" +
 			exitHelp + "\n   bench: 0 when every instance was benchmarked, whatever the plans' status; 1 when a plan\n" +
 			"   fails the independent check or the run is interrupted (the rows finished are written)",
 		Flags: []cli.Flag{
@@ -59,6 +64,7 @@ func benchCommand() *cli.Command {
 			&cli.StringFlag{Name: "loss-model", Value: string(bench.WriteOff), Usage: "how a draw realises losses: " + strings.Join(lossModels, ", ")},
 			&cli.StringFlag{Name: "out", Value: filepath.Join("bench", "out"), Usage: "write the table, CSV, JSON, charts and plans to `DIR`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines or warnings on stderr"},
+			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "report (the three methods) or stakes (adds cluster-fair: constraint 16, and the price of fairness)"},
 		},
 		Action: benchAction,
 	}
@@ -93,6 +99,9 @@ func benchAction(c *cli.Context) error {
 		valid[i] = string(m)
 	}
 	if err := oneOf("loss-model", lossModel, valid...); err != nil {
+		return err
+	}
+	if err := oneOf("sharing", c.String("sharing"), model.SharingReport, model.SharingStakes); err != nil {
 		return err
 	}
 	for _, fam := range families {
@@ -157,6 +166,7 @@ func benchAction(c *cli.Context) error {
 		Seed:      c.Uint64("stress-seed"),
 		LossModel: bench.LossModel(lossModel),
 		Groups:    groups,
+		Sharing:   c.String("sharing"),
 	}
 	if !quiet {
 		opts.Progress = func(p bench.Progress) {

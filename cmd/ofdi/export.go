@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
+	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/cluster"
 	"github.com/urfave/cli/v2"
 )
@@ -18,13 +20,18 @@ func exportCommand() *cli.Command {
 		Description: "Writes the MIP that 'ofdi solve' solves, with readable names: y_p7 (project taken),\n" +
 			"x_f12_p7 (firm takes part), s_f12_p7 (stake), l_f12_p7 (lead), u_de (market entered), c_f12\n" +
 			"(credit), eta_f12 and t_f12_base (CVaR), e_de_display (excess projects), z_f12 (SME takes\n" +
-			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n\n" +
+			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n" +
+			"With --sharing stakes it adds constraint 16, a row fair_f12 per firm whose outside option can\n" +
+			"bind: sum_p v_p*s_f12_p >= o_f12 (o_f from the independent baseline), and exits 3 naming the\n" +
+			"firms when a static bound shows no plan can meet it.\n\n" +
 			"Examples:\n" +
 			"   ofdi export instances/tiny.json --format lp -o tiny.lp && glpsol --lp tiny.lp -o tiny.sol\n" +
-			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n\n" + exitHelp,
+			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n" +
+			"   ofdi export instances/jiangsu-electronics.json --sharing stakes -o fair.lp\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "lp", Usage: "lp (CPLEX LP) or mps (free MPS)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
+			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "report (the MIP as solve --sharing report solves it) or stakes (with constraint 16)"},
 		},
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "instance file")
@@ -35,6 +42,9 @@ func exportCommand() *cli.Command {
 			if err := oneOf("format", format, "lp", "mps"); err != nil {
 				return err
 			}
+			if err := oneOf("sharing", c.String("sharing"), model.SharingReport, model.SharingStakes); err != nil {
+				return err
+			}
 			if err := checkOutput(c, path); err != nil {
 				return err
 			}
@@ -42,9 +52,19 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fm, err := cluster.Build(model.Derive(inst))
+			d := model.Derive(inst)
+			fm, err := cluster.Build(d)
 			if err != nil {
 				return cli.Exit(err.Error(), exitInternal)
+			}
+			if c.String("sharing") == model.SharingStakes {
+				outside, err := solver.OutsideOptions(d)
+				if err != nil {
+					return cli.Exit(err.Error(), exitInternal)
+				}
+				if why := fm.Fair(outside); len(why) > 0 {
+					return cli.Exit(fmt.Sprintf("%s: infeasible: %s", path, strings.Join(why, "; ")), exitInfeasible)
+				}
 			}
 			var b bytes.Buffer
 			if format == "lp" {

@@ -140,3 +140,39 @@ func TestExportInfeasible(t *testing.T) {
 		t.Errorf("glpsol does not report the exported model infeasible:\n%s\n%s", out, data)
 	}
 }
+
+// TestExportFair: with --sharing stakes the file carries a row 16 per firm
+// whose outside option can bind, CBC's optimum of it is the optimum
+// ofdi solve --sharing stakes reports, and a bad --sharing is refused.
+func TestExportFair(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Fatal("cbc not found: install coinor-cbc (the README's setup does)")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fair.lp")
+	r := ofdi(t, "export", tinyPath, "--sharing", "stakes", "-o", file)
+	wantCode(t, r, exitOK)
+	lp := string(mustRead(t, file))
+	wantContains(t, file, lp, "fair_large1: + 60 s_large1_acq_de + 24 s_large1_rnd_de >= 54")
+	if plain := ofdi(t, "export", tinyPath); strings.Contains(plain.stdout, "fair_") {
+		t.Errorf("export without --sharing stakes writes rows 16")
+	}
+	sol := filepath.Join(dir, "fair.sol")
+	if out, err := exec.Command("cbc", file, "solve", "solu", sol).CombinedOutput(); err != nil {
+		t.Fatalf("cbc: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`(?m)^Optimal - objective value (\S+)`).FindStringSubmatch(string(mustRead(t, sol)))
+	if m == nil {
+		t.Fatalf("cbc: no optimum:\n%s", mustRead(t, sol))
+	}
+	z, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ofdi(t, "solve", tinyPath, "--sharing", "stakes", "-q")
+	wantCode(t, s, exitOK)
+	wantContains(t, "solve", s.stdout, "status optimal", "objective Z = "+strconv.FormatFloat(z, 'g', -1, 64)+" ", "price of fairness")
+	bad := ofdi(t, "export", tinyPath, "--sharing", "equal")
+	wantCode(t, bad, exitBadInput)
+	wantContains(t, "stderr", bad.stderr, `"equal"`)
+}

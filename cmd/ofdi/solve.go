@@ -29,7 +29,8 @@ func solveCommand() *cli.Command {
 			"   ofdi solve instances/tiny.json\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --time-limit 60s --gap 1e-4\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
-			"   ofdi solve instances/jiangsu-electronics.json --method independent\n\n" + exitHelp,
+			"   ofdi solve instances/jiangsu-electronics.json --method independent\n" +
+			"   ofdi solve instances/jiangsu-electronics.json --sharing stakes -t 2m   # no firm worse off than alone\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
@@ -38,7 +39,7 @@ func solveCommand() *cli.Command {
 			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
-			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of the firm accounts: report (transfers give each firm its outside option plus a share of the surplus by money committed; the only rule so far)"},
+			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of a cluster plan: report (transfers give each firm its outside option plus a share of the surplus by money committed; the MIP unchanged) or stakes (no transfers: the MIP keeps every firm's stake return at or above its outside option, constraint 16, and reports the price of fairness when it can prove both optima: when the first solve is optimal, a second one without 16 gets the time it leaves)"},
 		},
 		Action: solveAction,
 	}
@@ -57,7 +58,7 @@ func solveAction(c *cli.Context) error {
 	if err := oneOf("method", c.String("method"), solver.Methods()...); err != nil {
 		return err
 	}
-	if err := oneOf("sharing", c.String("sharing"), model.SharingReport); err != nil {
+	if err := oneOf("sharing", c.String("sharing"), model.SharingReport, model.SharingStakes); err != nil {
 		return err
 	}
 	if c.Duration("time-limit") < 0 {

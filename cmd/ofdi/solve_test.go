@@ -390,7 +390,7 @@ func TestSolveUsageErrors(t *testing.T) {
 		{"time limit without unit", []string{"solve", tinyPath, "--time-limit", "60"}, []string{"60"}},
 		{"flag without value", []string{"solve", tinyPath, "--format"}, []string{"format"}},
 		{"not JSON", []string{"solve", "solve_test.go"}, []string{"invalid instance"}},
-		{"unknown sharing", []string{"solve", tinyPath, "--sharing", "stakes"}, []string{"--sharing", `"stakes"`, "report"}},
+		{"unknown sharing", []string{"solve", tinyPath, "--sharing", "equal"}, []string{"--sharing", `"equal"`, "report", "stakes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ofdi(t, tc.args...)
@@ -553,4 +553,31 @@ func TestRemaining(t *testing.T) {
 			t.Errorf("remaining(%s, %s ago) = %s, want in [%s, %s]", tc.limit, time.Since(tc.started).Round(time.Second), got, tc.lo, tc.hi)
 		}
 	}
+}
+
+// TestSolveFairInfeasible: a market-power target that needs the project
+// the pioneer would not take alone leaves it below its outside option in
+// every plan: --sharing stakes exits 3 naming the firm and the amounts,
+// while the plain solve has a plan.
+func TestSolveFairInfeasible(t *testing.T) {
+	const inst = `{"name": "pioneer", "currency": "CNY million",
+  "scenarios": [{"id": "base", "probability": 1}],
+  "markets": [{"id": "de", "info_cost": 2, "dissipation": 0}],
+  "firms": [
+    {"id": "P", "role": "large", "pioneer": true, "capital": 100, "risk_limit": 100,
+     "segments": ["x", "y"], "knowledge": {"default": 1}, "max_projects": 1},
+    {"id": "S", "role": "sme", "capital": 100, "risk_limit": 100, "segments": ["x"], "knowledge": {"default": 0}}],
+  "opportunities": [
+    {"id": "A", "market": "de", "segment": "y", "mode": "acquisition", "cost": 100, "npv": 30, "market_power": 0, "knowledge_required": 0.5},
+    {"id": "C", "market": "de", "segment": "x", "mode": "acquisition", "cost": 100, "npv": 10, "market_power": 1, "knowledge_required": 0.5}],
+  "objective": {"learning_value": 30, "market_power_target": 1}}`
+	path := filepath.Join(t.TempDir(), "pioneer.json")
+	if err := os.WriteFile(path, []byte(inst), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := ofdi(t, "solve", path, "-q")
+	wantCode(t, plain, exitOK)
+	fair := ofdi(t, "solve", path, "-q", "--sharing", "stakes")
+	wantCode(t, fair, exitInfeasible)
+	wantContains(t, "stderr", fair.stderr, "infeasible", "firm P: outside option 28, but no plan gives it a stake return above 10 (short by 18)")
 }

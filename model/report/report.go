@@ -213,6 +213,12 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 			row("below outside option", fmt.Sprintf("%d firm%s before transfers", m.FirmsBelowOutsideOption, plural(m.FirmsBelowOutsideOption)))
 			row("individually rational", fmt.Sprint(m.IndividuallyRational))
 		}
+		switch {
+		case p.PriceOfFairness != nil:
+			row("price of fairness", num(*p.PriceOfFairness)+" (Z of this plan - Z of the optimum without constraint 16)")
+		case p.Sharing == model.SharingStakes:
+			row("price of fairness", "unknown (needs both optima proven)")
+		}
 	}
 	if p.Firms != nil {
 		firmTable(&b, p)

@@ -53,15 +53,16 @@ const (
 	smeTargetRow   = "sme_target"
 )
 
-// ExplainInfeasible says why the targets cannot be met together. Without
-// targets the empty plan is always feasible, so an infeasible model is
-// infeasible because of its targets: for each target, it solves the model
-// without that target's row, maximising what the target measures, and
+// ExplainInfeasible says why the targets, and the rows 16 of --sharing
+// stakes, cannot be met together. Without them the empty plan is always
+// feasible. Rows 16 first (explainFair): the firms whose outside option no
+// plan meeting the targets can match. Then, for each target, it solves the model
+// without that target's row (and without rows 16), maximising what the target measures, and
 // reports the best value reachable (an upper bound when the limit stops
 // the search first). limit bounds each of these solves.
 func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duration) []string {
 	in := fm.D.Inst
-	var why []string
+	why := fm.explainFair(ctx, limit)
 	type target struct {
 		row, name, label string
 		want             float64
@@ -101,8 +102,8 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 			c.Obj = -t.measure(j)
 			p.Cols[j] = c
 		}
-		for _, r := range fm.Prob.Rows {
-			if r.Name != t.row {
+		for i, r := range fm.Prob.Rows {
+			if r.Name != t.row && !fm.isFairRow(i) {
 				p.Rows = append(p.Rows, r)
 			}
 		}
@@ -131,6 +132,9 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 			}
 			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, 0-res.Bound))
 		}
+	}
+	if fm.fair() && len(why) == 0 {
+		why = append(why, "every firm's outside option can be matched on its own (by a plan that meets the targets), but no plan matches them all together")
 	}
 	if len(why) == 0 && reachable == len(targets) && len(targets) > 1 {
 		why = append(why, "each target can be met on its own, but no plan meets both together")

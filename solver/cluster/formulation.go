@@ -55,6 +55,16 @@ type Formulation struct {
 	// given; forced marks them by index (nil when none).
 	Forced []int
 	forced []bool
+	// Outside holds o_f per firm once Fair has added constraint (16)
+	// (nil without it); FairRow[f] is the index of firm f's row 16 in
+	// Prob.Rows, none when the row cannot bind (see fair.go).
+	Outside []float64
+	FairRow []int
+	// fairSeed[p] is the firm that takes p alone in the independent
+	// baseline, -1 when none (see independentSeed).
+	fairSeed []int
+	// nm names the rows and columns (kept for row families added later).
+	nm namer
 }
 
 // Size counts a formulation's columns, binary columns and rows.
@@ -150,7 +160,7 @@ func build(ctx context.Context, d *model.Derived, nm namer, full bool) *Formulat
 	nF, nP, nM, nK := len(in.Firms), len(in.Opportunities), len(in.Markets), len(in.Scenarios)
 	fm := &Formulation{D: d, Y: fill(nP), U: fill(nM), Pairs: make([][]PairCols, nP),
 		C: fill(nF), Eta: fill(nF), T: make([][]int, nF), Z: fill(nF), E: map[[2]string]int{}, Reason: make([]string, nP),
-		Gain: make([]float64, nP), CreditCap: make([]float64, nF)}
+		Gain: make([]float64, nP), CreditCap: make([]float64, nF), nm: nm}
 	var pr *mip.Problem
 	if full {
 		pr = &mip.Problem{Name: problemName(in.Name)}

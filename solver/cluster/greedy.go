@@ -33,19 +33,21 @@ func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 // targets, else nil.
 func (g *greedy) run(order []int) *model.Assignment {
 	g.build(order)
-	if !g.targetsMet() {
+	if !g.targetsMet() || !g.fairMet() {
 		return nil
 	}
 	return g.assignment()
 }
 
-// build takes the forced opportunities, then the others in order (two add
+// build takes the forced opportunities (and, under constraint 16, the
+// independent baseline's projects), then the others in order (two add
 // passes, dropping losers and adding again up to three times), then
-// repairs the targets as far as it can.
+// repairs the targets and constraint 16 as far as it can.
 func (g *greedy) build(order []int) {
 	for _, p := range g.fm.Forced {
 		g.tryTake(p, true)
 	}
+	g.seedFair()
 	g.addPass(order)
 	g.addPass(order) // market entries of the first pass make more pay
 	for round := 0; round < 3 && g.dropLosers(); round++ {
@@ -53,6 +55,7 @@ func (g *greedy) build(order []int) {
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
+	g.repairFairness()
 }
 
 // stopped reports whether the context has ended (then every loop of the
@@ -150,6 +153,15 @@ func (g *greedy) headroom(pc *PairCols, p int, useLine bool) float64 {
 	if firm.MaxProjects != nil && g.count[f] >= *firm.MaxProjects {
 		return 0
 	}
+	return g.stakeRoom(pc, p, useLine)
+}
+
+// stakeRoom is headroom without the project count: the largest stake
+// firm f can add in p now within its budget, credit and risk limit.
+func (g *greedy) stakeRoom(pc *PairCols, p int, useLine bool) float64 {
+	in := g.d.Inst
+	f := pc.Firm
+	firm := &in.Firms[f]
 	a := g.d.NetCost[p]
 	creditCap := g.credit[f]
 	if useLine && g.fm.C[f] != none {
@@ -269,7 +281,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		if leadIdx < 0 {
 			return nil, -1
 		}
-		add(leadIdx, d.LeadStake)
+		add(leadIdx, math.Max(d.LeadStake, d.MinStake))
 	}
 	if fi := indexOfFirm(pairs, force); force >= 0 && (fi < 0 || !in_[fi]) {
 		i := fi
@@ -715,7 +727,7 @@ func (g *greedy) dropLosers() bool {
 	for !g.stopped() {
 		worst, wv := -1, 0.0
 		for p, t := range g.taken {
-			if !t || g.fm.isForced(p) {
+			if !t || g.fm.isForced(p) || g.seeded(p) {
 				continue
 			}
 			if v := g.contribution(p); v < wv-1e-9 {

@@ -19,7 +19,9 @@ import (
 // fixed q_f in the CVaR risk envelope Q = {q ≥ 0, Σq = 1, q_k ≤
 // π_k/(1−α)} (valid: CVaR_α(L) = max over Q of Σ q·L), each firm's project
 // count (10), the market-power target (13), and the SME target (14) with
-// z_f ≤ Σ_p x_fp dualized at the same price. What remains decomposes: per
+// z_f ≤ Σ_p x_fp dualized at the same price, and each firm's row 16 when
+// the formulation has it (Fair: Σ_p v_p·s_fp ≥ o_f, with its own multiplier
+// ν_f, so a stake of f in p costs −ν_f·v_p more). What remains decomposes: per
 // opportunity, the cheapest coalition at the multipliers' prices; per
 // market and segment, the most valuable opportunities with dissipation
 // beyond capacity; per market, entry when it pays its info cost. The
@@ -40,6 +42,7 @@ type lagCand struct {
 type lagProject struct {
 	p          int
 	gain       float64 // npv + subsidy + λ_G·G_p: −(objective of y_p)
+	value      float64 // v_p = npv + subsidy, the money of row 16
 	power      float64 // G_p
 	a          float64 // a_p
 	loss       []float64
@@ -61,6 +64,10 @@ type lagFirm struct {
 	projects              int     // n_f, -1 when the row cannot bind
 	budget, cvar, sme     bool
 	q                     []float64 // the CVaR envelope point
+	// fair marks a row 16 (Σ_p v_p·s_fp ≥ outside), scaled by fairScale:
+	// max(1, |o_f|, Σ_p |v_p|·MaxStake), the largest the row's terms can be.
+	fair               bool
+	outside, fairScale float64
 }
 
 // lagrangian is the relaxation of one formulation.
@@ -78,10 +85,12 @@ type lagrangian struct {
 	// K_f, CVaR rows by R_f, the credit line by B, the targets by theirs.
 	mu, rho, theta   []float64
 	gamma, phi, zeta float64
-	creditLine       float64
-	powerTarget      float64
-	smeTarget        float64
-	creditRow        bool
+	// nu are the multipliers of the rows 16, in the rows' scale (lagFirm.fairScale).
+	nu          []float64
+	creditLine  float64
+	powerTarget float64
+	smeTarget   float64
+	creditRow   bool
 	// hook, if set, sees every iterate; it may return a better upper
 	// bound (the objective of a plan it built).
 	hook func(it int, pr primal) (float64, bool)
@@ -99,6 +108,7 @@ type lagrangian struct {
 // points.
 type multipliers struct {
 	mu, rho, theta   []float64
+	nu               []float64
 	gamma, phi, zeta float64
 	q                [][]float64
 }
@@ -108,6 +118,7 @@ func (m *multipliers) save(lg *lagrangian) {
 	m.mu = append(m.mu[:0], lg.mu...)
 	m.rho = append(m.rho[:0], lg.rho...)
 	m.theta = append(m.theta[:0], lg.theta...)
+	m.nu = append(m.nu[:0], lg.nu...)
 	m.gamma, m.phi, m.zeta = lg.gamma, lg.phi, lg.zeta
 	if len(m.q) != len(lg.firms) {
 		m.q = make([][]float64, len(lg.firms))
@@ -126,6 +137,7 @@ func (m *multipliers) restore(lg *lagrangian) {
 	copy(lg.mu, m.mu)
 	copy(lg.rho, m.rho)
 	copy(lg.theta, m.theta)
+	copy(lg.nu, m.nu)
 	lg.gamma, lg.phi, lg.zeta = m.gamma, m.phi, m.zeta
 	for f := range lg.firms {
 		lg.firms[f].q = append([]float64(nil), m.q[f]...)
@@ -137,6 +149,7 @@ func (m *multipliers) restore(lg *lagrangian) {
 type primal struct {
 	value                float64
 	spend, count, credit []float64
+	ret                  []float64 // per firm: Σ_p v_p·s_fp
 	loss                 [][]float64
 	power, smes          float64
 	taken                []bool    // per lagProject
@@ -151,10 +164,11 @@ func newLagrangian(fm *Formulation) *lagrangian {
 	in := d.Inst
 	nF, nK := len(in.Firms), len(in.Scenarios)
 	lg := &lagrangian{fm: fm, alpha: in.Policy.Alpha(), lamL: in.Objective.LearningValue, smin: d.MinStake,
-		firms: make([]lagFirm, nF), mu: make([]float64, nF), rho: make([]float64, nF), theta: make([]float64, nF),
+		firms: make([]lagFirm, nF), mu: make([]float64, nF), rho: make([]float64, nF), theta: make([]float64, nF), nu: make([]float64, nF),
 		creditLine: in.Policy.CreditLine, powerTarget: in.Objective.MarketPowerTarget, smeTarget: float64(d.SMETarget)}
 	pairsOf := make([]int, nF)
 	maxSpend := make([]float64, nF)
+	maxRet := make([]float64, nF) // Σ |v_p|·MaxStake: the scale of a row 16
 	profile := make([][]float64, nF)
 	for f := range profile {
 		profile[f] = make([]float64, nK)
@@ -167,7 +181,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		o := &in.Opportunities[p]
 		rule := in.Rules.Mode(o.Mode)
 		lp := lagProject{p: p, a: d.NetCost[p], power: o.MarketPower, lead: rule.Lead != "", reqs: rule.Requires,
-			gain: fm.Gain[p]}
+			gain: fm.Gain[p], value: fm.value(p)}
 		lp.loss = make([]float64, nK)
 		for k := range lp.loss {
 			lp.loss[k] = d.Loss(p, k)
@@ -194,6 +208,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			lp.cands = append(lp.cands, c)
 			pairsOf[f]++
 			maxSpend[f] += lp.a * pc.MaxStake
+			maxRet[f] += math.Abs(lp.value) * pc.MaxStake
 			for k := range lp.loss {
 				profile[f][k] += lp.loss[k] * pc.MaxStake
 			}
@@ -232,6 +247,10 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			lf.projects = *firm.MaxProjects
 		}
 		lf.q = envelope(profile[f], d.Probs, lg.alpha, nil)
+		if fm.FairRow != nil && fm.FairRow[f] != none {
+			lf.fair, lf.outside = true, fm.Outside[f]
+			lf.fairScale = math.Max(1, math.Max(math.Abs(lf.outside), maxRet[f]))
+		}
 		lg.firms[f] = lf
 	}
 	return lg
@@ -275,7 +294,7 @@ func (lg *lagrangian) evaluate() primal {
 	d := lg.fm.D
 	in := d.Inst
 	nF := len(lg.firms)
-	pr := primal{spend: make([]float64, nF), count: make([]float64, nF), credit: make([]float64, nF),
+	pr := primal{spend: make([]float64, nF), count: make([]float64, nF), credit: make([]float64, nF), ret: make([]float64, nF),
 		loss: make([][]float64, nF), taken: make([]bool, len(lg.projects))}
 	// Constants of the dualized rows and the firm-level columns.
 	v := 0.0
@@ -298,6 +317,9 @@ func (lg *lagrangian) evaluate() primal {
 		}
 		if lf.projects >= 0 {
 			v -= lg.theta[f] * float64(lf.projects)
+		}
+		if lf.fair {
+			v += lg.nu[f] * lf.outside / lf.fairScale // ν_f·(o_f − Σ v·s)/scale
 		}
 	}
 	if lg.creditRow {
@@ -381,6 +403,7 @@ func (lg *lagrangian) evaluate() primal {
 			c := &lp.cands[st.cand]
 			f := c.firm
 			pr.spend[f] += lp.a * st.stake
+			pr.ret[f] += lp.value * st.stake
 			pr.count[f] += st.x
 			if lg.firms[f].sme {
 				pr.smes += st.x
@@ -448,6 +471,9 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 				ql += lf.q[k] * l
 			}
 			c.kappa += lg.rho[f] / lf.risk * ql
+		}
+		if lf.fair {
+			c.kappa -= lg.nu[f] / lf.fairScale * lp.value
 		}
 		c.theta = 0
 		if lf.projects >= 0 {
@@ -850,6 +876,7 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 		gMu := make([]float64, len(lg.firms))
 		gRho := make([]float64, len(lg.firms))
 		gTheta := make([]float64, len(lg.firms))
+		gNu := make([]float64, len(lg.firms))
 		credit := 0.0
 		for f := range lg.firms {
 			lf := &lg.firms[f]
@@ -869,7 +896,13 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 			if lf.projects >= 0 {
 				gTheta[f] = pr.count[f] - float64(lf.projects)
 			}
-			for _, g := range []float64{gMu[f], gRho[f], gTheta[f]} {
+			if lf.fair {
+				gNu[f] = (lf.outside - pr.ret[f]) / lf.fairScale
+				if lg.nu[f] == 0 && gNu[f] < 0 {
+					gNu[f] = 0 // projected: ν_f stays at 0, so the step ignores it
+				}
+			}
+			for _, g := range []float64{gMu[f], gRho[f], gTheta[f], gNu[f]} {
 				norm += g * g
 			}
 		}
@@ -896,6 +929,7 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 			lg.mu[f] = math.Max(0, lg.mu[f]+t*gMu[f])
 			lg.rho[f] = math.Max(0, lg.rho[f]+t*gRho[f])
 			lg.theta[f] = math.Max(0, lg.theta[f]+t*gTheta[f])
+			lg.nu[f] = math.Max(0, lg.nu[f]+t*gNu[f])
 			if lf := &lg.firms[f]; lf.cvar && pr.loss[f] != nil {
 				lf.q = envelope(pr.loss[f], lg.fm.D.Probs, lg.alpha, lf.q)
 			}

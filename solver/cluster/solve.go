@@ -25,6 +25,9 @@ type Params struct {
 	// Formulation.Force); nil means none. A forced opportunity no
 	// coalition can fund makes the model infeasible, with the reason.
 	Force []int
+	// Outside, when not nil, holds every firm's outside option o_f (file
+	// order) and adds constraint (16) of --sharing stakes (see Fair).
+	Outside []float64
 	// Start, when not nil, is a plan to start from (a warm start): it
 	// replaces the greedy plan when it is feasible and better.
 	Start *model.Assignment
@@ -96,6 +99,10 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	if err != nil {
 		return nil, err
 	}
+	var fairWhy []string
+	if prm.Outside != nil {
+		fairWhy = fm.Fair(prm.Outside)
+	}
 	out := &Outcome{Variables: fm.Size.Cols, Constraints: fm.Size.Rows, Binaries: fm.Size.Binaries}
 	if len(prm.Force) > 0 {
 		if fm.Prob == nil {
@@ -106,7 +113,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 			return out, nil
 		}
 	}
-	if why := fm.StaticInfeasibility(); len(why) > 0 {
+	if why := append(fm.StaticInfeasibility(), fairWhy...); len(why) > 0 {
 		out.Infeasible, out.Explanation = true, why
 		return out, nil
 	}

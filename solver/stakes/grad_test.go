@@ -9,14 +9,28 @@ import (
 
 // The analytic gradient of the penalised objective matches central
 // differences at a point where bound, CVaR, budget and credit-line
-// constraints are violated, with multipliers set.
+// constraints and constraint 16 (stake return ≥ outside option) are
+// violated, with multipliers set.
 func TestPenaltyGradient(t *testing.T) {
 	in, a := cluster(t, 12, 15, 4)
 	in.Policy.CreditLine *= 0.5 // the credit-line penalty is active somewhere
 	for f := range in.Firms {
 		in.Firms[f].RiskLimit *= 0.7 // and CVaR penalties
 	}
-	pb, err := build(model.Derive(in), a)
+	d := model.Derive(in)
+	pb0, err := build(d, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Outside options just above the plan's stake returns.
+	outside := make([]float64, len(in.Firms))
+	for i, sk := range pb0.stakes {
+		outside[sk.firm] += sk.v * pb0.s0[i]
+	}
+	for f := range outside {
+		outside[f] = 1.02*outside[f] + 0.5
+	}
+	pb, err := build(d, a, outside)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +59,10 @@ func TestPenaltyGradient(t *testing.T) {
 		active["budget"] = active["budget"] || ev.cBudget[v] > 0
 	}
 	active["credit"] = ev.cCredit > 0
-	for _, c := range []string{"lower", "cvar", "budget", "credit"} {
+	for v := range ev.cFair {
+		active["fair"] = active["fair"] || ev.cFair[v] > 0
+	}
+	for _, c := range []string{"lower", "cvar", "budget", "credit", "fair"} {
 		if !active[c] {
 			t.Errorf("test point does not violate a %s constraint", c)
 		}

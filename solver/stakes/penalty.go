@@ -17,6 +17,7 @@ import (
 //	lo_i − s_i,  s_i − hi_i                         stake bounds, lead
 //	spend_f/K_f − 1 − β + m                         budget, credit ≤ βK
 //	(Σ_f max(0, spend_f − K_f) − B)/scale + m       credit line
+//	(o_f − Σ_p v_p·s_fp)/max(1, |o_f|) + m          constraint 16 (Options.Outside)
 //
 // where h_ε is a Huber smoothing of the hinge max(0, ·) from above (so F_f
 // is the Rockafellar–Uryasev CVaR with a smoothed hinge, minimised over θ
@@ -59,6 +60,9 @@ type evaluator struct {
 	cLower, cUpper, lLower, lUpper []float64
 	cCVaR, cBudget, lCVaR, lBudget []float64
 	cCredit, lCredit               float64
+	// Constraint 16 per variable firm (only with outside options): the
+	// firm's stake return, its constraint value, multiplier and margin.
+	ret, gRet, cFair, lFair, mFair []float64
 }
 
 func newEvaluator(pb *problem) *evaluator {
@@ -87,6 +91,13 @@ func newEvaluator(pb *problem) *evaluator {
 	}
 	for v := range e.mCVaR {
 		e.mCVaR[v], e.mBudget[v] = margin, margin
+	}
+	if pb.outside != nil {
+		e.ret, e.gRet = make([]float64, nv), make([]float64, nv)
+		e.cFair, e.lFair, e.mFair = make([]float64, nv), make([]float64, nv), make([]float64, nv)
+		for v := range e.mFair {
+			e.mFair[v] = margin
+		}
 	}
 	var meanK float64
 	for _, f := range pb.vFirms {
@@ -268,9 +279,13 @@ func (e *evaluator) eval(x []float64) {
 	}
 	copy(e.loss, pb.fixLoss)
 	copy(e.spend, pb.fixSpnd)
+	copy(e.ret, pb.fixRet)
 	for j, i := range pb.free {
 		v, s := pb.vIdx[pb.stakes[i].firm], e.s[j]
 		e.spend[v] += pb.stakes[i].a * s
+		if e.ret != nil {
+			e.ret[v] += pb.stakes[i].v * s
+		}
 		co := pb.lossCo[i*nk : (i+1)*nk]
 		l := e.loss[v*nk : (v+1)*nk]
 		for k := range l {
@@ -305,6 +320,14 @@ func (e *evaluator) eval(x []float64) {
 		if e.spend[v] > K {
 			drawn += e.spend[v] - K
 		}
+		if e.ret != nil {
+			o := pb.outside[f]
+			sc := math.Max(1, math.Abs(o))
+			e.cFair[v] = (o-e.ret[v])/sc + e.mFair[v]
+			pen, dpen := phr(e.cFair[v], e.lFair[v], mu)
+			obj += pen
+			e.gRet[v] = -dpen / sc // d pen / d ret_f
+		}
 	}
 	e.cCredit = (drawn-pb.credit)/e.bScale + e.mCredit
 	if e.noLine {
@@ -324,6 +347,9 @@ func (e *evaluator) eval(x []float64) {
 		sk := &pb.stakes[i]
 		v, s := pb.vIdx[sk.firm], e.s[j]
 		g := sk.a * e.gSp[v]
+		if e.ret != nil {
+			g += sk.v * e.gRet[v]
+		}
 		co, gl := pb.lossCo[i*nk:(i+1)*nk], e.gL[v*nk:(v+1)*nk]
 		for k := range co {
 			g += co[k] * gl[k]
@@ -370,6 +396,9 @@ func (e *evaluator) update(x []float64) float64 {
 		step(e.cBudget[v], e.mBudget[v], &e.lBudget[v])
 	}
 	step(e.cCredit, e.mCredit, &e.lCredit)
+	for v := range e.cFair {
+		step(e.cFair[v], e.mFair[v], &e.lFair[v])
+	}
 	e.valid = false // the function changed with the multipliers
 	return worst
 }
@@ -408,6 +437,10 @@ func (e *evaluator) tighten(g []float64) {
 		case consCreditLine:
 			if !e.noLine {
 				shift(&e.mCredit, g[j]/e.bScale)
+			}
+		case consOutside:
+			if v := pb.vIdx[c.index]; v >= 0 {
+				shift(&e.mFair[v], g[j]/c.scale)
 			}
 		}
 	}

@@ -12,6 +12,7 @@ type stake struct {
 	proj   int     // index in Assignment.Projects
 	firm   int     // index in Instance.Firms
 	a      float64 // a_p
+	v      float64 // v_p = npv + subsidy (constraint 16)
 	lo, hi float64 // s_min (σ_lead for the lead) and ub_fp
 	lead   bool
 }
@@ -27,6 +28,7 @@ const (
 	consBudget            // spend_f − K_f·(1+β), per firm
 	consCVaR              // CVaR_f − R_f, per firm
 	consCreditLine        // Σ_f max(0, spend_f − K_f) − B
+	consOutside           // o_f − Σ_p v_p·s_fp, per firm (constraint 16)
 )
 
 // constraint is one convex constraint g(s) ≤ 0 on the stakes; its
@@ -45,6 +47,8 @@ type problem struct {
 	nk     int
 	beta   float64
 	credit float64 // B
+	// outside holds o_f per firm when constraint 16 is kept (nil: not).
+	outside []float64
 
 	projID  []string // per plan project
 	first   []int    // per plan project, index of its first stake
@@ -59,11 +63,12 @@ type problem struct {
 	vIdx    []int // per firm: index in vFirms, or -1
 	fixLoss []float64
 	fixSpnd []float64
-	fixCred float64 // Σ max(0, spend_f − K_f) over firms without a free stake
+	fixRet  []float64 // per variable firm: Σ v_p·s_fp of its fixed stakes
+	fixCred float64   // Σ max(0, spend_f − K_f) over firms without a free stake
 }
 
 // build resolves the plan against the instance.
-func build(d *model.Derived, a *model.Assignment) (*problem, error) {
+func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, error) {
 	in := d.Inst
 	pb := &problem{
 		d:      d,
@@ -72,6 +77,12 @@ func build(d *model.Derived, a *model.Assignment) (*problem, error) {
 		nk:     len(d.Probs),
 		beta:   in.Policy.CreditPerFirm,
 		credit: in.Policy.CreditLine,
+	}
+	if outside != nil {
+		if len(outside) != len(in.Firms) {
+			return nil, fmt.Errorf("stakes: %d outside options for %d firms", len(outside), len(in.Firms))
+		}
+		pb.outside = outside
 	}
 	seen := map[string]bool{}
 	taking := make([]bool, len(in.Firms))
@@ -115,7 +126,7 @@ func build(d *model.Derived, a *model.Assignment) (*problem, error) {
 			if pair == nil {
 				return nil, fmt.Errorf("%w: project %q: firm %q is not eligible", ErrInfeasible, pj.ID, st.Firm)
 			}
-			sk := stake{proj: len(pb.projID) - 1, firm: f, a: d.NetCost[p], lo: d.MinStake, hi: pair.StakeCap}
+			sk := stake{proj: len(pb.projID) - 1, firm: f, a: d.NetCost[p], v: in.ProjectValue(&in.Opportunities[p]), lo: d.MinStake, hi: pair.StakeCap}
 			if rule.Lead != "" && st.Firm == pj.Lead {
 				if !pair.Lead {
 					return nil, fmt.Errorf("%w: project %q: lead %q is not a %s firm", ErrInfeasible, pj.ID, pj.Lead, rule.Lead)
@@ -159,6 +170,9 @@ func build(d *model.Derived, a *model.Assignment) (*problem, error) {
 		pb.cons = append(pb.cons,
 			constraint{consBudget, f, math.Max(1, fm.Capital*(1+pb.beta))},
 			constraint{consCVaR, f, math.Max(1, fm.RiskLimit)})
+		if pb.outside != nil {
+			pb.cons = append(pb.cons, constraint{consOutside, f, math.Max(1, math.Abs(pb.outside[f]))})
+		}
 	}
 	pb.cons = append(pb.cons, constraint{consCreditLine, 0, math.Max(1, pb.credit)})
 
@@ -192,6 +206,7 @@ func build(d *model.Derived, a *model.Assignment) (*problem, error) {
 	}
 	pb.fixLoss = make([]float64, len(pb.vFirms)*pb.nk)
 	pb.fixSpnd = make([]float64, len(pb.vFirms))
+	pb.fixRet = make([]float64, len(pb.vFirms))
 	spend := make([]float64, len(in.Firms))
 	for i, sk := range pb.stakes {
 		spend[sk.firm] += sk.a * pb.s0[i]
@@ -200,6 +215,7 @@ func build(d *model.Derived, a *model.Assignment) (*problem, error) {
 			continue
 		}
 		pb.fixSpnd[v] += sk.a * pb.s0[i]
+		pb.fixRet[v] += sk.v * pb.s0[i]
 		for k := 0; k < pb.nk; k++ {
 			pb.fixLoss[v*pb.nk+k] += pb.lossCo[i*pb.nk+k] * pb.s0[i]
 		}
@@ -264,6 +280,13 @@ func (pb *problem) violations(s []float64, out []float64) []float64 {
 	for _, f := range pb.inPlan {
 		drawn += math.Max(0, spend[f]-in.Firms[f].Capital)
 	}
+	var ret []float64
+	if pb.outside != nil {
+		ret = make([]float64, len(in.Firms))
+		for i, sk := range pb.stakes {
+			ret[sk.firm] += sk.v * s[i]
+		}
+	}
 	for j, c := range pb.cons {
 		switch c.kind {
 		case consFunding:
@@ -283,6 +306,8 @@ func (pb *problem) violations(s []float64, out []float64) []float64 {
 			out[j] = model.CVaR(loss[f*pb.nk:(f+1)*pb.nk], pb.probs, pb.alpha) - in.Firms[f].RiskLimit
 		case consCreditLine:
 			out[j] = drawn - pb.credit
+		case consOutside:
+			out[j] = pb.outside[c.index] - ret[c.index]
 		}
 	}
 	return out
@@ -310,6 +335,8 @@ func (pb *problem) describe(j int, v float64) string {
 		return fmt.Sprintf("firm %q: invests %.10g more than capital plus the most credit it may draw", in.Firms[c.index].ID, v)
 	case consCVaR:
 		return fmt.Sprintf("firm %q: CVaR exceeds risk_limit by %.10g", in.Firms[c.index].ID, v)
+	case consOutside:
+		return fmt.Sprintf("firm %q: stake return below its outside option by %.10g (constraint 16)", in.Firms[c.index].ID, v)
 	default:
 		return fmt.Sprintf("credit needed exceeds credit_line by %.10g", v)
 	}

@@ -19,7 +19,9 @@
 // project's lead; per firm Σ_p a_p·s_fp ≤ K_f + c_f with 0 ≤ c_f ≤ β·K_f and
 // Σ_f c_f ≤ B, where c_f is re-chosen as the least credit the firm needs,
 // max(0, spend_f − K_f); and per firm CVaR_α(L_f) ≤ R_f. All of them are
-// convex in the stakes, and so is the objective. Project counts, partners,
+// convex in the stakes, and so is the objective. With Options.Outside, also
+// constraint 16 of --sharing stakes per firm, Σ_p v_p·s_fp ≥ o_f (linear).
+// Project counts, partners,
 // roles, learning and targets depend only on who takes part and are
 // untouched.
 //
@@ -112,6 +114,12 @@ type Options struct {
 	// stake constraints (absolute on stakes, relative to max(1, |bound|) on
 	// money, as in model/check); 0 means DefaultTol.
 	Tol float64
+	// Outside, when not nil, holds every firm's outside option o_f (file
+	// order), and the stakes keep constraint 16 of --sharing stakes,
+	// Σ_p v_p·s_fp ≥ o_f, for every firm in the plan (a linear
+	// constraint of the penalty, with its own margin, and of the exact
+	// repair). nil means the constraint is not kept.
+	Outside []float64
 	// Deadline, when not zero, ends the refinement: no round starts after
 	// it, a round running at it stops, and the best split found so far is
 	// returned (the input's when none is better). The zero value means no
@@ -173,7 +181,7 @@ func Balance(d *model.Derived, a *model.Assignment, opts Options) (*model.Assign
 	if !(opts.Tol > 0) {
 		opts.Tol = DefaultTol
 	}
-	pb, err := build(d, a)
+	pb, err := build(d, a, opts.Outside)
 	if err != nil {
 		return nil, Stats{}, err
 	}
