@@ -59,6 +59,9 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if err := model.ValidateErr(inst); err != nil {
 		return nil, err
 	}
+	if inst.MultiPeriod() {
+		return nil, fmt.Errorf("%w: %s has a \"horizon\" block; plan it with the multi-period solver (solver/horizon)", ErrMultiPeriod, inst.Name)
+	}
 	d := model.Derive(inst)
 	if opts.TimeLimit > 0 {
 		// The limit covers validation and derivation too (seconds on
