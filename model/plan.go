@@ -56,6 +56,9 @@ type Project struct {
 	// Lead is empty for modes without a lead role.
 	Lead         string  `json:"lead,omitempty"`
 	Participants []Stake `json:"participants"`
+	// Period is the period in which the project starts (1..T) in a
+	// multi-period plan; 0 (omitted) in one-period plans.
+	Period int `json:"period,omitempty"`
 }
 
 // Stake is a firm's share of a project's cost.
