@@ -16,7 +16,7 @@ var (
 	ErrBadForce = errors.New("solver: bad forced opportunity")
 	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
 	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
-	// ErrMultiPeriod: the instance has a horizon block, which this entry
-	// point does not plan (the one-period model would silently ignore it).
+	// ErrMultiPeriod: what was asked is not implemented for an instance
+	// with a horizon block (the baselines, forcing opportunities in).
 	ErrMultiPeriod = errors.New("solver: multi-period instance")
 )

@@ -32,7 +32,10 @@ type Result struct {
 	// plan, it notes a solver failure that ended the search early. It is
 	// the plan JSON's "message".
 	Explanation []string
-	Stats       Stats
+	// Horizon holds the periods, knowledge paths and stages of a
+	// multi-period plan; nil otherwise.
+	Horizon *model.HorizonView
+	Stats   Stats
 
 	// firstPlanAt is when the method first knew a plan (zero: unknown);
 	// Solve turns it into Stats.FirstPlan.
@@ -79,6 +82,9 @@ func (r *Result) Plan() *model.Plan {
 		p.Plan = r.Assignment
 		p.Firms = r.Firms
 		p.Sharing = r.Sharing
+		if r.Horizon != nil {
+			p.Periods, p.Knowledge, p.Stages = r.Horizon.Periods, r.Horizon.Knowledge, r.Horizon.Stages
+		}
 		if r.HasBound {
 			b, g := r.Bound, r.Gap()
 			p.Bound, p.Gap = &b, &g

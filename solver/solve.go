@@ -60,7 +60,7 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 		return nil, err
 	}
 	if inst.MultiPeriod() {
-		return nil, fmt.Errorf("%w: %s has a \"horizon\" block; plan it with the multi-period solver (solver/horizon)", ErrMultiPeriod, inst.Name)
+		return solveHorizon(ctx, inst, opts, start)
 	}
 	d := model.Derive(inst)
 	if opts.TimeLimit > 0 {

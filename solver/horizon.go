@@ -1,0 +1,53 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/horizon"
+)
+
+// solveHorizon plans a multi-period instance with the MIP of
+// solver/horizon and evaluates it with model.EvaluateHorizon.
+func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start time.Time) (*Result, error) {
+	if opts.Method != model.MethodCluster {
+		return nil, fmt.Errorf("%w: method %s over a horizon is not implemented yet (only cluster)", ErrMultiPeriod, opts.Method)
+	}
+	if len(opts.Force) > 0 {
+		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
+	}
+	hr, err := horizon.Solve(ctx, inst, horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()})
+	if err != nil {
+		return nil, fmt.Errorf("solve %s: %w", inst.Name, err)
+	}
+	res := &Result{Instance: inst.Name, Method: opts.Method}
+	switch hr.Status {
+	case model.StatusOptimal:
+		res.Status = Optimal
+	case model.StatusFeasible:
+		res.Status = Feasible
+	case model.StatusInfeasible:
+		res.Status = Infeasible
+		res.Explanation = []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time)"}
+	default:
+		res.Status = NoSolution
+	}
+	p := hr.Formulation.Prob
+	res.Stats = Stats{Variables: len(p.Cols), Constraints: len(p.Rows), Binaries: p.NumBinaries(), Nodes: hr.Nodes, Solver: "glpk"}
+	if hr.Assignment != nil {
+		d := model.Derive(inst)
+		res.Assignment = hr.Assignment
+		res.Assignment.Round()
+		m, z, view, err := d.EvaluateHorizon(res.Assignment, opts.Method)
+		if err != nil {
+			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)
+		}
+		res.Metrics, res.Objective, res.Horizon = &m, z, view
+		res.Bound, res.HasBound = min(hr.Bound, z), true
+	}
+	res.Stats.Duration = time.Since(start)
+	res.Stats.FirstPlan = res.Stats.Duration
+	return res, nil
+}
