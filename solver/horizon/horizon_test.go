@@ -14,6 +14,7 @@ import (
 	"github.com/ofdi/ofdi/instances"
 	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/check"
 	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/horizon"
 )
@@ -47,11 +48,26 @@ func threePeriods(in *model.Instance, seed uint64) *model.Instance {
 	return in
 }
 
+// solve solves in and passes its plan through the independent checker.
 func solve(t *testing.T, in *model.Instance) *horizon.Result {
 	t.Helper()
 	res, err := horizon.Solve(context.Background(), in, horizon.Options{TimeLimit: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
+	}
+	plan := &model.Plan{Instance: in.Name, Method: model.MethodCluster, Status: res.Status}
+	if res.Assignment != nil {
+		a := *res.Assignment
+		a.Round()
+		m, z, view, err := model.Derive(in).EvaluateHorizon(&a, model.MethodCluster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan.Plan, plan.Metrics, plan.Objective = &a, &m, &z
+		plan.Periods, plan.Knowledge, plan.Stages = view.Periods, view.Knowledge, view.Stages
+	}
+	if err := check.Check(in, plan, check.Options{}).Err(); err != nil {
+		t.Fatalf("%s: %v", in.Name, err)
 	}
 	return res
 }
