@@ -183,6 +183,7 @@ func (ev *horizonEval) money(m *Metrics) float64 {
 			after := max(0, count[key]-mk.Cap(key[1]))
 			m.Dissipation += w * mk.Dissipation * float64(after-excessBefore[key])
 		}
+		sortByIndex(pp.MarketsEntered, d.Market)
 		ev.view.Periods = append(ev.view.Periods, pp)
 	}
 	return m.InfoCost + m.Dissipation - m.Value - lam.MarketPowerValue*power - lam.LearningValue*learning
@@ -314,4 +315,13 @@ func (ev *horizonEval) maxKnowledge(f, t int) float64 {
 		best = math.Max(best, ks[t])
 	}
 	return best
+}
+
+// sortByIndex sorts ids by their file order.
+func sortByIndex(ids []string, index map[string]int) {
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0 && index[ids[j]] < index[ids[j-1]]; j-- {
+			ids[j], ids[j-1] = ids[j-1], ids[j]
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Numeric limits beyond which GLPK's double-precision simplex cannot be
@@ -29,11 +30,15 @@ func Validate(inst *Instance) []Issue {
 		// rules out is only ruled out at the start.
 		when := ""
 		if inst.Periods() > 1 {
-			when = " (with the knowledge of period 1; it may grow later)"
+			when = " (in period 1; knowledge may grow later)"
 		}
 		for p := range inst.Opportunities {
 			for _, why := range d.Unfundable[p] {
-				l.warnf(fmt.Sprintf("opportunities[%d]", p), "no coalition can ever fund %q: %s%s", inst.Opportunities[p].ID, why, when)
+				suffix := when
+				if strings.HasPrefix(why, "no firm of an allowed role") { // knowledge plays no part
+					suffix = ""
+				}
+				l.warnf(fmt.Sprintf("opportunities[%d]", p), "no coalition can ever fund %q: %s%s", inst.Opportunities[p].ID, why, suffix)
 			}
 		}
 		targetWarnings(d, &l)

@@ -7,6 +7,8 @@ import (
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
 	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/ofdi/ofdi/solver/horizon"
+	"github.com/ofdi/ofdi/solver/mip"
 	"github.com/urfave/cli/v2"
 )
 
@@ -18,10 +20,15 @@ func exportCommand() *cli.Command {
 		Description: "Writes the MIP that 'ofdi solve' solves, with readable names: y_p7 (project taken),\n" +
 			"x_f12_p7 (firm takes part), s_f12_p7 (stake), l_f12_p7 (lead), u_de (market entered), c_f12\n" +
 			"(credit), eta_f12 and t_f12_base (CVaR), e_de_display (excess projects), z_f12 (SME takes\n" +
-			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n\n" +
+			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n" +
+			"A multi-period instance (with a horizon block) gets the multi-period MIP: the same names with\n" +
+			"the period appended (y_p7_t2, x_f12_p7_t2, u_de_t1, e_de_display_t3), plus q_f12_p7_t2 (knows\n" +
+			"enough on its own), k_f12_de_t2 (knowledge at the start of period 2) and the rows kappa_ (K1),\n" +
+			"know_ (K2), learn_ (K3), budget_f12_t2 (cumulative budget), once_p7 (starts at most once).\n\n" +
 			"Examples:\n" +
 			"   ofdi export instances/tiny.json --format lp -o tiny.lp && glpsol --lp tiny.lp -o tiny.sol\n" +
-			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n\n" + exitHelp,
+			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n" +
+			"   ofdi export three-periods.json -o three.lp && cbc three.lp solve\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "lp", Usage: "lp (CPLEX LP) or mps (free MPS)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
@@ -42,15 +49,15 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fm, err := cluster.Build(model.Derive(inst))
+			prob, err := exportProblem(inst)
 			if err != nil {
 				return cli.Exit(err.Error(), exitInternal)
 			}
 			var b bytes.Buffer
 			if format == "lp" {
-				err = fm.Prob.WriteLP(&b)
+				err = prob.WriteLP(&b)
 			} else {
-				err = fm.Prob.WriteMPS(&b)
+				err = prob.WriteMPS(&b)
 			}
 			if err != nil {
 				return cli.Exit(err.Error(), exitInternal)
@@ -65,4 +72,21 @@ func exportCommand() *cli.Command {
 			return err
 		},
 	}
+}
+
+// exportProblem builds the MIP that ofdi solve solves for inst: the
+// multi-period one for an instance with a horizon block.
+func exportProblem(inst *model.Instance) (*mip.Problem, error) {
+	if inst.MultiPeriod() {
+		fm, err := horizon.Build(inst)
+		if err != nil {
+			return nil, err
+		}
+		return fm.Prob, nil
+	}
+	fm, err := cluster.Build(model.Derive(inst))
+	if err != nil {
+		return nil, err
+	}
+	return fm.Prob, nil
 }

@@ -29,7 +29,14 @@ func solveCommand() *cli.Command {
 			"   ofdi solve instances/tiny.json\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --time-limit 60s --gap 1e-4\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
-			"   ofdi solve instances/jiangsu-electronics.json --method independent\n\n" + exitHelp,
+			"   ofdi solve instances/jiangsu-electronics.json --method independent\n" +
+			"   ofdi solve three-periods.json   (an instance with a horizon block: a multi-period plan)\n\n" +
+			"An instance with a \"horizon\" block (see ofdi generate --periods) is planned over its periods\n" +
+			"(MODEL.md, \"Multi-period plans\"): the projects carry their start period, and the plan adds a\n" +
+			"timeline (per period: projects started, markets entered, firms joining, who learns beside which\n" +
+			"pioneer), the SMEs per stage (pre / early / experienced) after each period, and the knowledge\n" +
+			"paths. It is solved by GLPK's branch and cut on the multi-period MIP (--time-limit, --gap);\n" +
+			"the baselines and firm accounts over a horizon are not implemented yet.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
@@ -86,7 +93,7 @@ func solveAction(c *cli.Context) error {
 	}
 	res, err := solver.Solve(c.Context, inst, opts)
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, solver.ErrMultiPeriod) {
 			return cli.Exit(err.Error(), exitBadInput)
 		}
 		return cli.Exit(err.Error(), exitInternal)

@@ -212,3 +212,15 @@ func cbc(t *testing.T, path string) (float64, bool) {
 	t.Fatalf("cbc: unexpected status %q", first)
 	return 0, false
 }
+
+// TestGenerated: generated 3-period clusters (gen.Config.Periods) keep their
+// targets and are solved to optimality, plans checked.
+func TestGenerated(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		in := gen.Generate(gen.Config{Firms: 12, Opportunities: 9, Markets: 3, Seed: seed, Periods: 3})
+		res := solve(t, in)
+		if res.Status != model.StatusOptimal {
+			t.Errorf("%s: status %s", in.Name, res.Status)
+		}
+	}
+}
