@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/baseline"
 	"github.com/ofdi/ofdi/solver/horizon"
 )
 
@@ -13,7 +14,7 @@ import (
 // solver/horizon and evaluates it with model.EvaluateHorizon.
 func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start time.Time) (*Result, error) {
 	if opts.Method != model.MethodCluster {
-		return nil, fmt.Errorf("%w: method %s over a horizon is not implemented yet (only cluster)", ErrMultiPeriod, opts.Method)
+		return horizonBaseline(inst, opts.Method, start)
 	}
 	if len(opts.Force) > 0 {
 		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
@@ -47,6 +48,20 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		res.Metrics, res.Objective, res.Horizon = &m, z, view
 		res.Bound, res.HasBound = min(hr.Bound, z), true
 	}
+	res.Stats.Duration = time.Since(start)
+	res.Stats.FirstPlan = res.Stats.Duration
+	return res, nil
+}
+
+// horizonBaseline runs a distributed baseline over the horizon.
+func horizonBaseline(inst *model.Instance, method string, start time.Time) (*Result, error) {
+	plan, err := baseline.RunHorizon(model.Derive(inst), method)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Instance: inst.Name, Method: method, Status: Feasible, Assignment: plan.Plan,
+		Metrics: plan.Metrics, Objective: *plan.Objective, Stats: Stats{Solver: baseline.Solver},
+		Horizon: &model.HorizonView{Periods: plan.Periods, Knowledge: plan.Knowledge, Stages: plan.Stages}}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
 	return res, nil

@@ -69,9 +69,11 @@ func TestHorizonCLI(t *testing.T) {
 		}
 	}
 
-	r = ofdi(t, "solve", "-q", "--method", "independent", path)
-	wantCode(t, r, exitBadInput)
-	wantContains(t, "stderr", r.stderr, "not implemented")
+	for _, method := range []string{"independent", "policy_push"} {
+		r = ofdi(t, "solve", "-q", "--method", method, path)
+		wantCode(t, r, 0) // checked by the CLI
+		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage")
+	}
 	r = ofdi(t, "generate", "--periods", "21")
 	wantCode(t, r, exitBadInput)
 	wantContains(t, "stderr", r.stderr, "--periods: must be in [1, 20], got 21")

@@ -459,7 +459,7 @@ func (c *checker) checkProject(pr *project) {
 		}
 		kappa := c.knowledge(f, pr)
 		learningPair := false
-		if kappa < o.KnowledgeRequired {
+		if kappa < o.KnowledgeRequired-c.knowTol() {
 			switch {
 			case f.Pioneer:
 				why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and pioneers never learn",

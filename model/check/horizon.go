@@ -40,6 +40,16 @@ func (c *checker) knowledge(f *model.Firm, pr *project) float64 {
 	return c.hz.kappa[f.ID][pr.opp.Market][t-1]
 }
 
+// knowTol is the tolerance of "knows enough": 0 in one period (the
+// instance's numbers are compared exactly), 1e-9 over a horizon, where
+// knowledge is a sum of rates (0.7 + 0.1 + 0.1 falls 1e-16 short of 0.9).
+func (c *checker) knowTol() float64 {
+	if c.hz == nil {
+		return 0
+	}
+	return 1e-9
+}
+
 // horizonBegin checks the projects' periods and recomputes the knowledge
 // trajectories: a participation in market m adds g_D to κ_fm, a learning
 // participation (an SME, not a pioneer, beside a pioneer of Π_p other than
