@@ -29,7 +29,8 @@ func TestHorizonCLI(t *testing.T) {
 
 	r = ofdi(t, "solve", "-q", path)
 	wantCode(t, r, 0)
-	wantContains(t, "text plan", r.stdout, "status optimal", "timeline:", "period 3", "learns", "SMEs by stage after each period", "SMEs experienced")
+	wantContains(t, "text plan", r.stdout, "status optimal", "timeline:", "period 3", "learns", "SMEs by stage after each period", "SMEs experienced",
+		"cluster against firms acting alone", "independent", "policy_push")
 
 	r = ofdi(t, "solve", "-q", "-f", "json", path)
 	wantCode(t, r, 0)

@@ -10,6 +10,7 @@ import (
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
 	"github.com/ofdi/ofdi/solver"
+	"github.com/ofdi/ofdi/solver/baseline"
 	"github.com/urfave/cli/v2"
 )
 
@@ -110,6 +111,9 @@ func solveAction(c *cli.Context) error {
 	} else {
 		var b strings.Builder
 		report.Text(&b, inst, plan)
+		if inst.MultiPeriod() && plan.Method == model.MethodCluster && plan.Plan != nil {
+			report.StageComparison(&b, append([]*model.Plan{plan}, horizonBaselines(inst)...)...)
+		}
 		out = []byte(b.String())
 	}
 	if err := emit(c, out); err != nil {
@@ -167,4 +171,17 @@ func remaining(limit time.Duration, start time.Time) time.Duration {
 		return 0
 	}
 	return max(limit-time.Since(start), time.Millisecond)
+}
+
+// horizonBaselines runs both baselines over the horizon, for the stage
+// comparison of a multi-period cluster plan (they take milliseconds).
+func horizonBaselines(inst *model.Instance) []*model.Plan {
+	d := model.Derive(inst)
+	var out []*model.Plan
+	for _, m := range []string{model.MethodIndependent, model.MethodPolicyPush} {
+		if p, err := baseline.RunHorizon(d, m); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

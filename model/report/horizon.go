@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ofdi/ofdi/model"
@@ -32,4 +33,41 @@ func stageTable(b *strings.Builder, stages []model.StageCount) {
 	for _, s := range stages {
 		fmt.Fprintf(b, "  %-7d %5d %6d %12d\n", s.Period, s.Pre, s.Early, s.Experienced)
 	}
+}
+
+// StageComparison writes the SMEs per stage after each period for several
+// plans of the same multi-period instance side by side (e.g. the cluster
+// plan and both baselines): one row per period, pre/early/experienced per
+// plan. Plans without stages are left out.
+func StageComparison(w io.Writer, plans ...*model.Plan) error {
+	var b strings.Builder
+	var ps []*model.Plan
+	for _, p := range plans {
+		if p != nil && len(p.Stages) > 0 {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	b.WriteString("\nSMEs pre / early / experienced after each period, cluster against firms acting alone:\n")
+	fmt.Fprintf(&b, "  %-7s", "period")
+	for _, p := range ps {
+		fmt.Fprintf(&b, " %18s", p.Method)
+	}
+	b.WriteString("\n")
+	for t := range ps[0].Stages {
+		fmt.Fprintf(&b, "  %-7d", t+1)
+		for _, p := range ps {
+			cell := "-"
+			if t < len(p.Stages) {
+				s := p.Stages[t]
+				cell = fmt.Sprintf("%d / %d / %d", s.Pre, s.Early, s.Experienced)
+			}
+			fmt.Fprintf(&b, " %18s", cell)
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
