@@ -70,7 +70,13 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	if gap <= 0 {
 		gap = 1e-6
 	}
-	prm := glpk.Params{TimeLimit: opts.TimeLimit, RelGap: gap, MIRCuts: true, CoverCuts: true}
+	// Presolve, every cut family, hybrid pseudo-cost branching and
+	// best-projection backtracking: on the 3-period Jiangsu cluster these
+	// prove the optimum in 27 s, where MIR and cover cuts alone are 0.5%
+	// away after 280 s (docs/horizon.md).
+	prm := glpk.Params{TimeLimit: opts.TimeLimit, RelGap: gap, Presolve: true,
+		GomoryCuts: true, MIRCuts: true, CoverCuts: true, CliqueCuts: true,
+		Branching: glpk.BranchHybridPseudoCost, Backtracking: glpk.BacktrackBestProjection}
 	if prm.TimeLimit > 0 {
 		prm.TimeLimit = max(prm.TimeLimit-time.Since(start), time.Millisecond)
 	}
