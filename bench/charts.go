@@ -139,6 +139,9 @@ func (r *Report) WriteCharts(dir string) ([]string, error) {
 			chart{"loss", r.lossChart()},
 		)
 	}
+	if fg := r.stageChart(); fg != nil {
+		charts = append(charts, chart{"stages", fg})
+	}
 	var written []string
 	for _, c := range charts {
 		for _, format := range []string{"png", "svg"} {
