@@ -75,6 +75,14 @@ func TestHorizonCLI(t *testing.T) {
 		wantCode(t, r, 0) // checked by the CLI
 		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage")
 	}
+	planPath := filepath.Join(dir, "plan.json")
+	wantCode(t, ofdi(t, "solve", "-q", "-f", "json", "-o", planPath, path), 0)
+	wantCode(t, ofdi(t, "check", path, planPath), 0)
+	for _, args := range [][]string{{"explain", "-q", path, planPath}, {"report", "-q", path, "-o", filepath.Join(dir, "r.html")}} {
+		r = ofdi(t, args...)
+		wantCode(t, r, exitBadInput)
+		wantContains(t, "stderr", r.stderr, "multi-period instances are not supported by "+args[0])
+	}
 	r = ofdi(t, "generate", "--periods", "21")
 	wantCode(t, r, exitBadInput)
 	wantContains(t, "stderr", r.stderr, "--periods: must be in [1, 20], got 21")
