@@ -30,6 +30,8 @@ type Pair struct {
 	// MaxStake is the largest stake the firm can hold in period t alone
 	// (stake cap, capital released by t plus credit, risk limit).
 	MaxStake float64
+	// canLearn: the firm lacks k_p initially but may reach it by t (a q column).
+	canLearn bool
 }
 
 // Formulation is the multi-period MIP of one instance with the map from
@@ -175,7 +177,7 @@ func (fm *Formulation) pairsAt(p, t int) []Pair {
 		if !knows && !canLearn && (firm.Pioneer || !beside) {
 			continue
 		}
-		pr := Pair{Firm: f, L: none, W: none, Q: none, Learning: !knows, Pioneer: firm.Pioneer && knows}
+		pr := Pair{Firm: f, L: none, W: none, Q: none, Learning: !knows, Pioneer: firm.Pioneer && knows, canLearn: canLearn}
 		capS := 1.0
 		if rule.Lead != "" && firm.Role != rule.Lead {
 			capS = d.MinorityCap
@@ -187,9 +189,6 @@ func (fm *Formulation) pairsAt(p, t int) []Pair {
 		}
 		if pr.MaxStake < d.MinStake-1e-12 {
 			continue
-		}
-		if canLearn {
-			pr.Q = 0 // marked; the column comes in addPairCols
 		}
 		out = append(out, pr)
 	}
@@ -271,7 +270,7 @@ func (fm *Formulation) addPairCols() {
 				if fm.rewardable(pr.Firm, p) && (lam.LearningValue > 0 || (gP > 0 && t < fm.T-1)) {
 					pr.W = fm.col("w_"+tag, 0, 1, mip.Continuous, -w*lam.LearningValue)
 				}
-				if pr.Q == 0 {
+				if pr.canLearn {
 					pr.Q = fm.col("q_"+tag, 0, 1, mip.Binary, 0)
 				}
 			}
