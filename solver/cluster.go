@@ -11,11 +11,27 @@ import (
 	"github.com/ofdi/ofdi/solver/stakes"
 )
 
+// postSolveReserve is the most of a time limit kept for the work after the
+// search (the stakes refinement: 0.2 s on 150-firm clusters; the
+// accounts' independent baseline: milliseconds).
+const postSolveReserve = time.Second
+
 // clusterSolver solves the cluster MIP of MODEL.md with GLPK.
 type clusterSolver struct{}
 
 func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) (*Result, error) {
-	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap}
+	prm := cluster.Params{TimeLimit: opts.TimeLimit, Gap: opts.Gap, Start: opts.Start}
+	var deadline time.Time // of the whole solve, stakes refinement included
+	if prm.TimeLimit > 0 {
+		deadline = time.Now().Add(prm.TimeLimit)
+		// The stakes refinement and the firm accounts run after the
+		// search, inside the same limit: keep a tenth of it (at most
+		// postSolveReserve) for them.
+		prm.TimeLimit -= min(prm.TimeLimit/10, postSolveReserve)
+	}
+	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
+		deadline = dl
+	}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
 		if !ok {
@@ -64,7 +80,7 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	}
 	res.Assignment = out.Assignment
 	if res.Assignment != nil && !opts.NoBalance {
-		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{})
+		balanced, _, err := stakes.Balance(d, res.Assignment, stakes.Options{Deadline: deadline})
 		if err != nil {
 			return nil, err
 		}

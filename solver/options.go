@@ -1,6 +1,10 @@
 package solver
 
-import "time"
+import (
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+)
 
 // Options configure Solve. The zero value solves the cluster MIP to
 // optimality with no time limit, balancing stakes.
@@ -31,6 +35,12 @@ type Options struct {
 	// (model.SharingStakes, which adds constraint 16 to the MIP, is
 	// refused with ErrUnknownSharing). The baselines ignore it.
 	Sharing string
+	// Start, when not nil, is a plan to start the cluster search from (a
+	// warm start: the plan of a neighbouring instance in a sweep). It is
+	// used as a first incumbent if it is feasible for this instance and
+	// better than the greedy start, and ignored otherwise. Baselines
+	// ignore it. Nil (the default): a cold start.
+	Start *model.Assignment
 }
 
 // Progress is a snapshot of a running solve.

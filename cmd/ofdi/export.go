@@ -16,7 +16,7 @@ func exportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
 		Usage:     "write the cluster MIP as an LP or MPS file for glpsol, CBC, HiGHS or any other solver",
-		ArgsUsage: "INSTANCE.json",
+		ArgsUsage: "INSTANCE (.json, .xlsx or a folder of CSV files)",
 		Description: "Writes the MIP that 'ofdi solve' solves, with readable names: y_p7 (project taken),\n" +
 			"x_f12_p7 (firm takes part), s_f12_p7 (stake), l_f12_p7 (lead), u_de (market entered), c_f12\n" +
 			"(credit), eta_f12 and t_f12_base (CVaR), e_de_display (excess projects), z_f12 (SME takes\n" +

@@ -9,25 +9,17 @@ import (
 	"strings"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/sheet"
 	"github.com/urfave/cli/v2"
 )
 
 // loadInstance reads and validates the instance at path. Problems are
 // written to stderr one per line; warnings are written too but do not stop.
 func loadInstance(path string, stderr io.Writer, showWarnings bool) (*model.Instance, error) {
-	inst, err := model.LoadFile(path)
+	inst, issues, err := readInstance(path, stderr, "invalid instance")
 	if err != nil {
-		var ve *model.ValidationError
-		if errors.As(err, &ve) {
-			printIssues(stderr, path, ve.Issues)
-			return nil, cli.Exit(fmt.Sprintf("%s: invalid instance (%d problem%s)", path, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
-		}
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, cli.Exit(fmt.Sprintf("%s: no such file", path), exitBadInput)
-		}
-		return nil, cli.Exit(err.Error(), exitBadInput)
+		return nil, err
 	}
-	issues := model.Validate(inst)
 	errs := model.Errors(issues)
 	if len(errs) > 0 {
 		printIssues(stderr, path, errs)
@@ -39,11 +31,50 @@ func loadInstance(path string, stderr io.Writer, showWarnings bool) (*model.Inst
 	return inst, nil
 }
 
+// readInstance reads the instance at path: a JSON file, an .xlsx workbook
+// or a folder of CSV files (model/sheet). It returns the instance with the
+// issues of model.Validate, located in the sheets for spreadsheet input;
+// an instance that cannot be read at all is an exit-2 error ("PATH: invalid
+// (N problems)", with invalid as given), its problems written to w.
+func readInstance(path string, w io.Writer, invalid string) (*model.Instance, []model.Issue, error) {
+	var inst *model.Instance
+	var src *sheet.Source
+	var err error
+	if sheet.IsSheets(path) {
+		inst, src, err = sheet.Read(path)
+	} else {
+		inst, err = model.LoadFile(path)
+	}
+	if err != nil {
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			printIssues(w, path, ve.Issues)
+			return nil, nil, cli.Exit(fmt.Sprintf("%s: %s (%d problem%s)", path, invalid, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, cli.Exit(fmt.Sprintf("%s: no such file", path), exitBadInput)
+		}
+		return nil, nil, cli.Exit(err.Error(), exitBadInput)
+	}
+	issues := model.Validate(inst)
+	if src != nil {
+		issues = src.Annotate(issues)
+	}
+	return inst, issues, nil
+}
+
+// printIssues writes one line per issue, prefixed by path unless the
+// issue is already located in it (spreadsheet cells: "path: firms!E5: ...",
+// "dir/firms.csv:5:3: ...").
 func printIssues(w io.Writer, path string, issues []model.Issue) {
 	for _, is := range issues {
 		prefix := ""
 		if is.Severity == model.Warning {
 			prefix = "warning: "
+		}
+		if strings.HasPrefix(is.Path, path) {
+			fmt.Fprintf(w, "%s%s\n", prefix, is.String())
+			continue
 		}
 		fmt.Fprintf(w, "%s: %s%s\n", path, prefix, is.String())
 	}

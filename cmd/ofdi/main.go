@@ -77,7 +77,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			"   ofdi check instances/jiangsu-electronics.json plan.json\n" +
 			"   ofdi export instances/jiangsu-electronics.json --format lp -o model.lp\n" +
 			"   ofdi generate --firms 150 --opportunities 60 --markets 10 --seed 7 -o cluster.json\n" +
-			"   ofdi bench instances/jiangsu-electronics.json --stress 1000 --out bench/out\n\n" + exitHelp,
+			"   ofdi bench instances/jiangsu-electronics.json --stress 1000 --out bench/out\n" +
+			"   ofdi convert instances/jiangsu-electronics.json jiangsu.xlsx   (then: ofdi solve jiangsu.xlsx)\n\n" + exitHelp,
 		Writer:                 stdout,
 		ErrWriter:              stderr,
 		HideHelpCommand:        true,
@@ -91,7 +92,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			exportCommand(),
 			checkCommand(),
 			generateCommand(), benchCommand(),
-			explainCommand(), reportCommand(),
+			explainCommand(), reportCommand(), convertCommand(), sweepCommand(),
 		},
 	}
 	for _, c := range app.Commands {

@@ -18,7 +18,7 @@ func solveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "solve",
 		Usage:     "plan an instance: the cluster MIP (default) or a distributed baseline",
-		ArgsUsage: "INSTANCE.json",
+		ArgsUsage: "INSTANCE (.json, .xlsx or a folder of CSV files)",
 		Description: "Solves the instance and prints the plan: status and gap, the projects undertaken with\n" +
 			"market, mode, lead, partners and stakes, the markets entered, the credit drawn, the\n" +
 			"metrics of MODEL.md and the firm accounts (per firm: role, pioneer mark, projects, money\n" +

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/ofdi/ofdi/model"
+
 	"github.com/urfave/cli/v2"
 )
 
@@ -13,7 +12,7 @@ func validateCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "validate",
 		Usage:     "check an instance file and report every problem at once",
-		ArgsUsage: "INSTANCE.json",
+		ArgsUsage: "INSTANCE (.json, .xlsx or a folder of CSV files)",
 		Description: "Reports every problem of the instance, each with its JSON path, e.g.\n" +
 			"   opportunities[4].market: unknown market \"atlantis\"\n" +
 			"   firms[3].capital: must be > 0, got -5\n" +
@@ -27,7 +26,8 @@ func validateCommand() *cli.Command {
 			"Examples:\n" +
 			"   ofdi validate instances/jiangsu-electronics.json\n" +
 			"   ofdi validate --strict my-cluster.json\n" +
-			"   ofdi validate my-cluster.json && ofdi solve my-cluster.json\n\n" + exitHelp,
+			"   ofdi validate my-cluster.json && ofdi solve my-cluster.json\n" +
+			"   ofdi validate cluster.xlsx      (problems located by cell: cluster.xlsx: firms!E5: firms[3].capital: ...)\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "strict", Usage: "treat warnings as errors (exit 2 when there is any)"},
 		},
@@ -36,19 +36,10 @@ func validateCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			inst, err := model.LoadFile(path)
+			inst, issues, err := readInstance(path, c.App.Writer, "invalid")
 			if err != nil {
-				var ve *model.ValidationError
-				if errors.As(err, &ve) {
-					printIssuesTo(c, path, ve.Issues)
-					return cli.Exit(fmt.Sprintf("%s: invalid (%d problem%s)", path, len(ve.Issues), plural(len(ve.Issues))), exitBadInput)
-				}
-				if errors.Is(err, os.ErrNotExist) {
-					return cli.Exit(fmt.Sprintf("%s: no such file", path), exitBadInput)
-				}
-				return cli.Exit(err.Error(), exitBadInput)
+				return err
 			}
-			issues := model.Validate(inst)
 			printIssuesTo(c, path, issues)
 			if n := len(model.Errors(issues)); n > 0 {
 				return cli.Exit(fmt.Sprintf("%s: invalid (%d problem%s)", path, n, plural(n)), exitBadInput)

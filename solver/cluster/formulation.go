@@ -503,7 +503,7 @@ func build(ctx context.Context, d *model.Derived, nm namer, full bool) *Formulat
 				term(y, in.Opportunities[p].MarketPower)
 			}
 		}
-		row("market_power", g, inf)
+		row(rowMarketPower, g, inf)
 	}
 	// (14) SME participation target.
 	if d.SMETarget > 0 {
@@ -524,7 +524,7 @@ func build(ctx context.Context, d *model.Derived, nm namer, full bool) *Formulat
 		for _, z := range zs {
 			term(z, 1)
 		}
-		row("sme_target", float64(d.SMETarget), inf)
+		row(rowSMETarget, float64(d.SMETarget), inf)
 	}
 	return fm
 }

@@ -21,18 +21,28 @@ func Greedy(fm *Formulation) *model.Assignment {
 
 // GreedyContext is Greedy that stops soon after ctx ends: it then returns
 // the plan built so far when that meets the targets (every step keeps the
-// plan feasible), else nil. At 10,000 firms × 2,000 opportunities it takes
-// seconds; Solve's heartbeat keeps progress coming meanwhile.
+// plan feasible), else nil. On province-size clusters it takes seconds;
+// Solve's heartbeat keeps progress coming meanwhile.
 func GreedyContext(ctx context.Context, fm *Formulation) *model.Assignment {
 	g := newGreedy(fm)
 	g.ctx = ctx
 	return g.run(g.valueOrder())
 }
 
-// run builds the plan trying the opportunities in order: two add passes,
-// dropping losers (and adding again) up to three times, the target
-// repairs.
+// run builds the plan (see build) and returns it when it meets the
+// targets, else nil.
 func (g *greedy) run(order []int) *model.Assignment {
+	g.build(order)
+	if !g.targetsMet() {
+		return nil
+	}
+	return g.assignment()
+}
+
+// build takes the forced opportunities, then the others in order (two add
+// passes, dropping losers and adding again up to three times), then
+// repairs the targets as far as it can.
+func (g *greedy) build(order []int) {
 	for _, p := range g.fm.Forced {
 		g.tryTake(p, true)
 	}
@@ -43,10 +53,6 @@ func (g *greedy) run(order []int) *model.Assignment {
 	}
 	g.repairMarketPower()
 	g.repairSMEs()
-	if !g.targetsMet() {
-		return nil
-	}
-	return g.assignment()
 }
 
 // stopped reports whether the context has ended (then every loop of the
@@ -84,6 +90,9 @@ type greedy struct {
 	members [][]model.Stake // per opportunity
 	lead    []int
 	removed []removal
+	// prefer, when not nil, lists per opportunity the firms a coalition
+	// should take first (the Lagrangian relaxation's coalition).
+	prefer [][]int
 	// ctx, when set, stops the loops (see stopped).
 	ctx context.Context
 }
@@ -198,6 +207,14 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 	if o.MaxPartners != nil {
 		maxP = min(maxP, *o.MaxPartners)
 	}
+	pref := make([]bool, len(pairs))
+	if g.prefer != nil {
+		for _, f := range g.prefer[p] {
+			if i := indexOfFirm(pairs, f); i >= 0 {
+				pref[i] = true
+			}
+		}
+	}
 	chosen := []int{}
 	in_ := make([]bool, len(pairs))
 	lb := make([]float64, len(pairs))
@@ -209,7 +226,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 	best := func(ok func(i int) bool, need float64) int {
 		b := -1
 		for i := range pairs {
-			if !in_[i] && h[i] >= need && ok(i) && (b < 0 || h[i] > h[b]) {
+			if !in_[i] && h[i] >= need && ok(i) && (b < 0 || pref[i] && !pref[b] || pref[i] == pref[b] && h[i] > h[b]) {
 				b = i
 			}
 		}
@@ -235,6 +252,12 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		if leadIdx < 0 {
 			for i := range pairs {
 				if pairs[i].L == none || h[i] < d.LeadStake {
+					continue
+				}
+				if leadIdx >= 0 && pref[i] != pref[leadIdx] {
+					if pref[i] {
+						leadIdx = i
+					}
 					continue
 				}
 				if leadIdx < 0 || g.slots(pairs[i].Firm) > g.slots(pairs[leadIdx].Firm) ||
@@ -334,6 +357,9 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 	}
 	sort.SliceStable(rest, func(a, b int) bool {
+		if pref[rest[a]] != pref[rest[b]] {
+			return pref[rest[a]]
+		}
 		ra, rb := pairs[rest[a]].W != none, pairs[rest[b]].W != none
 		if ra != rb {
 			return ra
@@ -358,7 +384,7 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 			break
 		}
 		wantReward := pairs[i].W != none && pioneerIn()
-		if capacity() >= 1 && len(chosen) >= o.MinPartnersOr() && !wantReward {
+		if capacity() >= 1 && len(chosen) >= o.MinPartnersOr() && !wantReward && !pref[i] {
 			continue
 		}
 		if pairs[i].Learning && !pioneerIn() {
@@ -369,7 +395,9 @@ func (g *greedy) coalition(p int, force int, useLine bool) ([]model.Stake, int) 
 		}
 		add(i, d.MinStake)
 	}
-	if len(chosen) < o.MinPartnersOr() || capacity() < 1-1e-12 || lower() > 1+1e-12 {
+	// The lead, a forced firm, a pioneer and the required roles are
+	// added before the partner limit is looked at.
+	if len(chosen) < o.MinPartnersOr() || len(chosen) > maxP || capacity() < 1-1e-12 || lower() > 1+1e-12 {
 		return nil, -1
 	}
 	for _, i := range chosen {

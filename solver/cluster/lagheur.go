@@ -11,8 +11,8 @@ import (
 
 // Resume's restarts: at most lagRestarts runs of the subgradient method,
 // each from the best multipliers with a fresh step, while each raises the
-// bound by at least lagRestartGain (relative). On 300-firm clusters each
-// of the first few restarts raised the bound by 0.05–0.1%.
+// bound by at least lagRestartGain (relative): on clusters of a few hundred
+// firms a fresh step keeps raising the bound after the last one vanished.
 const (
 	lagRestarts    = 10
 	lagRestartGain = 1e-5
@@ -121,7 +121,7 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		if it%every != 0 {
 			return 0, false
 		}
-		a := greedyFrom(ctx, fm, lg.order(pr))
+		a := greedyFrom(ctx, fm, lg.order(pr), pr.members)
 		if a == nil || ctx.Err() != nil {
 			return 0, false
 		}
@@ -161,10 +161,11 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 }
 
 // greedyFrom is Greedy with the opportunities tried in the given order,
-// stopping when ctx ends (see GreedyContext).
-func greedyFrom(ctx context.Context, fm *Formulation, order []int) *model.Assignment {
+// each coalition taking the firms of prefer first (nil: none), stopping
+// when ctx ends (see GreedyContext).
+func greedyFrom(ctx context.Context, fm *Formulation, order []int, prefer [][]int) *model.Assignment {
 	g := newGreedy(fm)
-	g.ctx = ctx
+	g.ctx, g.prefer = ctx, prefer
 	return g.run(order)
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // Lagrangian relaxation of the firm-coupling rows (see docs/algorithm.md,
-// "Lagrangian bound").
+// "Lagrangian bound and heuristic").
 //
 // Dualized, with multipliers ≥ 0: each firm's budget row (8), the credit
 // line, each firm's CVaR row (9) in the form Σ_k q_fk·L_fk ≤ R_f for a
@@ -141,6 +141,9 @@ type primal struct {
 	power, smes          float64
 	taken                []bool    // per lagProject
 	vals                 []float64 // per lagProject: gain − coalition cost at the prices
+	// members are, per opportunity taken (indexed like Formulation.Y),
+	// the firms of the relaxation's coalition (the lead first).
+	members [][]int
 }
 
 func newLagrangian(fm *Formulation) *lagrangian {
@@ -359,11 +362,20 @@ func (lg *lagrangian) evaluate() primal {
 	pr.value, pr.vals = v, vals
 	lg.lastVals = vals
 	// The relaxation's stakes of the opportunities taken, for subgradients.
+	pr.members = make([][]int, len(lg.fm.Y))
 	for i := range lg.projects {
 		if !pr.taken[i] {
 			continue
 		}
 		lp := &lg.projects[i]
+		if ch := choices[i]; ch.ok {
+			if ch.lead >= 0 {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[ch.lead].firm)
+			}
+			for _, c := range ch.members {
+				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[c].firm)
+			}
+		}
 		pr.power += lp.power
 		for _, st := range lp.stakes(lg.smin, choices[i]) {
 			c := &lp.cands[st.cand]
@@ -573,71 +585,142 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 
 // pick chooses members (candidates other than skip) minimising Σ e under
 // kmin ≤ count ≤ kmax, each requirement of reqs met by some member. With
-// one requirement the choice is exact: the greedy set if it meets it, else
-// the cheapest candidate meeting it plus the greedy rest. With several,
-// each is enforced alone and the largest of those values (each a lower
-// bound) is returned. +Inf means no member set exists.
+// one or two requirements the choice is exact (see cover). With more, each
+// is enforced alone and the largest of those values (each a lower bound)
+// is returned. +Inf means no member set exists.
 func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []lagReq) (float64, []int) {
-	greedy := func(skip2, lo, hi int) (float64, []int, bool) {
-		sum, n := 0.0, 0
-		var out []int
-		for _, i := range order {
-			if i == skip || i == skip2 {
-				continue
-			}
-			e := lp.cands[i].e
-			if n >= hi || (n >= lo && e >= 0) {
-				break
-			}
-			if math.IsInf(e, 1) {
-				return math.Inf(1), nil, false
-			}
-			sum += e
-			out = append(out, i)
-			n++
-		}
-		if n < lo {
-			return math.Inf(1), nil, false
-		}
-		return sum, out, true
-	}
 	if kmin > kmax {
 		return math.Inf(1), nil
 	}
-	gs, gm, ok := greedy(-1, kmin, kmax)
-	if !ok || len(reqs) == 0 {
-		return gs, gm
+	excl := []int{skip}
+	if len(reqs) <= 2 {
+		return lp.cover(order, excl, kmin, kmax, reqs)
 	}
-	best, members := math.Inf(-1), gm
+	best, members := math.Inf(-1), []int(nil)
 	for _, req := range reqs {
-		covered := false
-		for _, i := range gm {
-			covered = covered || req.met(&lp.cands[i])
+		v, m := lp.cover(order, excl, kmin, kmax, []lagReq{req})
+		if math.IsInf(v, 1) {
+			return v, nil
 		}
-		v := gs
-		if !covered {
-			c := -1
-			for _, i := range order {
-				if i != skip && req.met(&lp.cands[i]) && !math.IsInf(lp.cands[i].e, 1) {
-					c = i
-					break
-				}
-			}
-			if c < 0 || kmax < 1 {
-				return math.Inf(1), nil
-			}
-			rs, rm, ok := greedy(c, max(kmin-1, 0), kmax-1)
-			if !ok {
-				return math.Inf(1), nil
-			}
-			v = lp.cands[c].e + rs
-			if v > best {
-				members = append([]int{c}, rm...)
-			}
+		if v > best {
+			best, members = v, m
 		}
-		best = math.Max(best, v)
 	}
 	return best, members
+}
+
+// cover returns the least Σ e of a member set outside excl with lo ≤ count
+// ≤ hi that meets every requirement of reqs, exactly: the greedy set (every
+// candidate of negative e, cheapest first, at least lo, at most hi) if it
+// meets them; else some member c meets the first unmet requirement, and
+// the best set with c is c plus the best set of the others, without c,
+// meeting every requirement c does not. With a single requirement, c is
+// its cheapest candidate (none is in the greedy set, so the others are the
+// same for each); with more, the candidates of the unmet requirement with
+// fewest are tried, cheapest first, while their e plus the best
+// unconstrained rest can still beat the best set found.
+func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float64, []int) {
+	gs, gm, ok := lp.greedyFrom(order, excl, lo, hi)
+	if !ok {
+		return math.Inf(1), nil
+	}
+	var unmet []lagReq
+	for _, req := range reqs {
+		met := false
+		for _, i := range gm {
+			met = met || req.met(&lp.cands[i])
+		}
+		if !met {
+			unmet = append(unmet, req)
+		}
+	}
+	if len(unmet) == 0 {
+		return gs, gm
+	}
+	if hi < 1 {
+		return math.Inf(1), nil
+	}
+	// Enumerate the unmet requirement with the fewest candidates (the
+	// pioneers, typically). order is by e, so no candidate after one whose
+	// e plus the best unconstrained rest reaches best can do better.
+	first, fewest := 0, math.MaxInt
+	for k, req := range unmet {
+		n := 0
+		for _, c := range order {
+			if req.met(&lp.cands[c]) {
+				n++
+			}
+		}
+		if n < fewest {
+			first, fewest = k, n
+		}
+	}
+	restLow, _, ok := lp.greedyFrom(order, excl, max(lo-1, 0), hi-1)
+	if !ok {
+		return math.Inf(1), nil
+	}
+	best, members := math.Inf(1), []int(nil)
+	for _, c := range order {
+		cand := &lp.cands[c]
+		if cand.e+restLow >= best {
+			break
+		}
+		if !unmet[first].met(cand) || math.IsInf(cand.e, 1) || slicesContains(excl, c) {
+			continue
+		}
+		// The others must meet every requirement c does not.
+		var rest []lagReq
+		for _, req := range reqs {
+			if !req.met(cand) {
+				rest = append(rest, req)
+			}
+		}
+		v, m := lp.cover(order, append(excl[:len(excl):len(excl)], c), max(lo-1, 0), hi-1, rest)
+		if v += cand.e; v < best {
+			best, members = v, append([]int{c}, m...)
+		}
+		if len(reqs) == 1 {
+			break // the cheapest candidate of the only requirement
+		}
+	}
+	return best, members
+}
+
+// greedyFrom returns the greedy member set outside excl: candidates in
+// order (cheapest e first) while fewer than lo are taken or e is negative,
+// at most hi; ok is false when fewer than lo can be taken.
+func (lp *lagProject) greedyFrom(order, excl []int, lo, hi int) (float64, []int, bool) {
+	sum, n := 0.0, 0
+	var out []int
+	for _, i := range order {
+		if slicesContains(excl, i) {
+			continue
+		}
+		e := lp.cands[i].e
+		if n >= hi || (n >= lo && e >= 0) {
+			break
+		}
+		if math.IsInf(e, 1) {
+			return math.Inf(1), nil, false
+		}
+		sum += e
+		out = append(out, i)
+		n++
+	}
+	if n < lo {
+		return math.Inf(1), nil, false
+	}
+	return sum, out, true
+}
+
+// slicesContains reports whether v is in the short list s.
+func slicesContains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // stakes spreads the chosen coalition's stakes as the relaxation does:

@@ -11,11 +11,12 @@ import (
 )
 
 // solveLarge is Solve for models above MaxGLPKRows, on the formulation of
-// BuildStructure (no MIP in memory: at 10,000 firms × 2,000 opportunities
-// the MIP has 28M rows and would take over 20 GB). It reports the greedy
-// plan, checked by the independent checker since there are no rows to
-// check it against, with the uncoupled bound. The greedy stops at the time
-// limit or when ctx ends, keeping its plan only when it is complete.
+// BuildStructure (no MIP in memory: at province size it would take tens of
+// gigabytes). It reports the greedy plan, checked by the independent
+// checker since there are no rows to check it against, then runs the
+// Lagrangian phase for a better bound and plan; the bound is the better of
+// the uncoupled and Lagrangian bounds. The greedy stops at the time limit
+// or when ctx ends, keeping its plan only when it meets the targets.
 func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
 	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
 	// best), so it alone is the bound here.
@@ -57,8 +58,8 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 }
 
 // lagLargeDefault bounds the Lagrangian phase on clusters above
-// MaxGLPKRows when there is no time limit (an iteration takes about a
-// second at 10,000 firms × 2,000 opportunities).
+// MaxGLPKRows when there is no time limit (iterations are slow at province
+// size, so lagMaxIter alone would take too long).
 const lagLargeDefault = 2 * time.Minute
 
 // verifyPlan runs the independent checker (model/check) on a cluster plan

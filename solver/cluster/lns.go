@@ -17,18 +17,21 @@ import (
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
-// Fix-and-optimize parameters (see docs/algorithm.md).
+// Fix-and-optimize parameters (see docs/algorithm.md, "Neighbourhood
+// search"; the measurements that chose them are in docs/experiments.md).
 const (
 	// lnsMinBinaries: below this, GLPK on the whole model does better.
 	lnsMinBinaries = 2000
-	// lnsWindowBinaries: a neighbourhood frees consecutive markets until
-	// it holds at least this many binaries; after a pass that improved
-	// nothing the windows double, up to lnsMaxWindowBinaries.
+	// lnsWindowBinaries: a window runs through its family's order until
+	// it holds at least this many binaries (small sub-MIPs: improvements
+	// come in many small steps); after a pass that improved nothing the
+	// windows double, up to lnsMaxWindowBinaries.
 	lnsWindowBinaries    = 300
 	lnsMaxWindowBinaries = 1200
 	// lnsNodes bounds each sub-MIP's branch-and-bound (deterministic).
 	lnsNodes = 150
-	// lnsRotations bounds the passes over all markets without a deadline.
+	// lnsRotations bounds the search to this many passes' worth of rounds
+	// at the smallest window size.
 	lnsRotations = 6
 )
 
@@ -53,8 +56,11 @@ const (
 	// familyOpening: one opportunity not taken, most valuable first, with
 	// the participations of the firms that could join it.
 	familyOpening
+	// familyPioneers: every project of two pioneers (or one), with the
+	// opportunities not taken where they could bring learners.
+	familyPioneers
 	// lnsFamilies is the number of families in turn.
-	lnsFamilies = int(familyOpening) + 1
+	lnsFamilies = int(familyPioneers) + 1
 )
 
 func (f lnsFamily) String() string {
@@ -67,6 +73,8 @@ func (f lnsFamily) String() string {
 		return "firms"
 	case familyOpening:
 		return "opening"
+	case familyPioneers:
+		return "pioneers"
 	}
 	return "unknown"
 }
@@ -104,10 +112,11 @@ type lnsSearch struct {
 	oppMkt                    []int
 	// orders are the opportunities market-major and segment-major;
 	// byValue most valuable first; firmOrder the firms grouped by their
-	// first segment.
+	// first segment; pioneers the pioneers with a participation column.
 	orders    [2][]int
 	byValue   []int
 	firmOrder []int
+	pioneers  []int
 	// shift moves every window start by a quarter window (the restart).
 	shift int
 }
@@ -200,6 +209,9 @@ func (s *lnsSearch) order() {
 				firmSeg[f] = min(firmSeg[f], i)
 			}
 		}
+		if in.Firms[f].Pioneer && s.firmBinaries[f] > 0 {
+			s.pioneers = append(s.pioneers, f)
+		}
 	}
 	sort.SliceStable(s.firmOrder, func(a, b int) bool { return firmSeg[s.firmOrder[a]] < firmSeg[s.firmOrder[b]] })
 }
@@ -233,6 +245,8 @@ func (s *lnsSearch) window(f lnsFamily, k, size int, x []float64) hood {
 		return hood{firms: s.run(s.firmOrder, s.firmBinaries, len(s.firmBinaries), k, size)}
 	case familyOpening:
 		return s.openingHood(k, size, x)
+	case familyPioneers:
+		return s.pioneerHood(k, size, x)
 	}
 	return hood{opps: s.run(s.orders[f], s.oppBinaries, nP, k, size)}
 }
@@ -261,6 +275,41 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 		}
 		h.firms[pc.Firm] = true
 		free += s.firmBinaries[pc.Firm]
+	}
+	return h
+}
+
+// pioneerHood frees every project of the k-th pair of pioneers (pairs
+// (a, b) with a ≤ b, so each pioneer alone too), and the opportunities not
+// taken where one of them is in Π_p, most valuable first, while the window
+// holds fewer than size binaries. Pioneers are the cluster's scarce
+// resource when few SMEs know the markets: moving one from a project to
+// another changes who may join both.
+func (s *lnsSearch) pioneerHood(k, size int, x []float64) hood {
+	fm := s.fm
+	n := len(s.pioneers)
+	if n == 0 {
+		return hood{}
+	}
+	k %= n * (n + 1) / 2
+	a := 0
+	for ; k >= n-a; a++ {
+		k -= n - a
+	}
+	fa, fb := s.pioneers[a], s.pioneers[a+k]
+	h := hood{opps: make([]bool, len(fm.Y))}
+	free := 0
+	for _, p := range s.byValue {
+		taken := x[fm.Y[p]] > 0.5
+		for _, pc := range fm.Pairs[p] {
+			if h.opps[p] || (pc.Firm != fa && pc.Firm != fb) {
+				continue
+			}
+			if (taken && x[pc.X] > 0.5) || (!taken && pc.Pioneer && free < size) {
+				h.opps[p] = true
+				free += s.oppBinaries[p]
+			}
+		}
 	}
 	return h
 }
@@ -346,22 +395,32 @@ func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, bes
 	return out, best
 }
 
+// lnsLimits say when a neighbourhood search stops and whom it tells.
+type lnsLimits struct {
+	// deadline ends the search (zero: none).
+	deadline time.Time
+	// stall ends it once this long has passed since it last improved or
+	// started, after one round at least (zero: never).
+	stall time.Duration
+	// report, if not nil, sees each better objective.
+	report func(obj float64)
+	// enough, if not nil, ends the search once the point satisfies it.
+	enough func(x []float64) bool
+}
+
 // improve runs the neighbourhood search from the feasible point x and
 // returns the best point found. A pass starts windows half a window apart
-// through the whole order of each family (familyOpening cycles through
-// the opportunities not taken); each round solves lnsWorkers
+// through the whole order of each family (familyOpening and familyPioneers
+// cycle through their own lists); each round solves lnsWorkers
 // neighbourhoods at once from the same incumbent and keeps the best
 // improvement, so the search is deterministic whatever the cores' speeds.
 // After a pass that improved nothing the windows double; after such a pass
 // at lnsMaxWindowBinaries the search starts again from the smallest
 // windows, every start a quarter window further on, and after a second
 // such pass it stops. It also stops after lnsRotations passes at the
-// smallest size (counted in rounds), at the deadline (zero: none), or when
-// stall (zero: never) has passed since it last improved or started (after
-// one round at least). st (nil: a fresh schedule) keeps where the schedule
-// stopped, for another call; report (if not nil) sees each better
-// objective.
-func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, deadline time.Time, stall time.Duration, report func(obj float64)) []float64 {
+// smallest size (counted in rounds) and at the limits of lim. st (nil: a
+// fresh schedule) keeps where the schedule stopped, for another call.
+func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, lim lnsLimits) []float64 {
 	s := newLNSSearch(fm)
 	if st == nil {
 		st = &lnsState{}
@@ -394,18 +453,21 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, d
 				return x
 			}
 		}
-		if ctx.Err() != nil || (!deadline.IsZero() && time.Until(deadline) < 200*time.Millisecond) {
+		if ctx.Err() != nil || (!lim.deadline.IsZero() && time.Until(lim.deadline) < 200*time.Millisecond) {
 			break
 		}
-		if stall > 0 && st.round > first && time.Since(lastGain) >= stall {
+		if lim.stall > 0 && st.round > first && time.Since(lastGain) >= lim.stall {
+			break
+		}
+		if lim.enough != nil && lim.enough(x) {
 			break
 		}
 		st.idle++
-		if better, obj := s.round(ctx, st.round, st.size, x, best, deadline); better != nil {
+		if better, obj := s.round(ctx, st.round, st.size, x, best, lim.deadline); better != nil {
 			x, best, st.idle = better, obj, 0
 			lastGain = time.Now()
-			if report != nil {
-				report(best)
+			if lim.report != nil {
+				lim.report(best)
 			}
 		}
 	}

@@ -12,19 +12,16 @@ import (
 
 // portfolio returns the GLPK configurations Solve races, one per core.
 //
-// Measured on generated 30-firm × 20-opportunity clusters (24 seeds, 10 s
-// limit each): Driebeck–Tomlin branching with all cuts proved 23 of 24
-// optimal in 12.7 s in all but stalled on one (its bound stuck at the LP
-// value); hybrid pseudo-cost branching without cuts solved that one in
-// 0.6 s but stalled on another. Raced, each instance takes about the
-// faster of the two (24/24 in 3.2 s). See docs/algorithm.md.
+// Driebeck–Tomlin branching with all cuts and hybrid pseudo-cost branching
+// without cuts each stall on instances the other solves quickly (the
+// first with its bound stuck at the LP value), so raced, each instance
+// takes about the faster of the two (docs/experiments.md, "GLPK race").
 //
 // Hybrid pseudo-cost branching initialises its pseudo-costs by solving an
 // LP per fractional column without calling back and without checking the
-// time limit: 71 s on a 150-firm cluster under a 7 s limit, about 1 s over
-// a 2 s limit at 579 binaries. Above pseudoCostMaxBinaries the second
-// configuration is therefore depth-biased best-projection search instead,
-// which stays interruptible.
+// time limit, so it can overrun any limit. Above pseudoCostMaxBinaries the
+// second configuration is therefore depth-biased best-projection search
+// instead, which stays interruptible.
 func portfolio(fm *Formulation) []glpk.Params {
 	second := glpk.Params{Branching: glpk.BranchHybridPseudoCost}
 	if fm.Prob.NumBinaries() > pseudoCostMaxBinaries {
@@ -40,8 +37,8 @@ func portfolio(fm *Formulation) []glpk.Params {
 }
 
 // singleSolverBinaries is the model size above which only one GLPK solve
-// runs (measured: 2000 firms × 500 opportunities, 308,000 binaries, 6.5 GB
-// resident with two).
+// runs: each solve holds its own copy of the model, and two copies of a
+// province-size model take gigabytes.
 const singleSolverBinaries = 100000
 
 const pseudoCostMaxBinaries = 500

@@ -25,6 +25,9 @@ type Params struct {
 	// Formulation.Force); nil means none. A forced opportunity no
 	// coalition can fund makes the model infeasible, with the reason.
 	Force []int
+	// Start, when not nil, is a plan to start from (a warm start): it
+	// replaces the greedy plan when it is feasible and better.
+	Start *model.Assignment
 }
 
 // Report is a progress snapshot.
@@ -55,11 +58,11 @@ type Outcome struct {
 }
 
 // MaxGLPKRows is the model size (rows) above which Solve does not start
-// GLPK: measured on 2000 firms × 500 opportunities (1.4M rows), GLPK spent
-// 40–50 s scaling and building its first basis with no time check, so no
-// time limit could be honoured. Such clusters get the greedy plan and the
-// uncoupled bound (see UncoupledBound), and the MIP is never written (see
-// BuildStructure and solveLarge).
+// GLPK: GLPK scales the model and builds its first basis with no time
+// check, which takes tens of seconds at this size, so no time limit could
+// be honoured. Such clusters get the greedy plan, the Lagrangian phase and
+// the uncoupled bound (see UncoupledBound), and the MIP is never written
+// (see BuildStructure and solveLarge).
 const MaxGLPKRows = 500000
 
 // lnsStallShare is the share of the time limit after which a neighbourhood
@@ -109,101 +112,32 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	}
 	if fm.Prob == nil {
 		// GLPK scales the model and builds its first basis without ever
-		// checking the time (about 40 s at 1.4M rows): report the greedy
-		// plan with the uncoupled bound instead of overrunning the limit.
+		// checking the time (see MaxGLPKRows): report the greedy and
+		// Lagrangian plans and bounds instead of overrunning the limit.
 		return fm.solveLarge(ctx, start, prm, out, report)
 	}
-	var start0 []float64
-	if a := Greedy(fm); a != nil {
-		if x, err := fm.Encode(a); err == nil && len(fm.Violations(x, 1e-7)) == 0 {
-			start0 = x
-			report("greedy", true, fm.Objective(x), math.Inf(-1))
-		}
-	}
-	// Lagrangian bound and heuristic (see lagrange.go): a bound far
-	// stronger than the LP's on these models, and plans built in the order
-	// its prices rank the opportunities.
-	lagBound := math.Inf(-1)
-	var fix []int8
-	var lr LagrangianResult
-	{
-		var until time.Time
-		if prm.TimeLimit > 0 {
-			until = start.Add(time.Duration(float64(prm.TimeLimit) * lagShare))
-		}
-		upper, hasUpper := math.Inf(1), start0 != nil
-		if hasUpper {
-			upper = fm.Objective(start0)
-		}
-		lr = fm.lagrangian(ctx, upper, hasUpper, until, func(has bool, inc, b float64) {
-			report("lagrangian", has, inc, b)
-		})
-		lagBound, fix = lr.Bound, lr.Fix
-		if lr.Plan != nil && lr.Objective < upper {
-			start0 = lr.X
-		}
-		if start0 != nil {
-			report("lagrangian", true, fm.Objective(start0), lagBound)
-		} else {
-			report("lagrangian", false, 0, lagBound)
-		}
-	}
-	if start0 != nil && fm.Prob.NumBinaries() > lnsMinBinaries {
-		// fourFifthsLeft is the moment 80% of the time left from now
-		// has passed (zero without a limit).
-		fourFifthsLeft := func() time.Time {
-			if prm.TimeLimit <= 0 {
-				return time.Time{}
-			}
-			spent := time.Since(start)
-			return start.Add(spent + (prm.TimeLimit-spent)*4/5)
-		}
-		// GLPK on the whole model finds little on clusters this size:
-		// improve the start by fix-and-optimize first, for at most 80%
-		// of the time left, or until it has found nothing for a share
-		// of the limit.
-		var st lnsState
-		lnsReport := func(obj float64) { report("neighbourhood search", true, obj, lagBound) }
-		stall := time.Duration(float64(prm.TimeLimit) * lnsStallShare)
-		start0 = fm.improve(ctx, start0, &st, fourFifthsLeft(), stall, lnsReport)
-		// Back to the Lagrangian dual, from its best multipliers, with
-		// the search's plan as the step's target: on these clusters its
-		// bound is far from converged when the first phase ends, and
-		// GLPK's LP relaxation is too slow to give a better one. At
-		// most 80% of the time left, and until the restarts stop paying.
-		inc := fm.Objective(start0)
-		resume := func() {
-			lagBound = lr.Resume(ctx, inc, fourFifthsLeft(), func(b float64) { report("lagrangian", true, inc, b) })
-			fix = lr.Fix
-		}
-		resume()
-		if !st.done {
-			// The search again, where its schedule stopped, for 80%
-			// of what is left; the rest to branch-and-bound. (The
-			// fixings stay valid: they cut off no plan better than
-			// the one they were computed against.)
-			start0 = fm.improve(ctx, start0, &st, fourFifthsLeft(), 0, lnsReport)
-			if better := fm.Objective(start0); better < inc {
-				// A better target raises the bound further.
-				inc = better
-				resume()
-			}
-		}
-	}
-	// The time limit covers the whole solve, building and greedy included.
-	left := prm.TimeLimit
-	if left > 0 {
-		if left -= time.Since(start); left <= 0 {
-			left = time.Millisecond
-		}
-	}
-	res, err := race(ctx, fm.fixed(fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap}, start0, lagBound,
+	s := &search{ctx: ctx, fm: fm, budget: budget{start: start, limit: prm.TimeLimit}, report: report, bound: math.Inf(-1)}
+	s.greedy()
+	s.warm(prm.Start)
+	s.lagrangian()
+	s.targets()
+	s.neighbourhoods()
+	return s.branch(prm, out)
+}
+
+// branch ends the solve with GLPK's branch-and-bound (two configurations
+// raced, see race.go) from the incumbent, for the time left, and decodes
+// the best plan into out.
+func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
+	fm, ctx := s.fm, s.ctx
+	left := s.budget.left()
+	res, err := race(ctx, fm.fixed(s.fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap}, s.x, s.bound,
 		func(has bool, inc, bound float64) {
-			phase := "branch-and-bound"
+			phase := phaseBranch
 			if math.IsInf(bound, -1) {
-				phase = "LP relaxation"
+				phase = phaseLP
 			}
-			report(phase, has, inc, bound)
+			s.report(phase, has, inc, bound)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("branch and bound: %w", err)
@@ -224,7 +158,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 		}
 		limit := 10 * time.Second
 		if prm.TimeLimit > 0 {
-			limit = max(time.Second, min(limit, prm.TimeLimit-time.Since(start)))
+			limit = max(time.Second, min(limit, s.budget.left()))
 		}
 		out.Explanation = fm.ExplainInfeasible(ctx, limit)
 		out.HasBound = false

@@ -208,3 +208,17 @@ func (fm *Formulation) rewarded(p int, member map[int]bool) []int {
 	}
 	return out
 }
+
+// warmStart encodes a plan given to start from, or returns nil when there
+// is none or it does not fit this model (an opportunity or pair that does
+// not exist here, a violated row).
+func (fm *Formulation) warmStart(a *model.Assignment) []float64 {
+	if a == nil {
+		return nil
+	}
+	x, err := fm.Encode(a)
+	if err != nil || len(fm.Violations(x, 1e-7)) > 0 {
+		return nil
+	}
+	return x
+}

@@ -76,6 +76,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 	"gonum.org/v1/gonum/optimize"
@@ -111,6 +112,12 @@ type Options struct {
 	// stake constraints (absolute on stakes, relative to max(1, |bound|) on
 	// money, as in model/check); 0 means DefaultTol.
 	Tol float64
+	// Deadline, when not zero, ends the refinement: no round starts after
+	// it, a round running at it stops, and the best split found so far is
+	// returned (the input's when none is better). The zero value means no
+	// deadline: the rounds and iteration caps alone end it, so the result
+	// is the same in every run.
+	Deadline time.Time
 }
 
 // Stats report what Balance did.
@@ -200,13 +207,20 @@ func Balance(d *model.Derived, a *model.Assignment, opts Options) (*model.Assign
 	mu, eps := 10.0, 0.2*(1-pb.alpha)*pb.maxUtilisation(pb.s0)
 	lastViol := math.Inf(1)
 	for r := 0; r < opts.Rounds; r++ {
-		ev.mu, ev.eps = mu, eps
-		ev.invalidate()
-		res, _ := optimize.Minimize(optimize.Problem{Func: ev.fn, Grad: ev.grad}, x, &optimize.Settings{
+		settings := &optimize.Settings{
 			Converger:       &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-12, Iterations: 25},
 			MajorIterations: opts.MaxIterations,
 			FuncEvaluations: 20 * opts.MaxIterations,
-		}, &optimize.LBFGS{Linesearcher: &optimize.MoreThuente{}, GradStopThreshold: math.NaN()})
+		}
+		if !opts.Deadline.IsZero() {
+			if settings.Runtime = time.Until(opts.Deadline); settings.Runtime <= 0 {
+				break
+			}
+		}
+		ev.mu, ev.eps = mu, eps
+		ev.invalidate()
+		res, _ := optimize.Minimize(optimize.Problem{Func: ev.fn, Grad: ev.grad}, x, settings,
+			&optimize.LBFGS{Linesearcher: &optimize.MoreThuente{}, GradStopThreshold: math.NaN()})
 		// An error (a line search that fails on a kink, say) still leaves the
 		// last accepted iterate in res.Location, which is all we need.
 		if res != nil {

@@ -524,3 +524,25 @@ func BenchmarkBalance(b *testing.B) {
 		}
 	}
 }
+
+// A deadline that has passed ends the refinement before its first round:
+// the input comes back unchanged; without one the same plan is balanced.
+func TestBalanceDeadline(t *testing.T) {
+	in := pair(t, 100, 100, 1000)
+	a := assignment(in, project(&in.Opportunities[0], "", "f1", 0.9, "f2", 0.1))
+	d := model.Derive(in)
+	late, st, err := Balance(d, a, Options{Deadline: time.Now().Add(-time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Changed || st.Iterations != 0 || late.Projects[0].Participants[0].Stake != 0.9 {
+		t.Errorf("past deadline: changed %v after %d iterations, stakes %+v", st.Changed, st.Iterations, late.Projects[0].Participants)
+	}
+	_, st, err = Balance(d, a, Options{Deadline: time.Now().Add(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Changed || !(st.After < st.Before) {
+		t.Errorf("deadline a minute away: changed %v, %v -> %v", st.Changed, st.Before, st.After)
+	}
+}

@@ -1,0 +1,139 @@
+package cluster
+
+// The shared state of one solve: the incumbent, the bound, the time budget
+// and the reporter. Each phase of Solve reads and improves it.
+
+import (
+	"context"
+	"math"
+
+	"github.com/ofdi/ofdi/model"
+)
+
+// Phase names, as progress reports show them.
+const (
+	phaseGreedy        = "greedy"
+	phaseWarm          = "warm start"
+	phaseLagrangian    = "lagrangian"
+	phaseTargets       = "targets"
+	phaseNeighbourhood = "neighbourhood search"
+	phaseBranch        = "branch-and-bound"
+	phaseLP            = "LP relaxation"
+)
+
+// search is one solve of a formulation with a written MIP.
+type search struct {
+	ctx    context.Context
+	fm     *Formulation
+	budget budget
+	report func(phase string, has bool, inc, bound float64)
+	// x is the incumbent's column vector, nil while there is none.
+	x []float64
+	// bound is the best lower bound so far (-Inf: none).
+	bound float64
+	// fix are the Lagrangian's fixings against the incumbent.
+	fix []int8
+	lr  LagrangianResult
+}
+
+// objective returns the incumbent's objective (+Inf without one).
+func (s *search) objective() float64 {
+	if s.x == nil {
+		return math.Inf(1)
+	}
+	return s.fm.Objective(s.x)
+}
+
+// greedy takes the greedy plan as the incumbent when it meets every row.
+func (s *search) greedy() {
+	a := Greedy(s.fm)
+	if a == nil {
+		return
+	}
+	if x, err := s.fm.Encode(a); err == nil && len(s.fm.Violations(x, 1e-7)) == 0 {
+		s.x = x
+		s.report(phaseGreedy, true, s.fm.Objective(x), math.Inf(-1))
+	}
+}
+
+// warm takes plan a (a warm start, nil: none) as the incumbent when it is
+// feasible here and better than the incumbent.
+func (s *search) warm(a *model.Assignment) {
+	if x := s.fm.warmStart(a); x != nil && s.fm.Objective(x) < s.objective() {
+		s.x = x
+		s.report(phaseWarm, true, s.fm.Objective(x), math.Inf(-1))
+	}
+}
+
+// lagrangian runs the Lagrangian dual with its heuristic (see lagrange.go)
+// for at most lagShare of the limit: a bound far stronger than the LP's on
+// these models, and plans built in the order its prices rank the
+// opportunities.
+func (s *search) lagrangian() {
+	upper := s.objective()
+	s.lr = s.fm.lagrangian(s.ctx, upper, s.x != nil, s.budget.at(lagShare), func(has bool, inc, b float64) {
+		s.report(phaseLagrangian, has, inc, b)
+	})
+	s.bound, s.fix = s.lr.Bound, s.lr.Fix
+	if s.lr.Plan != nil && s.lr.Objective < upper {
+		s.x = s.lr.X
+	}
+	s.report(phaseLagrangian, s.x != nil, s.objective(), s.bound)
+}
+
+// targets looks for a first plan when neither the greedy nor the
+// Lagrangian's heuristic met the targets: the neighbourhood search on the
+// elastic model (see elastic.go), for at most half the time left.
+func (s *search) targets() {
+	if s.x != nil || s.fm.Prob.NumBinaries() == 0 {
+		return
+	}
+	s.report(phaseTargets, false, 0, s.bound)
+	if x := s.fm.elasticStart(s.ctx, lnsLimits{deadline: s.budget.ofLeft(0.5)}); x != nil {
+		s.x = x
+		s.report(phaseTargets, true, s.fm.Objective(x), s.bound)
+	}
+}
+
+// neighbourhoods improves the incumbent by fix-and-optimize on models
+// above lnsMinBinaries, where GLPK on the whole model finds little: the
+// search for at most 80% of the time left, or until it has found nothing
+// for lnsStallShare of the limit; then the Lagrangian dual resumed from
+// its best multipliers with the search's plan as the step's target (its
+// bound is far from converged when the first phase ends, and GLPK's LP
+// relaxation is too slow to give a better one); then the search again
+// where its schedule stopped, and the dual once more if it found a better
+// plan. The fixings stay valid throughout: they cut off no plan better
+// than the one they were computed against.
+func (s *search) neighbourhoods() {
+	if s.x == nil || s.fm.Prob.NumBinaries() <= lnsMinBinaries {
+		return
+	}
+	s.report(phaseNeighbourhood, true, s.objective(), s.bound)
+	var st lnsState
+	lim := lnsLimits{
+		deadline: s.budget.ofLeft(0.8),
+		stall:    s.budget.share(lnsStallShare),
+		report:   func(obj float64) { s.report(phaseNeighbourhood, true, obj, s.bound) },
+	}
+	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
+	inc := s.objective()
+	s.resume(inc)
+	if st.done {
+		return
+	}
+	lim.deadline, lim.stall = s.budget.ofLeft(0.8), 0
+	s.report(phaseNeighbourhood, true, inc, s.bound)
+	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
+	if better := s.objective(); better < inc {
+		s.resume(better) // a better target raises the bound further
+	}
+}
+
+// resume resumes the Lagrangian dual aimed at inc, for at most 80% of the
+// time left and while its restarts pay.
+func (s *search) resume(inc float64) {
+	s.report(phaseLagrangian, true, inc, s.bound)
+	s.bound = s.lr.Resume(s.ctx, inc, s.budget.ofLeft(0.8), func(b float64) { s.report(phaseLagrangian, true, inc, b) })
+	s.fix = s.lr.Fix
+}
