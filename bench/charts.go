@@ -147,6 +147,9 @@ func (r *Report) WriteCharts(dir string) ([]string, error) {
 	if len(r.Fairness) > 0 {
 		charts = append(charts, chart{FairnessChart, r.fairnessChart()})
 	}
+	if fg := r.stageChart(); fg != nil {
+		charts = append(charts, chart{"stages", fg})
+	}
 	var written []string
 	for _, c := range charts {
 		for _, format := range []string{"png", "svg"} {

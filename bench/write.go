@@ -76,6 +76,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		t.add(cells...)
 	}
 	t.write(&b)
+	r.writeStages(&b)
 
 	if s := r.Stress; s != nil {
 		fmt.Fprintf(&b, "\nSTRESS TEST  (%d draws per plan, %s losses, seed %d; a firm is distressed when its realised loss exceeds its risk limit)\n\n",

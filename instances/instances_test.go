@@ -47,7 +47,7 @@ func load(t *testing.T, name string) *model.Instance {
 }
 
 func TestNames(t *testing.T) {
-	want := []string{"infeasible-target", "jiangsu-electronics", "tiny"}
+	want := []string{"infeasible-target", "jiangsu-3-periods", "jiangsu-electronics", "tiny"}
 	if got := instances.Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -351,5 +351,33 @@ func TestJiangsuKnownOptimum(t *testing.T) {
 	}
 	if !plan.Metrics.TargetsMet || plan.Metrics.Projects != 29 {
 		t.Errorf("metrics %+v", plan.Metrics)
+	}
+}
+
+// TestJiangsu3Periods: the bundled 3-period instance is jiangsu-electronics
+// plus a horizon block and windows on five far-market opportunities.
+func TestJiangsu3Periods(t *testing.T) {
+	three, one := load(t, "jiangsu-3-periods"), load(t, "jiangsu-electronics")
+	if three.Periods() != 3 || three.Horizon.DiscountOr() != 0.9 || three.Horizon.CapitalReleaseOr() != 0.5 {
+		t.Fatalf("horizon %+v", three.Horizon)
+	}
+	windows := 0
+	for i := range three.Opportunities {
+		if ps := three.Opportunities[i].Periods; ps != nil {
+			windows++
+			if !slices.Equal(ps, []int{2, 3}) {
+				t.Errorf("%s: periods %v, want [2 3]", three.Opportunities[i].ID, ps)
+			}
+			three.Opportunities[i].Periods = nil
+		}
+	}
+	if windows != 5 {
+		t.Errorf("%d windows, want 5", windows)
+	}
+	three.Name, three.Horizon = one.Name, nil
+	a, _ := json.Marshal(three)
+	b, _ := json.Marshal(one)
+	if !bytes.Equal(a, b) {
+		t.Error("apart from name, horizon and windows, jiangsu-3-periods differs from jiangsu-electronics")
 	}
 }

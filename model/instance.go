@@ -44,6 +44,9 @@ type Instance struct {
 	Policy        Policy        `json:"policy"`
 	Rules         Rules         `json:"rules"`
 	Objective     Objective     `json:"objective"`
+	// Horizon makes the instance a multi-period one (MODEL.md, "Multi-period
+	// plans"); nil plans one period, exactly as without it.
+	Horizon *Horizon `json:"horizon,omitempty"`
 }
 
 // Scenario is one state of the world with its probability π_k.
@@ -127,6 +130,9 @@ type Opportunity struct {
 	MaxPartners *int `json:"max_partners,omitempty"`
 	// Loss maps scenario id → loss fraction ℓ_pk ∈ [0,1]; missing → 0.
 	Loss map[string]float64 `json:"loss,omitempty"`
+	// Periods lists the periods in which it may start (horizon instances
+	// only); nil means every period.
+	Periods []int `json:"periods,omitempty"`
 }
 
 // MinPartnersOr returns min_partners (default 1).

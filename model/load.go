@@ -101,18 +101,12 @@ var required = map[reflect.Type][]string{
 	reflect.TypeOf(Firm{}):        {"id", "role", "capital", "risk_limit", "segments"},
 	reflect.TypeOf(Opportunity{}): {"id", "market", "segment", "mode", "cost"},
 	reflect.TypeOf(ModeRule{}):    {"roles"},
+	reflect.TypeOf(Horizon{}):     {"periods"},
 }
 
 // notYet names, per struct type, fields of MODEL.md that ofdi does not
 // implement yet, with the error they get instead of "unknown field".
-var notYet = map[reflect.Type]map[string]string{
-	reflect.TypeOf(Instance{}): {
-		"horizon": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"horizon\" to plan one period",
-	},
-	reflect.TypeOf(Opportunity{}): {
-		"periods": "multi-period plans (MODEL.md, \"Multi-period plans\") are not supported yet: remove \"periods\" to plan one period",
-	},
-}
+var notYet = map[reflect.Type]map[string]string{}
 
 type nodeKind int
 

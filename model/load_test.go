@@ -221,11 +221,17 @@ func TestParseErrors(t *testing.T) {
 			`"rules": {"modes": {"acquisition": {"roles": ["large"], "leader": "large"}}}`), []string{
 			`rules.modes.acquisition.leader: unknown field (did you mean "lead"?)`}},
 
-		// Multi-period fields of MODEL.md, not implemented yet.
-		{"horizon", edit(`"name": "mini"`, `"name": "mini", "horizon": {"periods": 3}`), []string{
-			`horizon: multi-period plans (MODEL.md, "Multi-period plans") are not supported yet: remove "horizon" to plan one period`}},
-		{"opportunity periods", edit(`"knowledge_required"`, `"periods": [1, 2], "knowledge_required"`), []string{
-			`opportunities[0].periods: multi-period plans (MODEL.md, "Multi-period plans") are not supported yet: remove "periods" to plan one period`}},
+		// Multi-period fields: shape errors with their paths.
+		{"horizon without periods", edit(`"name": "mini"`, `"name": "mini", "horizon": {"discount": 0.9}`), []string{
+			`horizon.periods: missing required field`}},
+		{"horizon periods not an integer", edit(`"name": "mini"`, `"name": "mini", "horizon": {"periods": 2.5}`), []string{
+			`horizon.periods: must be an integer, got 2.5`}},
+		{"horizon learning typo", edit(`"name": "mini"`, `"name": "mini", "horizon": {"periods": 2, "learning": {"by_doin": 0.1}}`), []string{
+			`horizon.learning.by_doin: unknown field (did you mean "by_doing"?)`}},
+		{"opportunity periods not a list", edit(`"knowledge_required"`, `"periods": 2, "knowledge_required"`), []string{
+			`opportunities[0].periods: must be an array, got 2`}},
+		{"opportunity period not an integer", edit(`"knowledge_required"`, `"periods": [1, "2"], "knowledge_required"`), []string{
+			`opportunities[0].periods[1]: must be an integer, got string "2"`}},
 
 		// Duplicate keys.
 		{"duplicate key", edit(`"capital": 100`, `"capital": 100, "capital": 200`), []string{

@@ -41,8 +41,13 @@ type Plan struct {
 	// Firms are the firm accounts, one per firm of the instance in file
 	// order (Derived.Accounts); nil without a plan, and in plans written
 	// before accounts existed.
-	Firms      []FirmAccount `json:"firms,omitempty"`
-	Statistics *Statistics   `json:"statistics,omitempty"`
+	Firms []FirmAccount `json:"firms,omitempty"`
+	// Periods, Knowledge and Stages describe a multi-period plan
+	// (EvaluateHorizon); nil (omitted) in one-period plans.
+	Periods    []PeriodPlan    `json:"periods,omitempty"`
+	Knowledge  []KnowledgePath `json:"knowledge,omitempty"`
+	Stages     []StageCount    `json:"stages,omitempty"`
+	Statistics *Statistics     `json:"statistics,omitempty"`
 }
 
 // Assignment is who does what: the "plan" block of the plan JSON.
@@ -60,6 +65,9 @@ type Project struct {
 	// Lead is empty for modes without a lead role.
 	Lead         string  `json:"lead,omitempty"`
 	Participants []Stake `json:"participants"`
+	// Period is the period in which the project starts (1..T) in a
+	// multi-period plan; 0 (omitted) in one-period plans.
+	Period int `json:"period,omitempty"`
 }
 
 // Stake is a firm's share of a project's cost.
@@ -100,6 +108,10 @@ type Metrics struct {
 	TransfersPaid           float64 `json:"transfers_paid"`
 	FirmsBelowOutsideOption int     `json:"firms_below_outside_option"`
 	IndividuallyRational    bool    `json:"individually_rational"`
+
+	// SMEExperienced is the number of SMEs in the experienced stage after
+	// the last period of a multi-period plan; nil (omitted) otherwise.
+	SMEExperienced *int `json:"sme_experienced,omitempty"`
 }
 
 // Statistics describe the run that produced a plan.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Numeric limits beyond which GLPK's double-precision simplex cannot be
@@ -25,15 +26,25 @@ func Validate(inst *Instance) []Issue {
 	v.run()
 	if len(Errors(l)) == 0 {
 		d := Derive(inst)
+		// Over several periods knowledge grows: what the initial knowledge
+		// rules out is only ruled out at the start.
+		when := ""
+		if inst.Periods() > 1 {
+			when = " (in period 1; knowledge may grow later)"
+		}
 		for p := range inst.Opportunities {
 			for _, why := range d.Unfundable[p] {
-				l.warnf(fmt.Sprintf("opportunities[%d]", p), "no coalition can ever fund %q: %s", inst.Opportunities[p].ID, why)
+				suffix := when
+				if strings.HasPrefix(why, "no firm of an allowed role") { // knowledge plays no part
+					suffix = ""
+				}
+				l.warnf(fmt.Sprintf("opportunities[%d]", p), "no coalition can ever fund %q: %s%s", inst.Opportunities[p].ID, why, suffix)
 			}
 		}
 		targetWarnings(d, &l)
 		for f := range inst.Firms {
 			if d.FirmPairs[f] == 0 {
-				l.warnf(fmt.Sprintf("firms[%d]", f), "firm %q cannot take part in any opportunity (no eligible role, segment and knowledge match)", inst.Firms[f].ID)
+				l.warnf(fmt.Sprintf("firms[%d]", f), "firm %q cannot take part in any opportunity (no eligible role, segment and knowledge match)%s", inst.Firms[f].ID, when)
 			}
 		}
 	}
@@ -233,6 +244,7 @@ func (v *validator) run() {
 	}
 	v.atLeast("objective.market_power_target", o.MarketPowerTarget, 0)
 	v.unit("objective.sme_participation_target", o.SMEParticipationTarget)
+	v.horizon()
 }
 
 func (v *validator) firm(i int) {

@@ -16,4 +16,7 @@ var (
 	ErrBadForce = errors.New("solver: bad forced opportunity")
 	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
 	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
+	// ErrMultiPeriod: what was asked is not implemented for an instance
+	// with a horizon block (forcing opportunities in).
+	ErrMultiPeriod = errors.New("solver: multi-period instance")
 )

@@ -37,7 +37,10 @@ type Result struct {
 	// plan, it notes a solver failure that ended the search early. It is
 	// the plan JSON's "message".
 	Explanation []string
-	Stats       Stats
+	// Horizon holds the periods, knowledge paths and stages of a
+	// multi-period plan; nil otherwise.
+	Horizon *model.HorizonView
+	Stats   Stats
 
 	// firstPlanAt is when the method first knew a plan (zero: unknown);
 	// Solve turns it into Stats.FirstPlan.
@@ -91,6 +94,9 @@ func (r *Result) Plan() *model.Plan {
 		if r.HasPriceOfFairness {
 			pf := r.PriceOfFairness
 			p.PriceOfFairness = &pf
+		}
+		if r.Horizon != nil {
+			p.Periods, p.Knowledge, p.Stages = r.Horizon.Periods, r.Horizon.Knowledge, r.Horizon.Stages
 		}
 		if r.HasBound {
 			b, g := r.Bound, r.Gap()

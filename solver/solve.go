@@ -60,6 +60,9 @@ func Solve(ctx context.Context, inst *model.Instance, opts Options) (*Result, er
 	if err := model.ValidateErr(inst); err != nil {
 		return nil, err
 	}
+	if inst.MultiPeriod() {
+		return solveHorizon(ctx, inst, opts, start)
+	}
 	d := model.Derive(inst)
 	if opts.TimeLimit > 0 {
 		// The limit covers validation and derivation too (seconds on

@@ -82,6 +82,9 @@ func explainAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := onePeriodOnly("explain", inst); err != nil {
+		return err
+	}
 	var out explainOutput
 	if c.NArg() == 2 {
 		plan, err := loadPlan(inst, c.Args().Get(1))

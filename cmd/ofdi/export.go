@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/ofdi/ofdi/model/report"
 	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/ofdi/ofdi/solver/horizon"
+	"github.com/ofdi/ofdi/solver/mip"
 	"github.com/urfave/cli/v2"
 )
 
@@ -23,11 +26,16 @@ func exportCommand() *cli.Command {
 			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n" +
 			"With --sharing stakes it adds constraint 16, a row fair_f12 per firm whose outside option can\n" +
 			"bind: sum_p v_p*s_f12_p >= o_f12 (o_f from the independent baseline), and exits 3 naming the\n" +
-			"firms when a static bound shows no plan can meet it.\n\n" +
+			"firms when a static bound shows no plan can meet it.\n" +
+			"A multi-period instance (with a horizon block) gets the multi-period MIP: the same names with\n" +
+			"the period appended (y_p7_t2, x_f12_p7_t2, u_de_t1, e_de_display_t3), plus q_f12_p7_t2 (knows\n" +
+			"enough on its own), k_f12_de_t2 (knowledge at the start of period 2) and the rows kappa_ (K1),\n" +
+			"know_ (K2), learn_ (K3), budget_f12_t2 (cumulative budget), once_p7 (starts at most once).\n\n" +
 			"Examples:\n" +
 			"   ofdi export instances/tiny.json --format lp -o tiny.lp && glpsol --lp tiny.lp -o tiny.sol\n" +
 			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n" +
-			"   ofdi export instances/jiangsu-electronics.json --sharing stakes -o fair.lp\n\n" + exitHelp,
+			"   ofdi export instances/jiangsu-electronics.json --sharing stakes -o fair.lp\n" +
+			"   ofdi export instances/jiangsu-3-periods.json -o three.lp && cbc three.lp solve\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "lp", Usage: "lp (CPLEX LP) or mps (free MPS)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
@@ -52,25 +60,21 @@ func exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			d := model.Derive(inst)
-			fm, err := cluster.Build(d)
+			prob, why, err := exportProblem(inst, c.String("sharing"))
+			if errors.Is(err, solver.ErrMultiPeriod) {
+				return cli.Exit(fmt.Sprintf("%s: %v", path, err), exitBadInput)
+			}
 			if err != nil {
 				return cli.Exit(err.Error(), exitInternal)
 			}
-			if c.String("sharing") == model.SharingStakes {
-				outside, err := solver.OutsideOptions(d)
-				if err != nil {
-					return cli.Exit(err.Error(), exitInternal)
-				}
-				if why := fm.Fair(outside); len(why) > 0 {
-					return cli.Exit(fmt.Sprintf("%s: infeasible: %s", path, strings.Join(why, "; ")), exitInfeasible)
-				}
+			if len(why) > 0 {
+				return cli.Exit(fmt.Sprintf("%s: infeasible: %s", path, strings.Join(why, "; ")), exitInfeasible)
 			}
 			var b bytes.Buffer
 			if format == "lp" {
-				err = fm.Prob.WriteLP(&b)
+				err = prob.WriteLP(&b)
 			} else {
-				err = fm.Prob.WriteMPS(&b)
+				err = prob.WriteMPS(&b)
 			}
 			if err != nil {
 				return cli.Exit(err.Error(), exitInternal)
@@ -85,4 +89,36 @@ func exportCommand() *cli.Command {
 			return err
 		},
 	}
+}
+
+// exportProblem builds the MIP that ofdi solve solves for inst: the
+// multi-period one for an instance with a horizon block; with sharing
+// stakes, the one-period MIP with constraint 16 (why, when not empty, says
+// which firms no plan can give their outside option).
+func exportProblem(inst *model.Instance, sharing string) (prob *mip.Problem, why []string, err error) {
+	if inst.MultiPeriod() {
+		if sharing == model.SharingStakes {
+			return nil, nil, fmt.Errorf("--sharing stakes: %w", solver.ErrMultiPeriod)
+		}
+		fm, err := horizon.Build(inst)
+		if err != nil {
+			return nil, nil, err
+		}
+		return fm.Prob, nil, nil
+	}
+	d := model.Derive(inst)
+	fm, err := cluster.Build(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sharing == model.SharingStakes {
+		outside, err := solver.OutsideOptions(d)
+		if err != nil {
+			return nil, nil, err
+		}
+		if why := fm.Fair(outside); len(why) > 0 {
+			return nil, why, nil
+		}
+	}
+	return fm.Prob, nil, nil
 }

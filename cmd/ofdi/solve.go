@@ -10,6 +10,7 @@ import (
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
 	"github.com/ofdi/ofdi/solver"
+	"github.com/ofdi/ofdi/solver/baseline"
 	"github.com/urfave/cli/v2"
 )
 
@@ -30,7 +31,15 @@ func solveCommand() *cli.Command {
 			"   ofdi solve instances/jiangsu-electronics.json --time-limit 60s --gap 1e-4\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --method independent\n" +
-			"   ofdi solve instances/jiangsu-electronics.json --sharing stakes -t 2m   # no firm worse off than alone\n\n" + exitHelp,
+			"   ofdi solve instances/jiangsu-electronics.json --sharing stakes -t 2m   # no firm worse off than alone\n" +
+
+			"   ofdi solve three-periods.json   (an instance with a horizon block: a multi-period plan)\n\n" +
+			"An instance with a \"horizon\" block (see ofdi generate --periods) is planned over its periods\n" +
+			"(MODEL.md, \"Multi-period plans\"): the projects carry their start period, and the plan adds a\n" +
+			"timeline (per period: projects started, markets entered, firms joining, who learns beside which\n" +
+			"pioneer), the SMEs per stage (pre / early / experienced) after each period, and the knowledge\n" +
+			"paths. It is solved by GLPK's branch and cut on the multi-period MIP (--time-limit, --gap);\n" +
+			"firm accounts and --sharing stakes over a horizon are not implemented yet.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
@@ -87,7 +96,7 @@ func solveAction(c *cli.Context) error {
 	}
 	res, err := solver.Solve(c.Context, inst, opts)
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, solver.ErrMultiPeriod) {
 			return cli.Exit(err.Error(), exitBadInput)
 		}
 		return cli.Exit(err.Error(), exitInternal)
@@ -104,6 +113,9 @@ func solveAction(c *cli.Context) error {
 	} else {
 		var b strings.Builder
 		report.Text(&b, inst, plan)
+		if inst.MultiPeriod() && plan.Method == model.MethodCluster && plan.Plan != nil {
+			report.StageComparison(&b, append([]*model.Plan{plan}, horizonBaselines(inst)...)...)
+		}
 		out = []byte(b.String())
 	}
 	if err := emit(c, out); err != nil {
@@ -161,4 +173,17 @@ func remaining(limit time.Duration, start time.Time) time.Duration {
 		return 0
 	}
 	return max(limit-time.Since(start), time.Millisecond)
+}
+
+// horizonBaselines runs both baselines over the horizon, for the stage
+// comparison of a multi-period cluster plan (they take milliseconds).
+func horizonBaselines(inst *model.Instance) []*model.Plan {
+	d := model.Derive(inst)
+	var out []*model.Plan
+	for _, m := range []string{model.MethodIndependent, model.MethodPolicyPush} {
+		if p, err := baseline.RunHorizon(d, m); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

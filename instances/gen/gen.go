@@ -104,6 +104,11 @@ type Config struct {
 	// Shape sets the distributions' shape parameters; the zero Shape is the
 	// default generator. It must be valid (Shape.Validate).
 	Shape Shape
+	// Periods, when 1..20, adds a horizon block of that many periods and
+	// opportunity windows (see addHorizon for the defaults); 0 means a
+	// one-period instance, exactly as without it. The default name gets
+	// "-t<periods>" before the seed.
+	Periods int
 }
 
 // Normalized returns cfg with the defaults applied.
@@ -121,6 +126,9 @@ func (cfg Config) Normalized() Config {
 		shape := ""
 		if l := cfg.Shape.label(); l != "" {
 			shape = l + "-"
+		}
+		if cfg.Periods > 0 {
+			shape += fmt.Sprintf("t%d-", cfg.Periods)
 		}
 		cfg.Name = fmt.Sprintf("gen-%dx%dx%d-%ss%d", cfg.Firms, cfg.Opportunities, cfg.Markets, shape, cfg.Seed)
 	}
@@ -232,6 +240,9 @@ func Build(cfg Config) (*model.Instance, error) {
 	if err := cfg.Shape.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkPeriods(cfg.Periods); err != nil {
+		return nil, err
+	}
 	cfg = cfg.Normalized()
 	p := cfg.Shape.resolve()
 	d := drawer{rand.New(rand.NewPCG(cfg.Seed, pcgStream))}
@@ -247,6 +258,9 @@ func Build(cfg Config) (*model.Instance, error) {
 		vs[i].a = inst.NetCost(&inst.Opportunities[i]) // now net of subsidy
 	}
 	inst.Objective = drawObjective(d, &p, inst, vs)
+	if cfg.Periods > 0 {
+		addHorizon(inst, cfg.Periods, cfg.Seed)
+	}
 	return inst, nil
 }
 

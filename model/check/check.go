@@ -236,6 +236,9 @@ type checker struct {
 	opps    map[string]*model.Opportunity
 	markets map[string]*model.Market
 	cluster bool // method cluster (or unknown, treated as cluster)
+	// hz holds the recomputed knowledge of a multi-period plan (horizon.go);
+	// nil for one-period instances.
+	hz *horizonState
 }
 
 // Check recomputes every constraint and metric of plan from inst and returns
@@ -294,12 +297,22 @@ func Check(inst *model.Instance, plan *model.Plan, opts Options) *Report {
 	}
 
 	projs := c.projects()
+	if inst.Horizon != nil {
+		c.horizonBegin(projs)
+	}
 	for i := range projs {
 		c.checkProject(&projs[i])
 	}
 	c.checkFirms(projs)
 	c.checkMarketsEntered(projs)
 	c.metrics(projs)
+	if c.hz != nil {
+		// Firm accounts over a horizon are not implemented: not checked.
+		c.horizonMetrics(projs)
+		c.compare()
+		c.compareHorizon(projs)
+		return c.rep
+	}
 	c.compare()
 	c.checkAccounts(projs)
 	return c.rep
@@ -444,9 +457,9 @@ func (c *checker) checkProject(pr *project) {
 		if !f.Serves(o.Segment) {
 			why = append(why, fmt.Sprintf("does not serve segment %q", o.Segment))
 		}
-		kappa := f.KnowledgeOf(o.Market)
+		kappa := c.knowledge(f, pr)
 		learningPair := false
-		if kappa < o.KnowledgeRequired {
+		if kappa < o.KnowledgeRequired-c.knowTol() {
 			switch {
 			case f.Pioneer:
 				why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and pioneers never learn",
@@ -591,6 +604,9 @@ func (c *checker) checkFirms(projs []project) {
 	if B := in.Policy.CreditLine; !(drawn <= B+tol*math.Max(1, B)) {
 		c.add(CreditLine, "", "credit drawn %s exceeds credit_line %s", num(drawn), num(B))
 	}
+	if c.hz != nil {
+		c.horizonBudgets(projs, credit)
+	}
 
 	alpha := in.Policy.Alpha()
 	alphaOK := alpha >= 0 && alpha < 1
@@ -624,9 +640,9 @@ func (c *checker) checkFirms(projs []project) {
 			}
 		}
 		where := "firm " + f.ID
-		// 8. Budget.
+		// 8. Budget (cumulative per period over a horizon: horizonBudgets).
 		cf := credit[f.ID]
-		if avail := f.Capital + cf; !(invest <= avail+tol*math.Max(1, math.Abs(avail))) {
+		if avail := f.Capital + cf; c.hz == nil && !(invest <= avail+tol*math.Max(1, math.Abs(avail))) {
 			if cf != 0 {
 				c.add(Budget, where, "invests %s, above capital %s + credit %s = %s", num(invest), num(f.Capital), num(cf), num(avail))
 			} else {

@@ -178,7 +178,11 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 			for i, s := range pj.Participants {
 				parts[i] = fmt.Sprintf("%s %.1f%%", s.Firm, 100*s.Stake)
 			}
-			fmt.Fprintf(&b, "  %-10s %-8s %-13s lead %-10s %s\n", pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
+			when := ""
+			if pj.Period > 0 {
+				when = fmt.Sprintf("t%-3d", pj.Period)
+			}
+			fmt.Fprintf(&b, "  %s%-10s %-8s %-13s lead %-10s %s\n", when, pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
 		}
 		fmt.Fprintf(&b, "\nmarkets entered: %s\n", orNone(a.MarketsEntered))
 		credit := make([]string, len(a.Credit))
@@ -186,6 +190,10 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 			credit[i] = fmt.Sprintf("%s %s", c.Firm, num(c.Amount))
 		}
 		fmt.Fprintf(&b, "credit drawn: %s\n", orNone(credit))
+	}
+	if p.Periods != nil {
+		timeline(&b, p)
+		stageTable(&b, p.Stages)
 	}
 	if m := p.Metrics; m != nil {
 		b.WriteString("\nmetrics:\n")
@@ -206,6 +214,10 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 		row("credit drawn", num(m.CreditDrawn))
 		row("CVaR utilisation", fmt.Sprintf("max %.1f%%, mean %.1f%%", 100*m.CVaRUtilisationMax, 100*m.CVaRUtilisationMean))
 		row("targets met", fmt.Sprintf("%v (market power %v, SME participation %v)", m.TargetsMet, m.MarketPowerTarget, m.SMETarget))
+		if m.SMEExperienced != nil {
+			row("SMEs experienced", fmt.Sprintf("%d (after the last period)", *m.SMEExperienced))
+			row("note", "info cost, dissipation and value are discounted to period 1")
+		}
 		if p.Firms != nil {
 			row("money value W", num(m.MoneyValue)+" (value - info cost - dissipation)")
 			row("surplus S", num(m.Surplus)+" (W - sum of outside options)")

@@ -41,6 +41,8 @@ func Encode(inst *model.Instance) ([]Table, error) {
 			t, err = encodeInstanceSheet(root)
 		case s.list:
 			t, err = encodeList(s.name, root.Field(s.field.index), s.field.typ)
+		case absent(root.Field(s.field.index)):
+			continue // an optional block left out (horizon): no sheet
 		default:
 			t, err = encodeFields(s.name, root.Field(s.field.index), s.field.typ)
 		}
@@ -250,4 +252,10 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// absent reports whether v is a nil pointer: an optional block (such as
+// the horizon of a one-period instance) that gets no sheet.
+func absent(v reflect.Value) bool {
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

@@ -33,10 +33,10 @@ func canonical(t *testing.T, inst *model.Instance) []byte {
 // several sizes.
 func roundTripCases(t *testing.T) map[string]*model.Instance {
 	cases := map[string]*model.Instance{}
-	for _, n := range []string{"tiny", "jiangsu-electronics", "infeasible-target"} {
+	for _, n := range []string{"tiny", "jiangsu-electronics", "infeasible-target", "jiangsu-3-periods"} {
 		cases[n] = loadJSON(t, filepath.Join("..", "..", "instances", n+".json"))
 	}
-	for _, cfg := range []gen.Config{{Seed: 1}, {Seed: 7, Firms: 60, Opportunities: 30, Markets: 8}, {Seed: 3, Firms: 5, Opportunities: 3, Markets: 2}} {
+	for _, cfg := range []gen.Config{{Seed: 1}, {Seed: 7, Firms: 60, Opportunities: 30, Markets: 8}, {Seed: 3, Firms: 5, Opportunities: 3, Markets: 2}, {Seed: 4, Firms: 12, Opportunities: 9, Markets: 3, Periods: 3}} {
 		inst := gen.Generate(cfg)
 		cases[inst.Name] = inst
 	}

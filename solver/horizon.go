@@ -1,0 +1,71 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/baseline"
+	"github.com/ofdi/ofdi/solver/horizon"
+)
+
+// solveHorizon plans a multi-period instance with the MIP of
+// solver/horizon and evaluates it with model.EvaluateHorizon.
+func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start time.Time) (*Result, error) {
+	if opts.Method != model.MethodCluster {
+		return horizonBaseline(inst, opts.Method, start)
+	}
+	if opts.Sharing == model.SharingStakes {
+		return nil, fmt.Errorf("%w: --sharing stakes (constraint 16) is not implemented over a horizon", ErrMultiPeriod)
+	}
+	if len(opts.Force) > 0 {
+		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
+	}
+	hr, err := horizon.Solve(ctx, inst, horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()})
+	if err != nil {
+		return nil, fmt.Errorf("solve %s: %w", inst.Name, err)
+	}
+	res := &Result{Instance: inst.Name, Method: opts.Method}
+	switch hr.Status {
+	case model.StatusOptimal:
+		res.Status = Optimal
+	case model.StatusFeasible:
+		res.Status = Feasible
+	case model.StatusInfeasible:
+		res.Status = Infeasible
+		res.Explanation = []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time)"}
+	default:
+		res.Status = NoSolution
+	}
+	p := hr.Formulation.Prob
+	res.Stats = Stats{Variables: len(p.Cols), Constraints: len(p.Rows), Binaries: p.NumBinaries(), Nodes: hr.Nodes, Solver: "glpk"}
+	if hr.Assignment != nil {
+		d := model.Derive(inst)
+		res.Assignment = hr.Assignment
+		res.Assignment.Round()
+		m, z, view, err := d.EvaluateHorizon(res.Assignment, opts.Method)
+		if err != nil {
+			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)
+		}
+		res.Metrics, res.Objective, res.Horizon = &m, z, view
+		res.Bound, res.HasBound = min(hr.Bound, z), true
+	}
+	res.Stats.Duration = time.Since(start)
+	res.Stats.FirstPlan = res.Stats.Duration
+	return res, nil
+}
+
+// horizonBaseline runs a distributed baseline over the horizon.
+func horizonBaseline(inst *model.Instance, method string, start time.Time) (*Result, error) {
+	plan, err := baseline.RunHorizon(model.Derive(inst), method)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Instance: inst.Name, Method: method, Status: Feasible, Assignment: plan.Plan,
+		Metrics: plan.Metrics, Objective: *plan.Objective, Stats: Stats{Solver: baseline.Solver},
+		Horizon: &model.HorizonView{Periods: plan.Periods, Knowledge: plan.Knowledge, Stages: plan.Stages}}
+	res.Stats.Duration = time.Since(start)
+	res.Stats.FirstPlan = res.Stats.Duration
+	return res, nil
+}

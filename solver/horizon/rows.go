@@ -1,0 +1,453 @@
+package horizon
+
+import (
+	"math"
+
+	"github.com/ofdi/ofdi/solver/mip"
+)
+
+// addPeriodRows writes the rows of opportunity p in period t+1: (1)
+// funding, (2) stakes, (3) lead, (4) required roles, (5) partners, K2,
+// K3, (15) learning reward and (11) market entry.
+func (fm *Formulation) addPeriodRows(p, t int) {
+	in, d := fm.Inst, fm.D
+	o := &in.Opportunities[p]
+	y, pairs := fm.Y[p][t], fm.Pairs[p][t]
+	op := fm.nm.opp(p) + per(t)
+	rule := in.Rules.Mode(o.Mode)
+	fm.term(y, -1)
+	for _, pr := range pairs {
+		fm.term(pr.S, 1)
+	}
+	fm.row("fund_"+op, 0, 0)
+	for _, pr := range pairs {
+		tag := fm.tag(pr.Firm, p, t)
+		fm.term(pr.S, 1)
+		fm.term(pr.X, -d.MinStake)
+		fm.row("smin_"+tag, 0, inf)
+		fm.term(pr.S, 1)
+		fm.term(pr.X, -pr.MaxStake)
+		fm.row("smax_"+tag, -inf, 0)
+		fm.term(pr.X, 1)
+		fm.term(y, -1)
+		fm.row("xy_"+tag, -inf, 0)
+	}
+	if rule.Lead != "" {
+		fm.addLeadRows(p, t)
+	}
+	for _, r := range rule.Requires {
+		fm.term(y, -1)
+		for _, pr := range pairs {
+			if in.Firms[pr.Firm].Role == r {
+				fm.term(pr.X, 1)
+			}
+		}
+		fm.row("req_"+op+"_"+string(r), 0, inf)
+	}
+	if minP := o.MinPartnersOr(); minP > 1 {
+		fm.term(y, -float64(minP))
+		for _, pr := range pairs {
+			fm.term(pr.X, 1)
+		}
+		fm.row("pmin_"+op, 0, inf)
+	}
+	if o.MaxPartners != nil && *o.MaxPartners < len(pairs) {
+		fm.term(y, -float64(*o.MaxPartners))
+		for _, pr := range pairs {
+			fm.term(pr.X, 1)
+		}
+		fm.row("pmax_"+op, -inf, 0)
+	}
+	fm.addLearningRows(p, t)
+	m := d.Market[o.Market]
+	fm.term(y, 1)
+	for s := 0; s <= t; s++ {
+		if fm.U[m][s] != none {
+			fm.term(fm.U[m][s], -1)
+		}
+	}
+	fm.row("enter_"+op, -inf, 0)
+}
+
+// addLeadRows writes (3): one lead, holding at least σ_lead.
+func (fm *Formulation) addLeadRows(p, t int) {
+	pairs := fm.Pairs[p][t]
+	for _, pr := range pairs {
+		if pr.L == none {
+			continue
+		}
+		tag := fm.tag(pr.Firm, p, t)
+		fm.term(pr.L, 1)
+		fm.term(pr.X, -1)
+		fm.row("lx_"+tag, -inf, 0)
+		fm.term(pr.S, 1)
+		fm.term(pr.L, -fm.D.LeadStake)
+		fm.row("ls_"+tag, 0, inf)
+	}
+	fm.term(fm.Y[p][t], -1)
+	for _, pr := range pairs {
+		if pr.L != none {
+			fm.term(pr.L, 1)
+		}
+	}
+	fm.row("lead_"+fm.nm.opp(p)+per(t), 0, 0)
+}
+
+// addLearningRows writes K2 (k_p·q ≤ κ), K3 (x ≤ q + Σ pioneers beside)
+// and (15) (w ≤ x, w ≤ Σ pioneers beside).
+func (fm *Formulation) addLearningRows(p, t int) {
+	in := fm.Inst
+	o := &in.Opportunities[p]
+	m := fm.D.Market[o.Market]
+	pairs := fm.Pairs[p][t]
+	beside := func(f int) {
+		for _, g := range pairs {
+			if g.Pioneer && g.Firm != f {
+				fm.term(g.X, -1)
+			}
+		}
+	}
+	for _, pr := range pairs {
+		tag := fm.tag(pr.Firm, p, t)
+		if pr.Q != none {
+			// κ at t ≥ 2 is a column (t = 1 has no q: κ_fm1 < k_p).
+			fm.term(pr.Q, o.KnowledgeRequired)
+			fm.term(fm.Kappa[pr.Firm][m][t], -1)
+			fm.row("know_"+tag, -inf, 0)
+		}
+		if pr.Learning {
+			fm.term(pr.X, 1)
+			if pr.Q != none {
+				fm.term(pr.Q, -1)
+			}
+			beside(pr.Firm)
+			fm.row("learn_"+tag, -inf, 0)
+		}
+		if pr.W != none {
+			fm.term(pr.W, 1)
+			fm.term(pr.X, -1)
+			fm.row("wx_"+tag, -inf, 0)
+			fm.term(pr.W, 1)
+			beside(pr.Firm)
+			fm.row("wg_"+tag, -inf, 0)
+		}
+	}
+}
+
+// addOnceRow writes Σ_t y_pt ≤ 1.
+func (fm *Formulation) addOnceRow(p int) {
+	n := 0
+	for _, y := range fm.Y[p] {
+		if y != none {
+			fm.term(y, 1)
+			n++
+		}
+	}
+	if n > 1 {
+		fm.row("once_"+fm.nm.opp(p), -inf, 1)
+		return
+	}
+	fm.ind, fm.val = fm.ind[:0], fm.val[:0]
+}
+
+// addKnowledgeRows writes K1 for every κ column:
+// κ_fm,t+1 − κ_fmt − gains of f in period t ≤ 0 (κ_fm1 a constant on the
+// right-hand side), where a participation in market m' adds g_D, a
+// learning reward g_P, each times φ when m' ≠ m.
+func (fm *Formulation) addKnowledgeRows() {
+	in := fm.Inst
+	gD, gP, phi := in.Horizon.Gains()
+	byFirm := fm.byFirm
+	for f := range in.Firms {
+		for m := range in.Markets {
+			ks := fm.Kappa[f][m]
+			if ks == nil {
+				continue
+			}
+			for t := 1; t < fm.T && ks[t] != none; t++ {
+				fm.term(ks[t], 1)
+				rhs := in.Firms[f].KnowledgeOf(in.Markets[m].ID)
+				if t > 1 {
+					fm.term(ks[t-1], -1)
+					rhs = 0
+				}
+				for _, x := range byFirm[f][t-1] {
+					share := phi
+					if x.m == m {
+						share = 1
+					}
+					if v := share * gD; v > 0 {
+						fm.term(x.pr.X, -v)
+					}
+					if v := share * gP; v > 0 && x.pr.W != none {
+						fm.term(x.pr.W, -v)
+					}
+				}
+				fm.row("kappa_"+fm.nm.firm(f)+"_"+fm.nm.market(m)+per(t), -inf, rhs)
+			}
+		}
+	}
+}
+
+// firmPair is one pair of a firm with its opportunity and market.
+type firmPair struct {
+	p, m int
+	pr   Pair
+}
+
+// pairsByFirm lists each firm's pairs per period, in opportunity order.
+func (fm *Formulation) pairsByFirm() [][][]firmPair {
+	out := make([][][]firmPair, len(fm.Inst.Firms))
+	for f := range out {
+		out[f] = make([][]firmPair, fm.T)
+	}
+	for p := range fm.Pairs {
+		m := fm.D.Market[fm.Inst.Opportunities[p].Market]
+		for t, pairs := range fm.Pairs[p] {
+			for _, pr := range pairs {
+				out[pr.Firm][t] = append(out[pr.Firm][t], firmPair{p: p, m: m, pr: pr})
+			}
+		}
+	}
+	return out
+}
+
+// addFirmRows writes (8) the cumulative budgets with capital release and
+// credit, (9) one CVaR over all periods' stakes and (10) the project count.
+func (fm *Formulation) addFirmRows(f int) {
+	in, d := fm.Inst, fm.D
+	firm := &in.Firms[f]
+	name := fm.nm.firm(f)
+	byT := fm.byFirm[f]
+	// spend[t]: the most f can have put in by period t+1; a stake in p is
+	// taken once (Σ_t y_pt ≤ 1), at most its largest MaxStake.
+	best := map[int]float64{}
+	spend := make([]float64, fm.T)
+	for t := 0; t < fm.T; t++ {
+		for _, x := range byT[t] {
+			best[x.p] = math.Max(best[x.p], x.pr.MaxStake)
+		}
+		for p, s := range best {
+			spend[t] += d.NetCost[p] * s
+		}
+	}
+	var need []int // periods whose budget row can bind
+	excess := 0.0
+	for t := 0; t < fm.T; t++ {
+		if limit := in.Horizon.Release(t+1) * firm.Capital; spend[t] > limit*(1+1e-12) {
+			need = append(need, t)
+			excess = math.Max(excess, spend[t]-limit)
+		}
+	}
+	if len(need) > 0 {
+		if cmax := math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine); cmax > 0 {
+			fm.C[f] = fm.col("c_"+name, 0, math.Min(cmax, excess), mip.Continuous, 0)
+		}
+	}
+	for _, t := range need {
+		for s := 0; s <= t; s++ {
+			for _, x := range byT[s] {
+				fm.term(x.pr.S, d.NetCost[x.p])
+			}
+		}
+		if fm.C[f] != none {
+			fm.term(fm.C[f], -1)
+		}
+		fm.row("budget_"+name+per(t), -inf, in.Horizon.Release(t+1)*firm.Capital)
+	}
+	fm.addRiskRows(f, byT, best)
+	n := 0
+	for t := range byT {
+		n += len(byT[t])
+	}
+	if firm.MaxProjects != nil && *firm.MaxProjects < n {
+		for t := range byT {
+			for _, x := range byT[t] {
+				fm.term(x.pr.X, 1)
+			}
+		}
+		fm.row("cap_"+name, -inf, float64(*firm.MaxProjects))
+	}
+}
+
+// addRiskRows writes (9) for firm f over all its stakes when the sum of
+// stand-alone CVaRs at maximum stakes can exceed R_f (CVaR is subadditive).
+func (fm *Formulation) addRiskRows(f int, byT [][]firmPair, best map[int]float64) {
+	in, d := fm.Inst, fm.D
+	firm := &in.Firms[f]
+	maxRisk := 0.0
+	for p, s := range best {
+		maxRisk += d.NetCost[p] * s * d.UnitCVaR[p]
+	}
+	if maxRisk <= firm.RiskLimit*(1+1e-12) {
+		return
+	}
+	name := fm.nm.firm(f)
+	nK := len(in.Scenarios)
+	fm.Eta[f] = fm.col("eta_"+name, 0, firm.RiskLimit, mip.Continuous, 0)
+	fm.Tk[f] = make([]int, nK)
+	for k := 0; k < nK; k++ {
+		fm.Tk[f][k] = fm.col("t_"+name+"_"+fm.nm.scen(k), 0, inf, mip.Continuous, 0)
+	}
+	for k := 0; k < nK; k++ {
+		fm.term(fm.Tk[f][k], 1)
+		fm.term(fm.Eta[f], 1)
+		for t := range byT {
+			for _, x := range byT[t] {
+				if l := d.Loss(x.p, k); l > 0 {
+					fm.term(x.pr.S, -l)
+				}
+			}
+		}
+		fm.row("cvar_"+name+"_"+fm.nm.scen(k), 0, inf)
+	}
+	fm.term(fm.Eta[f], 1)
+	alpha := in.Policy.Alpha()
+	for k := 0; k < nK; k++ {
+		fm.term(fm.Tk[f][k], d.Probs[k]/(1-alpha))
+	}
+	fm.row("risk_"+name, -inf, firm.RiskLimit)
+}
+
+// addCreditLine writes Σ_f c_f ≤ B when the caps can exceed it.
+func (fm *Formulation) addCreditLine() {
+	total := 0.0
+	for _, c := range fm.C {
+		if c != none {
+			total += fm.Prob.Cols[c].Hi
+			fm.term(c, 1)
+		}
+	}
+	if total > fm.Inst.Policy.CreditLine {
+		fm.row("creditline", -inf, fm.Inst.Policy.CreditLine)
+		return
+	}
+	fm.ind, fm.val = fm.ind[:0], fm.val[:0]
+}
+
+// addDissipation writes (12) charged when it arises, per (market,
+// segment) group from the first period in which its possible projects
+// exceed the capacity: e_mst ≥ Σ_{t'≤t} y − cap, e_mst ≥ e_ms,t−1, with
+// objective weight δ·(d^(t−1) − d^t) (δ·d^(T−1) in the last period), so
+// that Σ_t d^(t−1)·δ·(e_mst − e_ms,t−1) is charged.
+func (fm *Formulation) addDissipation() {
+	in := fm.Inst
+	segIndex := map[string]int{}
+	groups := map[[2]string][]int{}
+	var order [][2]string
+	for p := range in.Opportunities {
+		o := &in.Opportunities[p]
+		key := [2]string{o.Market, o.Segment}
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		if _, ok := segIndex[o.Segment]; !ok {
+			segIndex[o.Segment] = len(segIndex)
+		}
+		groups[key] = append(groups[key], p)
+	}
+	for _, key := range order {
+		m := fm.D.Market[key[0]]
+		mk := &in.Markets[m]
+		capacity := mk.Cap(key[1])
+		if mk.Dissipation == 0 {
+			continue
+		}
+		tag := fm.nm.market(m) + "_" + fm.nm.seg(key[1], segIndex[key[1]])
+		es := fill(fm.T)
+		seen := map[int]bool{}
+		prev := none
+		for t := 0; t < fm.T; t++ {
+			for _, p := range groups[key] {
+				if fm.Y[p][t] != none {
+					seen[p] = true
+				}
+			}
+			if len(seen) <= capacity {
+				continue
+			}
+			obj := mk.Dissipation * fm.weight(t)
+			if t < fm.T-1 {
+				obj -= mk.Dissipation * fm.weight(t+1)
+			}
+			es[t] = fm.col("e_"+tag+per(t), 0, float64(len(seen)-capacity), mip.Continuous, obj)
+			fm.term(es[t], 1)
+			for _, p := range groups[key] {
+				for s := 0; s <= t; s++ {
+					if fm.Y[p][s] != none {
+						fm.term(fm.Y[p][s], -1)
+					}
+				}
+			}
+			fm.row("dissip_"+tag+per(t), -float64(capacity), inf)
+			if prev != none {
+				fm.term(es[t], 1)
+				fm.term(prev, -1)
+				fm.row("dmono_"+tag+per(t), 0, inf)
+			}
+			prev = es[t]
+		}
+		if prev != none {
+			fm.E[key] = es
+		}
+	}
+}
+
+// addTargets writes (13) market power and (14) SME participation over
+// the horizon, and the entry rows Σ_t u_mt ≤ 1.
+func (fm *Formulation) addTargets() {
+	in, d := fm.Inst, fm.D
+	for m := range fm.U {
+		n := 0
+		for _, u := range fm.U[m] {
+			if u != none {
+				fm.term(u, 1)
+				n++
+			}
+		}
+		if n > 1 {
+			fm.row("buy_"+fm.nm.market(m), -inf, 1)
+		} else {
+			fm.ind, fm.val = fm.ind[:0], fm.val[:0]
+		}
+	}
+	if g := in.Objective.MarketPowerTarget; g > 0 {
+		for p := range fm.Y {
+			for _, y := range fm.Y[p] {
+				if y != none && in.Opportunities[p].MarketPower > 0 {
+					fm.term(y, in.Opportunities[p].MarketPower)
+				}
+			}
+		}
+		fm.row("market_power", g, inf)
+	}
+	fm.Z = fill(len(in.Firms))
+	if d.SMETarget == 0 {
+		return
+	}
+	byFirm := fm.byFirm
+	var zs []int
+	for _, f := range d.SMEs {
+		n := 0
+		for t := range byFirm[f] {
+			n += len(byFirm[f][t])
+		}
+		if n == 0 {
+			continue
+		}
+		name := fm.nm.firm(f)
+		fm.Z[f] = fm.col("z_"+name, 0, 1, mip.Continuous, 0)
+		fm.term(fm.Z[f], 1)
+		for t := range byFirm[f] {
+			for _, x := range byFirm[f][t] {
+				fm.term(x.pr.X, -1)
+			}
+		}
+		fm.row("sme_"+name, -inf, 0)
+		zs = append(zs, fm.Z[f])
+	}
+	for _, z := range zs {
+		fm.term(z, 1)
+	}
+	fm.row("sme_target", float64(d.SMETarget), inf)
+}
