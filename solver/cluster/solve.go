@@ -73,6 +73,12 @@ const MaxGLPKRows = 500000
 // (it goes on afterwards with the time left).
 const lnsStallShare = 0.2
 
+// branchMinTime is the least time left for which Solve starts GLPK's
+// branch-and-bound on a model above lnsMinBinaries (below it, GLPK's
+// set-up takes milliseconds); with less, the incumbent and the Lagrangian
+// bound are the outcome.
+const branchMinTime = 500 * time.Millisecond
+
 // lagShare is the share of the time limit the Lagrangian phase may use
 // (without a limit it stops after lagMaxIter iterations or when its step
 // vanishes).
@@ -138,6 +144,13 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 	fm, ctx := s.fm, s.ctx
 	left := s.budget.left()
+	if s.x != nil && prm.TimeLimit > 0 && left < branchMinTime && fm.Prob.NumBinaries() > lnsMinBinaries {
+		// GLPK's set-up (scaling, first basis) checks no time limit: on
+		// a model this size it would overrun what is left.
+		out.Assignment = fm.Decode(s.x)
+		out.Bound, out.HasBound = s.bound, !math.IsInf(s.bound, -1)
+		return out, nil
+	}
 	res, err := race(ctx, fm.fixed(s.fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap}, s.x, s.bound,
 		func(has bool, inc, bound float64) {
 			phase := phaseBranch
