@@ -221,7 +221,9 @@ func (fm *Formulation) addFirmRows(f int) {
 	byT := fm.byFirm[f]
 	// spend[t]: the most f can have put in by period t+1; a stake in p is
 	// taken once (Σ_t y_pt ≤ 1), at most its largest MaxStake.
-	best := map[int]float64{}
+	// Summed in opportunity order, so the bounds written are the same
+	// from run to run (a map's order is not).
+	best := make([]float64, len(in.Opportunities))
 	spend := make([]float64, fm.T)
 	for t := 0; t < fm.T; t++ {
 		for _, x := range byT[t] {
@@ -272,7 +274,7 @@ func (fm *Formulation) addFirmRows(f int) {
 
 // addRiskRows writes (9) for firm f over all its stakes when the sum of
 // stand-alone CVaRs at maximum stakes can exceed R_f (CVaR is subadditive).
-func (fm *Formulation) addRiskRows(f int, byT [][]firmPair, best map[int]float64) {
+func (fm *Formulation) addRiskRows(f int, byT [][]firmPair, best []float64) {
 	in, d := fm.Inst, fm.D
 	firm := &in.Firms[f]
 	maxRisk := 0.0
