@@ -11,29 +11,18 @@ import (
 	"github.com/ofdi/ofdi/model"
 )
 
-// pioneerJSON is the hand-worked case of solver's TestFairPioneer: the
-// plain optimum (Z = −38, W = 10 − 2 = 8) has the pioneer lead C for the
-// learning reward and earn at most 9.5 against its outside option 28; the
-// fair optimum (Z = −28, W = 30 − 2 = 28) leaves it A alone.
-const pioneerJSON = `{
-  "name": "pioneer",
-  "currency": "CNY million",
-  "scenarios": [{"id": "base", "probability": 1}],
-  "markets": [{"id": "de", "info_cost": 2, "dissipation": 0}],
-  "firms": [
-    {"id": "P", "role": "large", "pioneer": true, "capital": 100, "risk_limit": 100,
-     "segments": ["x", "y"], "knowledge": {"default": 1}, "max_projects": 1},
-    {"id": "S", "role": "sme", "capital": 100, "risk_limit": 100, "segments": ["x"],
-     "knowledge": {"default": 0}}
-  ],
-  "opportunities": [
-    {"id": "A", "market": "de", "segment": "y", "mode": "acquisition", "cost": 100, "npv": 30,
-     "market_power": 0, "knowledge_required": 0.5},
-    {"id": "C", "market": "de", "segment": "x", "mode": "acquisition", "cost": 100, "npv": 10,
-     "market_power": 1, "knowledge_required": 0.5}
-  ],
-  "objective": {"learning_value": 30}
-}`
+// pioneerJSON (instances/testdata/fair-pioneer.json) is the hand-worked
+// case of solver's TestFairPioneer: the plain optimum (Z = −38, W = 10 − 2
+// = 8) has the pioneer lead C for the learning reward and earn at most 9.5
+// against its outside option 28; the fair optimum (Z = −28, W = 30 − 2 =
+// 28) leaves it A alone.
+var pioneerJSON = func() string {
+	b, err := os.ReadFile("../instances/testdata/fair-pioneer.json")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // TestFairnessColumn: with Sharing stakes the bench adds cluster-fair
 // after cluster, the price of fairness in Z and W (worked by hand above),

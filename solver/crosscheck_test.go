@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,6 +103,17 @@ var cbcObj = regexp.MustCompile(`^Optimal - objective value (\S+)`)
 // cbcOptimum solves lp with CBC and returns the proven optimum.
 func cbcOptimum(t *testing.T, cbc, lp string) float64 {
 	t.Helper()
+	v, ok := cbcSolve(t, cbc, lp)
+	if !ok {
+		t.Fatalf("cbc: %s is infeasible", lp)
+	}
+	return v
+}
+
+// cbcSolve solves lp with CBC: the proven optimum, or false when CBC
+// proves it infeasible. Anything else fails the test.
+func cbcSolve(t *testing.T, cbc, lp string) (float64, bool) {
+	t.Helper()
 	sol := lp + ".cbc.sol"
 	cmd := exec.Command(cbc, lp, "ratio", "0", "allow", "0", "sec", "300", "solve", "solu", sol)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -114,15 +126,19 @@ func cbcOptimum(t *testing.T, cbc, lp string) float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Scan()
-	m := cbcObj.FindStringSubmatch(sc.Text())
+	line := sc.Text()
+	if strings.HasPrefix(line, "Infeasible") || strings.HasPrefix(line, "Integer infeasible") {
+		return 0, false
+	}
+	m := cbcObj.FindStringSubmatch(line)
 	if m == nil {
-		t.Fatalf("cbc did not prove optimality: %q", sc.Text())
+		t.Fatalf("cbc did not prove optimality: %q", line)
 	}
 	v, err := strconv.ParseFloat(m[1], 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
+	return v, true
 }
 
 var glpsolObj = regexp.MustCompile(`(?m)^Objective:\s+\S+\s+=\s+(\S+)\s+\(MINimum\)`)

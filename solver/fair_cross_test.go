@@ -1,15 +1,12 @@
 package solver_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -148,29 +145,5 @@ func cbcFair(t *testing.T, cbc string, d *model.Derived, outside []float64, lp s
 		t.Fatal(err)
 	}
 	f.Close()
-	sol := lp + ".cbc.sol"
-	cmd := exec.Command(cbc, lp, "ratio", "0", "allow", "0", "sec", "300", "solve", "solu", sol)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cbc: %v\n%s", err, out)
-	}
-	r, err := os.Open(sol)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Scan()
-	line := sc.Text()
-	if strings.HasPrefix(line, "Infeasible") || strings.HasPrefix(line, "Integer infeasible") {
-		return 0, false
-	}
-	m := cbcObj.FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("cbc did not prove optimality: %q", line)
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v, true
+	return cbcSolve(t, cbc, lp)
 }

@@ -3,6 +3,7 @@ package solver_test
 import (
 	"context"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,26 +16,9 @@ import (
 )
 
 // pioneerJSON is a cluster where the pioneer is worse off under the
-// unconstrained optimum (worked by hand in TestFairPioneer).
-const pioneerJSON = `{
-  "name": "pioneer",
-  "currency": "CNY million",
-  "scenarios": [{"id": "base", "probability": 1}],
-  "markets": [{"id": "de", "info_cost": 2, "dissipation": 0}],
-  "firms": [
-    {"id": "P", "role": "large", "pioneer": true, "capital": 100, "risk_limit": 100,
-     "segments": ["x", "y"], "knowledge": {"default": 1}, "max_projects": 1},
-    {"id": "S", "role": "sme", "capital": 100, "risk_limit": 100, "segments": ["x"],
-     "knowledge": {"default": 0}}
-  ],
-  "opportunities": [
-    {"id": "A", "market": "de", "segment": "y", "mode": "acquisition", "cost": 100, "npv": 30,
-     "market_power": 0, "knowledge_required": 0.5},
-    {"id": "C", "market": "de", "segment": "x", "mode": "acquisition", "cost": 100, "npv": 10,
-     "market_power": 1, "knowledge_required": 0.5}
-  ],
-  "objective": {"learning_value": 30}
-}`
+// unconstrained optimum (worked by hand in TestFairPioneer); bench's
+// TestFairnessColumn uses the same file.
+var pioneerJSON = string(mustReadFile("../instances/testdata/fair-pioneer.json"))
 
 // TestFairPioneer is the hand-worked case of --sharing stakes.
 //
@@ -207,4 +191,14 @@ func TestBalanceKeepsFairness(t *testing.T) {
 	if below(plain) == 0 {
 		t.Logf("without (16) the refinement happens to keep every firm at its outside option too")
 	}
+}
+
+// mustReadFile reads a test file, or panics (at package init: no test
+// can run without it).
+func mustReadFile(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
