@@ -98,7 +98,7 @@ func exportCommand() *cli.Command {
 func exportProblem(inst *model.Instance, sharing string) (prob *mip.Problem, why []string, err error) {
 	if inst.MultiPeriod() {
 		if sharing == model.SharingStakes {
-			return nil, nil, fmt.Errorf("--sharing stakes: %w", solver.ErrMultiPeriod)
+			return nil, nil, fmt.Errorf("%w: --sharing stakes (constraint 16) is not implemented over a horizon", solver.ErrMultiPeriod)
 		}
 		fm, err := horizon.Build(inst)
 		if err != nil {

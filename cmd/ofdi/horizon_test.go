@@ -83,6 +83,11 @@ func TestHorizonCLI(t *testing.T) {
 		wantCode(t, r, exitBadInput)
 		wantContains(t, "stderr", r.stderr, "multi-period instances are not supported by "+args[0])
 	}
+	for _, args := range [][]string{{"solve", "-q", "--sharing", "stakes", path}, {"export", "--sharing", "stakes", path}} {
+		r = ofdi(t, args...)
+		wantCode(t, r, exitBadInput)
+		wantContains(t, "stderr", r.stderr, "--sharing stakes (constraint 16) is not implemented over a horizon")
+	}
 	r = ofdi(t, "generate", "--periods", "21")
 	wantCode(t, r, exitBadInput)
 	wantContains(t, "stderr", r.stderr, "--periods: must be in [1, 20], got 21")
