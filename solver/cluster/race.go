@@ -178,36 +178,11 @@ type raceResult struct {
 // GLPK's.
 func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float64, extra float64, progress func(hasInc bool, inc, bound float64)) (*raceResult, error) {
 	configs := portfolio(fm)
-	ls := newLockstep(len(configs))
+	r := &racer{fm: fm, ls: newLockstep(len(configs)), extra: extra, progress: progress,
+		results: make([]*glpk.Result, len(configs)), errs: make([]error, len(configs))}
 	if start != nil {
-		ls.visible = solution{x: start, obj: fm.Objective(start), has: true}
+		r.ls.visible = solution{x: start, obj: fm.Objective(start), has: true}
 	}
-	snapshot := func() (bool, float64, float64) {
-		ls.mu.Lock()
-		defer ls.mu.Unlock()
-		best := ls.visible
-		b := extra
-		for j := range ls.private {
-			if ls.private[j].beats(best) {
-				best = ls.private[j]
-			}
-			b = math.Max(b, ls.bounds[j])
-		}
-		return best.has, best.obj, b
-	}
-	var progMu sync.Mutex
-	emit := func() {
-		if progress == nil {
-			return
-		}
-		has, inc, b := snapshot()
-		progMu.Lock()
-		progress(has, inc, b)
-		progMu.Unlock()
-	}
-	// A ticker reports progress even while GLPK runs its root LP, where its
-	// callback is silent for seconds on large instances; it also wakes
-	// solvers waiting at a barrier when the context or the time limit ends.
 	var deadline time.Time
 	if base.TimeLimit > 0 {
 		deadline = time.Now().Add(base.TimeLimit)
@@ -219,83 +194,159 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	}
 	done, exited := make(chan struct{}), make(chan struct{})
 	defer func() { close(done); <-exited }()
-	go func() {
-		defer close(exited)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for n := 0; ; n++ {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				ls.interrupt()
-			case <-t.C:
-				if !deadline.IsZero() && time.Now().After(deadline) {
-					ls.interrupt()
-				}
-				if n%5 == 4 {
-					emit()
-				}
-			}
-		}
-	}()
-	results := make([]*glpk.Result, len(configs))
-	errs := make([]error, len(configs))
+	go r.watch(ctx, deadline, done, exited)
 	var wg sync.WaitGroup
 	for i, cfg := range configs {
 		prm := cfg
 		prm.TimeLimit, prm.RelGap = base.TimeLimit, base.RelGap
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			seen := math.Inf(1) // the best objective this solver knows
-			next := epochNodes
-			cb := glpk.Callbacks{
-				Heuristic: func() ([]float64, bool) {
-					ls.mu.Lock()
-					v := ls.visible
-					ls.mu.Unlock()
-					if !v.has || v.obj >= seen-1e-9*math.Max(1, math.Abs(v.obj)) {
-						return nil, false
-					}
-					seen = v.obj
-					return append([]float64(nil), v.x...), true
-				},
-				Incumbent: func(obj float64, x []float64) {
-					seen = math.Min(seen, obj)
-					ls.mu.Lock()
-					if sol := (solution{x: x, obj: obj, has: true}); sol.beats(ls.private[i]) {
-						ls.private[i] = sol
-					}
-					ls.mu.Unlock()
-				},
-				Node: func(nodes int) bool {
-					if nodes < next {
-						return false
-					}
-					next = nodes + epochNodes
-					return ls.arrive(i)
-				},
-				Progress: func(p glpk.Progress) {
-					if !math.IsNaN(p.Bound) {
-						ls.mu.Lock()
-						ls.bounds[i] = math.Max(ls.bounds[i], p.Bound)
-						ls.mu.Unlock()
-					}
-				},
-			}
-			res, err := glpk.SolveMIP(ctx, fm.Prob, prm, cb)
-			results[i], errs[i] = res, err
-			decisive := err == nil && res != nil && (res.Stop == glpk.Completed || res.Stop == glpk.GapLimit)
-			ls.finish(i, res, decisive)
-		}(i)
+			r.solve(ctx, i, prm)
+		}()
 	}
 	wg.Wait()
+	return r.outcome()
+}
 
+// racer is one race: the lockstep between the solvers, their results and
+// the reporting.
+type racer struct {
+	fm       *Formulation
+	ls       *lockstep
+	extra    float64
+	progress func(hasInc bool, inc, bound float64)
+	// progMu serialises the progress reports.
+	progMu sync.Mutex
+	// results and errs are each solver's, once it has returned.
+	results []*glpk.Result
+	errs    []error
+}
+
+// snapshot returns the best plan known (incumbent: has, objective) and
+// the best bound.
+func (r *racer) snapshot() (bool, float64, float64) {
+	ls := r.ls
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	best := ls.visible
+	b := r.extra
+	for j := range ls.private {
+		if ls.private[j].beats(best) {
+			best = ls.private[j]
+		}
+		b = math.Max(b, ls.bounds[j])
+	}
+	return best.has, best.obj, b
+}
+
+// emit reports the snapshot.
+func (r *racer) emit() {
+	if r.progress == nil {
+		return
+	}
+	has, inc, b := r.snapshot()
+	r.progMu.Lock()
+	r.progress(has, inc, b)
+	r.progMu.Unlock()
+}
+
+// watch reports progress every half second, even while GLPK runs its root
+// LP, where its callback is silent for seconds on large instances; it also
+// wakes solvers waiting at a barrier when the context or the time limit
+// (deadline, zero: none) ends. It returns when done is closed, closing
+// exited.
+func (r *racer) watch(ctx context.Context, deadline time.Time, done <-chan struct{}, exited chan<- struct{}) {
+	defer close(exited)
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for n := 0; ; n++ {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			r.ls.interrupt()
+		case <-t.C:
+			if !deadline.IsZero() && time.Now().After(deadline) {
+				r.ls.interrupt()
+			}
+			if n%5 == 4 {
+				r.emit()
+			}
+		}
+	}
+}
+
+// solve runs solver i with configuration prm in the lockstep.
+func (r *racer) solve(ctx context.Context, i int, prm glpk.Params) {
+	rs := &raceSolver{ls: r.ls, i: i, seen: math.Inf(1), next: epochNodes}
+	cb := glpk.Callbacks{Heuristic: rs.heuristic, Incumbent: rs.incumbent, Node: rs.node, Progress: rs.reportBound}
+	res, err := glpk.SolveMIP(ctx, r.fm.Prob, prm, cb)
+	r.results[i], r.errs[i] = res, err
+	decisive := err == nil && res != nil && (res.Stop == glpk.Completed || res.Stop == glpk.GapLimit)
+	r.ls.finish(i, res, decisive)
+}
+
+// raceSolver is one solver's side of the lockstep: its callbacks.
+type raceSolver struct {
+	ls *lockstep
+	i  int
+	// seen is the best objective this solver knows; next the node count
+	// at which it reaches the next barrier.
+	seen float64
+	next int
+}
+
+// heuristic offers the plan visible at the last barrier when it beats
+// what the solver has seen.
+func (rs *raceSolver) heuristic() ([]float64, bool) {
+	rs.ls.mu.Lock()
+	v := rs.ls.visible
+	rs.ls.mu.Unlock()
+	if !v.has || v.obj >= rs.seen-1e-9*math.Max(1, math.Abs(v.obj)) {
+		return nil, false
+	}
+	rs.seen = v.obj
+	return append([]float64(nil), v.x...), true
+}
+
+// incumbent keeps the solver's new incumbent as its private solution.
+func (rs *raceSolver) incumbent(obj float64, x []float64) {
+	rs.seen = math.Min(rs.seen, obj)
+	rs.ls.mu.Lock()
+	if sol := (solution{x: x, obj: obj, has: true}); sol.beats(rs.ls.private[rs.i]) {
+		rs.ls.private[rs.i] = sol
+	}
+	rs.ls.mu.Unlock()
+}
+
+// node waits at a barrier every epochNodes nodes; true stops the solver.
+func (rs *raceSolver) node(nodes int) bool {
+	if nodes < rs.next {
+		return false
+	}
+	rs.next = nodes + epochNodes
+	return rs.ls.arrive(rs.i)
+}
+
+// reportBound keeps the solver's best bound.
+func (rs *raceSolver) reportBound(p glpk.Progress) {
+	if !math.IsNaN(p.Bound) {
+		rs.ls.mu.Lock()
+		rs.ls.bounds[rs.i] = math.Max(rs.ls.bounds[rs.i], p.Bound)
+		rs.ls.mu.Unlock()
+	}
+}
+
+// outcome combines the solvers' results: the winner's (the earliest
+// decisive finish, ties to the lower index) or the best plan and bound of
+// all, with the bounds known from elsewhere.
+func (r *racer) outcome() (*raceResult, error) {
+	ls, fm := r.ls, r.fm
 	out := &raceResult{status: glpk.NoSolution, bound: math.Inf(-1)}
 	var firstErr error
-	for i, res := range results {
-		if err := errs[i]; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	for i, res := range r.results {
+		if err := r.errs[i]; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -309,16 +360,15 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 			out.bound = math.Max(out.bound, res.Bound)
 		}
 	}
-	// The winner: the earliest decisive finish, ties to the lower index.
 	winner := -1
-	for i := range configs {
+	for i := range r.results {
 		if ls.decisive[i] && (winner < 0 || ls.finishEpoch[i] < ls.finishEpoch[winner]) {
 			winner = i
 		}
 	}
 	best := ls.visible
 	if winner >= 0 {
-		w := results[winner]
+		w := r.results[winner]
 		switch w.Status {
 		case glpk.Optimal:
 			out.status = glpk.Optimal
@@ -346,7 +396,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	for _, b := range ls.bounds {
 		out.bound = math.Max(out.bound, b)
 	}
-	out.bound = math.Max(math.Max(out.bound, extra), math.Max(boxBound(fm), fm.UncoupledBound()))
+	out.bound = math.Max(math.Max(out.bound, r.extra), math.Max(boxBound(fm), fm.UncoupledBound()))
 	if best.has {
 		out.found, out.x = true, best.x
 		if out.status != glpk.Optimal {
