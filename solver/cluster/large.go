@@ -15,7 +15,8 @@ import (
 // gigabytes). It reports the greedy plan, checked by the independent
 // checker since there are no rows to check it against, then runs the
 // Lagrangian phase for a better bound and plan; the bound is the better of
-// the uncoupled and Lagrangian bounds. The greedy stops at the time limit
+// the uncoupled and Lagrangian bounds; then the window search
+// (largesearch.go) improves the plan. The greedy stops at the time limit
 // or when ctx ends, keeping its plan only when it meets the targets.
 func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
 	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
@@ -51,11 +52,26 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	if lr.Plan != nil && lr.Objective < z {
 		a, z = lr.Plan, lr.Objective
 	}
+	// Windows of opportunities (largesearch.go) for the plan, until
+	// largeSearchShare of the limit (the rest is for the stakes
+	// refinement and the checks, seconds at this size).
+	var searchUntil time.Time
+	if prm.TimeLimit > 0 {
+		searchUntil = start.Add(time.Duration(largeSearchShare * float64(prm.TimeLimit)))
+	}
+	report(phaseNeighbourhood, true, z, math.Min(bound, z))
+	a, z = fm.improveLarge(ctx, a, z, searchUntil, func(obj float64) {
+		report(phaseNeighbourhood, true, obj, math.Min(bound, obj))
+	})
 	out.Assignment = a
 	out.Bound = math.Min(bound, z)
-	report("lagrangian", true, z, out.Bound)
+	report(phaseNeighbourhood, true, z, out.Bound)
 	return out, nil
 }
+
+// largeSearchShare is the share of the time limit after which the window
+// search stops on clusters above MaxGLPKRows.
+const largeSearchShare = 0.9
 
 // lagLargeDefault bounds the Lagrangian phase on clusters above
 // MaxGLPKRows when there is no time limit (iterations are slow at province

@@ -197,7 +197,7 @@ func TestSolveAboveMaxGLPKRows(t *testing.T) {
 		t.Fatalf("outcome %d rows, plan %t, bound %t, optimal %t", out.Constraints, out.Assignment != nil, out.HasBound, out.Optimal)
 	}
 	for _, ph := range phases {
-		if ph != "building" && ph != "greedy" && ph != "lagrangian" {
+		if ph != "building" && ph != "greedy" && ph != "lagrangian" && ph != phaseNeighbourhood {
 			t.Errorf("phase %q on the large-size path", ph)
 		}
 	}
