@@ -23,6 +23,11 @@ type Options struct {
 	TimeLimit time.Duration
 	// Gap is the relative gap at which the search stops; 0 means 1e-6.
 	Gap float64
+	// Progress, when set, receives a report about every second on models
+	// above 10000 rows (the rolling horizon and branch and cut), and every
+	// half second of branch and cut on smaller ones; none after Solve
+	// returns.
+	Progress func(Report)
 }
 
 // Result is the outcome of Solve.
@@ -93,14 +98,11 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	if small {
 		prm.Branching = glpk.BranchHybridPseudoCost
 	}
-	if prm.TimeLimit > 0 {
-		prm.TimeLimit = max(prm.TimeLimit-time.Since(start), time.Millisecond)
-	}
-	gr, err := glpk.SolveMIP(ctx, fm.Prob, prm, glpk.Callbacks{})
+	gr, err := branch(ctx, fm, prm, opts, start)
 	if gr == nil {
 		return nil, fmt.Errorf("solve %s: %w", in.Name, err)
 	}
-	if err != nil && !errors.Is(err, ctx.Err()) {
+	if err != nil && !errors.Is(err, ctx.Err()) && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("solve %s: %w", in.Name, err)
 	}
 	res := &Result{Formulation: fm, Objective: math.NaN(), Bound: gr.Bound, Nodes: gr.Nodes}
@@ -123,6 +125,28 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// branch runs GLPK's branch and cut on the MIP, with the rolling horizon's
+// first plan beside it on models above smallRows (see largeSearch).
+func branch(ctx context.Context, fm *Formulation, prm glpk.Params, opts Options, start time.Time) (*glpk.Result, error) {
+	if opts.TimeLimit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(opts.TimeLimit))
+		defer cancel()
+		prm.TimeLimit = max(opts.TimeLimit-time.Since(start), time.Millisecond)
+	}
+	if len(fm.Prob.Rows) > smallRows {
+		return newLargeSearch(fm, start, opts.Progress).run(ctx, prm, prm.RelGap)
+	}
+	cb := glpk.Callbacks{}
+	if opts.Progress != nil {
+		cb.ProgressInterval = 500 * time.Millisecond
+		cb.Progress = func(p glpk.Progress) {
+			opts.Progress(Report{Elapsed: time.Since(start), Phase: "branch-and-cut", HasIncumbent: p.HasIncumbent, Incumbent: p.Incumbent, Bound: p.Bound})
+		}
+	}
+	return glpk.SolveMIP(ctx, fm.Prob, prm, cb)
 }
 
 // Decode turns a solution vector of the MIP into a plan: projects ordered

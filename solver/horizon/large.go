@@ -1,0 +1,196 @@
+package horizon
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/ofdi/ofdi/solver/glpk"
+)
+
+// Report is a progress snapshot of Solve.
+type Report struct {
+	Elapsed time.Duration
+	// Phase is "rolling horizon" (the first plan) or "branch-and-cut".
+	Phase        string
+	HasIncumbent bool
+	Incumbent    float64
+	// Bound is the best proven lower bound so far, -Inf before the root LP.
+	Bound float64
+}
+
+// rollingShare is the share of the time limit the rolling horizon may use
+// for its first plan on large models; rollingDefault its time without a
+// limit.
+const (
+	rollingShare   = 0.25
+	rollingDefault = 2 * time.Minute
+)
+
+// completeLimit bounds the restricted MIP that turns the rolling plan
+// into columns of the MIP.
+const completeLimit = 20 * time.Second
+
+// largeSearch solves a model above smallRows: GLPK's branch and cut runs
+// on the whole MIP in its own goroutine (its root LP alone takes tens of
+// seconds) while the rolling horizon builds a first plan with the
+// one-period solver; the plan, completed into columns of the MIP, is
+// offered to GLPK through its heuristic callback and kept as the answer
+// when GLPK finds nothing better.
+type largeSearch struct {
+	fm     *Formulation
+	start  time.Time
+	report func(Report)
+
+	mu sync.Mutex
+	// best is the best solution vector known (ours or GLPK's), offered
+	// whether GLPK has been given it.
+	best    []float64
+	bestObj float64
+	offered bool
+	bound   float64
+	phase   string
+}
+
+func newLargeSearch(fm *Formulation, start time.Time, report func(Report)) *largeSearch {
+	return &largeSearch{fm: fm, start: start, report: report, bestObj: math.Inf(1), bound: math.Inf(-1), phase: "rolling horizon"}
+}
+
+// run solves within the deadline of ctx (none: no limit) and returns
+// GLPK's result, with the best solution of either side in it.
+func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*glpk.Result, error) {
+	stopTicker := s.tick()
+	defer stopTicker()
+	type outcome struct {
+		res *glpk.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := glpk.SolveMIP(ctx, s.fm.Prob, prm, glpk.Callbacks{
+			Heuristic: s.offer, Incumbent: s.incumbent, Progress: s.progress, ProgressInterval: 500 * time.Millisecond})
+		done <- outcome{res, err}
+	}()
+	s.firstPlan(ctx, gap)
+	s.setPhase("branch-and-cut")
+	o := <-done
+	if o.res == nil {
+		return nil, o.err
+	}
+	s.merge(o.res)
+	return o.res, o.err
+}
+
+// firstPlan runs the rolling horizon and completes its plan into columns;
+// a plan that does not fit (which the conservative period instances
+// should rule out) is dropped.
+func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
+	deadline := s.start.Add(rollingDefault)
+	if dl, ok := ctx.Deadline(); ok {
+		deadline = s.start.Add(time.Duration(rollingShare * float64(dl.Sub(s.start))))
+	}
+	a, err := s.fm.RollingPlan(ctx, time.Until(deadline), gap)
+	if err != nil || ctx.Err() != nil {
+		return
+	}
+	x, err := s.fm.Columns(ctx, a, completeLimit)
+	if err != nil {
+		return
+	}
+	s.offerOwn(x)
+}
+
+// offerOwn records a solution found outside GLPK.
+func (s *largeSearch) offerOwn(x []float64) {
+	z := s.fm.Prob.Objective(x)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if z < s.bestObj {
+		s.best, s.bestObj, s.offered = x, z, false
+	}
+}
+
+// offer is GLPK's heuristic callback: it hands over our best solution once.
+func (s *largeSearch) offer() ([]float64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.best == nil || s.offered {
+		return nil, false
+	}
+	s.offered = true
+	return s.best, true
+}
+
+// incumbent is GLPK's incumbent callback.
+func (s *largeSearch) incumbent(z float64, x []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x != nil && z < s.bestObj {
+		s.best, s.bestObj, s.offered = x, z, true
+	}
+}
+
+// progress is GLPK's progress callback: it keeps the bound.
+func (s *largeSearch) progress(p glpk.Progress) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !math.IsInf(p.Bound, 0) && !math.IsNaN(p.Bound) && p.Bound > s.bound {
+		s.bound = p.Bound
+	}
+}
+
+func (s *largeSearch) setPhase(ph string) {
+	s.mu.Lock()
+	s.phase = ph
+	s.mu.Unlock()
+}
+
+// merge puts the best solution known into GLPK's result.
+func (s *largeSearch) merge(res *glpk.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.best == nil || (res.HasSolution && res.Objective <= s.bestObj) {
+		return
+	}
+	res.X, res.Objective, res.HasSolution = s.best, s.bestObj, true
+	if res.Status != glpk.Optimal {
+		res.Status = glpk.Feasible
+	}
+	if res.Bound > s.bestObj {
+		res.Bound = s.bestObj
+	}
+}
+
+// tick reports the state every second until the returned stop is called.
+func (s *largeSearch) tick() (stop func()) {
+	if s.report == nil {
+		return func() {}
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				s.report(s.snapshot())
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
+func (s *largeSearch) snapshot() Report {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := Report{Elapsed: time.Since(s.start), Phase: s.phase, Bound: s.bound}
+	if s.best != nil {
+		r.HasIncumbent, r.Incumbent = true, s.bestObj
+		r.Bound = math.Min(r.Bound, s.bestObj)
+	}
+	return r
+}
