@@ -12,7 +12,8 @@ import (
 // Report is a progress snapshot of Solve.
 type Report struct {
 	Elapsed time.Duration
-	// Phase is "rolling horizon" (the first plan) or "branch-and-cut".
+	// Phase is "rolling horizon" (the first plan), "relaxation bound",
+	// "neighbourhoods" or "branch-and-cut".
 	Phase        string
 	HasIncumbent bool
 	Incumbent    float64
@@ -25,12 +26,23 @@ type Report struct {
 // limit.
 const (
 	rollingShare   = 0.25
-	rollingDefault = 2 * time.Minute
+	rollingMax     = 7 * time.Second
+	rollingDefault = 30 * time.Second
+)
+
+// relaxShare is the share of the time limit the relaxation's bound may
+// use; relaxDefault its time without a limit.
+const (
+	relaxShare   = 0.2
+	relaxDefault = time.Minute
 )
 
 // completeLimit bounds the restricted MIP that turns the rolling plan
 // into columns of the MIP.
 const completeLimit = 20 * time.Second
+
+// hoodMargin is the time a neighbourhood leaves before the deadline.
+const hoodMargin = 500 * time.Millisecond
 
 // largeSearch solves a model above smallRows: GLPK's branch and cut runs
 // on the whole MIP in its own goroutine (its root LP alone takes tens of
@@ -73,6 +85,9 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 		done <- outcome{res, err}
 	}()
 	s.firstPlan(ctx, gap)
+	s.relaxedBound(ctx)
+	s.setPhase("neighbourhoods")
+	s.improve(ctx)
 	s.setPhase("branch-and-cut")
 	o := <-done
 	if o.res == nil {
@@ -88,7 +103,7 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
 	deadline := s.start.Add(rollingDefault)
 	if dl, ok := ctx.Deadline(); ok {
-		deadline = s.start.Add(time.Duration(rollingShare * float64(dl.Sub(s.start))))
+		deadline = s.start.Add(min(rollingMax, time.Duration(rollingShare*float64(dl.Sub(s.start)))))
 	}
 	a, err := s.fm.RollingPlan(ctx, time.Until(deadline), gap)
 	if err != nil || ctx.Err() != nil {
@@ -99,6 +114,55 @@ func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
 		return
 	}
 	s.offerOwn(x)
+}
+
+// relaxedBound proves a bound on the one-period relaxation (relax.go):
+// GLPK's root LP of a large horizon model takes minutes.
+func (s *largeSearch) relaxedBound(ctx context.Context) {
+	s.setPhase("relaxation bound")
+	limit := relaxDefault
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(time.Duration(relaxShare*float64(dl.Sub(s.start))), time.Until(dl))
+	}
+	if limit <= 0 {
+		return
+	}
+	b, err := s.fm.RelaxedBound(ctx, limit)
+	if err != nil || math.IsInf(b, 0) {
+		return
+	}
+	s.mu.Lock()
+	s.bound = math.Max(s.bound, b)
+	s.mu.Unlock()
+}
+
+// improve runs the neighbourhoods (hood.go) from the best solution until
+// ctx ends or a whole round of windows brings nothing.
+func (s *largeSearch) improve(ctx context.Context) {
+	h := newHoods(s.fm)
+	idle := 0
+	for ctx.Err() == nil && idle < len(h.windows) {
+		s.mu.Lock()
+		x, z := s.best, s.bestObj
+		s.mu.Unlock()
+		if x == nil {
+			return
+		}
+		limit := hoodLimit
+		if dl, ok := ctx.Deadline(); ok {
+			// GLPK's presolver ignores the limit: leave it a margin.
+			limit = min(limit, time.Until(dl)-hoodMargin)
+		}
+		if limit < time.Second {
+			return
+		}
+		if y := h.step(ctx, x, z, limit); y != nil {
+			s.offerOwn(y)
+			idle = 0
+		} else {
+			idle++
+		}
+	}
 }
 
 // offerOwn records a solution found outside GLPK.
@@ -146,11 +210,18 @@ func (s *largeSearch) setPhase(ph string) {
 	s.mu.Unlock()
 }
 
-// merge puts the best solution known into GLPK's result.
+// merge puts the best solution known and the relaxation's bound into
+// GLPK's result.
 func (s *largeSearch) merge(res *glpk.Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if res.Status != glpk.Optimal && res.Status != glpk.Infeasible && s.bound > res.Bound {
+		res.Bound = s.bound
+	}
 	if s.best == nil || (res.HasSolution && res.Objective <= s.bestObj) {
+		if res.HasSolution && res.Bound > res.Objective {
+			res.Bound = res.Objective
+		}
 		return
 	}
 	res.X, res.Objective, res.HasSolution = s.best, s.bestObj, true

@@ -74,3 +74,47 @@ func TestRollingPlanFits(t *testing.T) {
 		t.Errorf("rolling plans on %d of %d clusters", planned, len(cases))
 	}
 }
+
+// TestRelaxedBound: the one-period relaxation's bound is at most the
+// multi-period optimum (CBC-checked in TestCrossCheckCBC) on small
+// generated 3-period clusters and on jiangsu-3-periods (-1366.3).
+func TestRelaxedBound(t *testing.T) {
+	data, err := instances.Files.ReadFile("jiangsu-3-periods.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j3, err := model.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, err := horizon.Build(j3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fm.RelaxedBound(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(b <= -1366.3+0.05) || math.IsInf(b, 0) {
+		t.Errorf("jiangsu-3-periods: relaxed bound %.4f above the optimum -1366.3", b)
+	}
+	t.Logf("jiangsu-3-periods: relaxed bound %.4f, optimum -1366.3", b)
+	if testing.Short() {
+		return
+	}
+	for seed := uint64(1); seed <= 8; seed++ {
+		in := threePeriods(small(100+seed, 8+int(seed%5), 6+int(seed%4)), seed)
+		opt := solve(t, in)
+		if opt.Status != model.StatusOptimal {
+			continue
+		}
+		b, err := opt.Formulation.RelaxedBound(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b > opt.Objective+1e-6*math.Max(1, math.Abs(opt.Objective)) {
+			t.Errorf("%s: relaxed bound %.6f above the optimum %.6f", in.Name, b, opt.Objective)
+		}
+		t.Logf("%s: relaxed bound %.4f, optimum %.4f", in.Name, b, opt.Objective)
+	}
+}
