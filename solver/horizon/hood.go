@@ -11,8 +11,8 @@ import (
 const hoodLimit = 8 * time.Second
 
 // hoods improves a solution of the MIP by fix-and-optimize over market
-// windows: in turn, the y, x and l columns of the opportunities of two
-// markets, over every period, are freed, every other y, x and l is fixed
+// windows: in turn, the y, x and l columns of the opportunities of one
+// market (each in turn), then of two, over every period, are freed, every other y, x and l is fixed
 // at the incumbent (and s, w, q with x at 0), and the rest (stakes,
 // knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
 // the restriction with its presolver. The one-period neighbourhood search
@@ -35,6 +35,9 @@ func newHoods(fm *Formulation) *hoods {
 		h.byMarket[m] = append(h.byMarket[m], p)
 	}
 	nM := len(in.Markets)
+	for m := 0; m < nM; m++ { // single markets first: the cheapest
+		h.windows = append(h.windows, [2]int{m, m})
+	}
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
 			if k == nM-k && m >= k { // the pair {m, m+k} came as {m-k, m}
@@ -42,9 +45,6 @@ func newHoods(fm *Formulation) *hoods {
 			}
 			h.windows = append(h.windows, [2]int{m, (m + k) % nM})
 		}
-	}
-	if nM == 1 {
-		h.windows = [][2]int{{0, 0}}
 	}
 	return h
 }
