@@ -2,13 +2,15 @@ package horizon
 
 import (
 	"context"
+	"sort"
 	"time"
 
+	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
 // hoodLimit bounds one neighbourhood's sub-MIP.
-const hoodLimit = 8 * time.Second
+const hoodLimit = 5 * time.Second
 
 // hoods improves a solution of the MIP by fix-and-optimize over market
 // windows: in turn, the y, x and l columns of the opportunities of one
@@ -49,6 +51,42 @@ func newHoods(fm *Formulation) *hoods {
 	return h
 }
 
+// order sorts the windows by what the relaxation's plan guide (nil: keep
+// the order) gains in their markets beyond the incumbent x, largest first,
+// ties in the order built: that is where the bound finds value the plan
+// lacks.
+func (h *hoods) order(x []float64, guide *model.Assignment) {
+	if guide == nil || x == nil {
+		return
+	}
+	fm := h.fm
+	in := fm.Inst
+	lack := make([]float64, len(in.Markets))
+	gain := func(p int) float64 {
+		o := &in.Opportunities[p]
+		return o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
+	}
+	for _, pj := range guide.Projects {
+		if p, ok := fm.D.Opp[pj.ID]; ok {
+			lack[fm.D.Market[in.Opportunities[p].Market]] += gain(p)
+		}
+	}
+	for p := range in.Opportunities {
+		for t := 0; t < fm.T; t++ {
+			if y := fm.Y[p][t]; y != none && x[y] > 0.5 {
+				lack[fm.D.Market[in.Opportunities[p].Market]] -= fm.weight(t) * gain(p)
+			}
+		}
+	}
+	score := func(w [2]int) float64 {
+		if w[0] == w[1] {
+			return lack[w[0]]
+		}
+		return lack[w[0]] + lack[w[1]]
+	}
+	sort.SliceStable(h.windows, func(i, j int) bool { return score(h.windows[i]) > score(h.windows[j]) })
+}
+
 // step tries the next window from x (objective z) and returns a better
 // solution, or nil.
 func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Duration) []float64 {
@@ -69,7 +107,7 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	if rs.Infeasible != "" {
 		return nil
 	}
-	res, err := glpk.SolveMIP(ctx, rs.Problem, glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-4}, glpk.Callbacks{})
+	res, err := glpk.SolveMIP(ctx, rs.Problem, glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3}, glpk.Callbacks{})
 	if err != nil || !res.HasSolution {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
@@ -66,6 +67,8 @@ type largeSearch struct {
 	offered bool
 	bound   float64
 	phase   string
+	// guide is the relaxation's plan, which orders the neighbourhoods.
+	guide *model.Assignment
 }
 
 func newLargeSearch(fm *Formulation, start time.Time, report func(Report)) *largeSearch {
@@ -133,7 +136,8 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 	if limit <= 0 {
 		return
 	}
-	b, err := s.fm.RelaxedBound(ctx, limit)
+	b, plan, err := s.fm.RelaxedBound(ctx, limit)
+	s.guide = plan
 	if err != nil || math.IsInf(b, 0) {
 		return
 	}
@@ -146,6 +150,9 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 // ctx ends or a whole round of windows brings nothing.
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
+	s.mu.Lock()
+	h.order(s.best, s.guide)
+	s.mu.Unlock()
 	idle := 0
 	for ctx.Err() == nil && idle < len(h.windows) && !s.closed() {
 		s.mu.Lock()

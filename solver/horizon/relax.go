@@ -54,12 +54,16 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 	return &ri
 }
 
-// RelaxedBound returns a lower bound on the multi-period optimum:
+// RelaxedBound returns a lower bound on the multi-period optimum, and the
+// one-period solver's plan of Relaxed(T) (nil when none), which shows
+// where the bound finds value:
 // Σ_s Δ_s·(the bound the one-period solver, solver/cluster, proves on
-// Relaxed(s) within an equal share of limit; 0: none). It is -Inf when a
-// solve proves no bound.
-func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, error) {
+// Relaxed(s) within an equal share of the time limit leaves; 0: none). It
+// is -Inf when a solve proves no bound.
+func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
 	bound := 0.0
+	var plan *model.Assignment
+	end := time.Now().Add(limit)
 	for s := 1; s <= fm.T; s++ {
 		delta := fm.weight(s - 1)
 		if s < fm.T {
@@ -67,32 +71,39 @@ func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (f
 		}
 		var share time.Duration
 		if limit > 0 {
-			share = limit / time.Duration(fm.T)
+			// The earlier, smaller relaxations often finish early: the
+			// later ones (Δ_T the largest weight) get what they leave.
+			share = time.Until(end) / time.Duration(fm.T-s+1)
+			if share <= 0 {
+				return math.Inf(-1), nil, nil
+			}
 		}
-		b, err := fm.relaxedBoundBy(ctx, s, share)
+		b, a, err := fm.relaxedBoundBy(ctx, s, share)
 		if err != nil || math.IsInf(b, -1) {
-			return math.Inf(-1), err
+			return math.Inf(-1), nil, err
 		}
 		bound += delta * b
+		plan = a
 	}
-	return bound, nil
+	return bound, plan, nil
 }
 
-// relaxedBoundBy returns the one-period solver's bound on Relaxed(s).
-func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (float64, error) {
+// relaxedBoundBy returns the one-period solver's bound and plan on
+// Relaxed(s).
+func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (float64, *model.Assignment, error) {
 	ri := fm.Relaxed(s)
 	if len(ri.Opportunities) == 0 {
-		return 0, nil // only the empty plan, Z = 0 (no targets in the relaxation)
+		return 0, nil, nil // only the empty plan, Z = 0 (no targets in the relaxation)
 	}
 	if err := model.ValidateErr(ri); err != nil {
-		return math.Inf(-1), fmt.Errorf("relaxed instance: %w", err)
+		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
 	}
 	out, err := cluster.Solve(ctx, model.Derive(ri), cluster.Params{TimeLimit: limit, Gap: 1e-6})
 	if err != nil {
-		return math.Inf(-1), fmt.Errorf("relaxed instance: %w", err)
+		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
 	}
 	if !out.HasBound || out.Infeasible {
-		return math.Inf(-1), nil // no targets: the empty plan is always feasible
+		return math.Inf(-1), nil, nil // no targets: the empty plan is always feasible
 	}
-	return out.Bound, nil
+	return out.Bound, out.Assignment, nil
 }

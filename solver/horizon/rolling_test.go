@@ -91,7 +91,7 @@ func TestRelaxedBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fm.RelaxedBound(context.Background(), 0)
+	b, _, err := fm.RelaxedBound(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestRelaxedBound(t *testing.T) {
 		if opt.Status != model.StatusOptimal {
 			continue
 		}
-		b, err := opt.Formulation.RelaxedBound(context.Background(), 0)
+		b, _, err := opt.Formulation.RelaxedBound(context.Background(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
