@@ -88,15 +88,33 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 	s.setPhase("branch-and-cut")
 	res := &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(), Bound: math.Inf(-1), LPObjective: math.NaN()}
 	var err error
-	if ctx.Err() == nil && !s.closed() {
-		res, err = glpk.SolveMIP(ctx, s.fm.Prob, prm, glpk.Callbacks{
+	if s.branchWorth(ctx) {
+		gr, gerr := glpk.SolveMIP(ctx, s.fm.Prob, prm, glpk.Callbacks{
 			Heuristic: s.offer, Incumbent: s.incumbent, Progress: s.progress, ProgressInterval: 500 * time.Millisecond})
-		if res == nil {
-			return nil, err
+		switch {
+		case gr != nil:
+			res, err = gr, gerr
+		case ctx.Err() == nil: // not a deadline met on the way in
+			return nil, gerr
 		}
 	}
 	s.merge(res)
 	return res, err
+}
+
+// branchMinLeft is the least time left for which GLPK's branch and cut is
+// started on a large model: loading, scaling and the crash basis of a
+// 150000-row model take seconds without a time check, and its root LP
+// minutes.
+const branchMinLeft = 20 * time.Second
+
+// branchWorth says whether GLPK's branch and cut gets the time left.
+func (s *largeSearch) branchWorth(ctx context.Context) bool {
+	if ctx.Err() != nil || s.closed() {
+		return false
+	}
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= branchMinLeft
 }
 
 // closed says whether the best plan is within the gap of the bound.
