@@ -51,10 +51,10 @@ func newHoods(fm *Formulation) *hoods {
 	return h
 }
 
-// order sorts the windows by what the relaxation's plan guide (nil: keep
-// the order) gains in their markets beyond the incumbent x, largest first,
-// ties in the order built: that is where the bound finds value the plan
-// lacks.
+// order sorts the single markets, then the pairs, by what the
+// relaxation's plan guide (nil: keep the order) gains in their markets
+// beyond the incumbent x, largest first, ties in the order built: that is
+// where the bound finds value the plan lacks.
 func (h *hoods) order(x []float64, guide *model.Assignment) {
 	if guide == nil || x == nil {
 		return
@@ -84,7 +84,16 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		}
 		return lack[w[0]] + lack[w[1]]
 	}
-	sort.SliceStable(h.windows, func(i, j int) bool { return score(h.windows[i]) > score(h.windows[j]) })
+	// Single markets stay first: a pair's sub-MIP takes several times as
+	// long (on the 300-firm cluster, pairs first found nothing in 230 s).
+	single := func(w [2]int) bool { return w[0] == w[1] }
+	sort.SliceStable(h.windows, func(i, j int) bool {
+		wi, wj := h.windows[i], h.windows[j]
+		if single(wi) != single(wj) {
+			return single(wi)
+		}
+		return score(wi) > score(wj)
+	})
 }
 
 // step tries the next window from x (objective z) and returns a better
