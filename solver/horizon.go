@@ -3,6 +3,7 @@ package solver
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ofdi/ofdi/model"
@@ -22,7 +23,21 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 	if len(opts.Force) > 0 {
 		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
 	}
-	hr, err := horizon.Solve(ctx, inst, horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()})
+	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()}
+	var firstPlan time.Duration
+	hopts.Progress = func(r horizon.Report) {
+		if r.HasIncumbent && firstPlan == 0 {
+			firstPlan = r.Elapsed
+		}
+		if opts.Progress != nil {
+			p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound, Gap: math.Inf(1)}
+			if r.HasIncumbent && !math.IsInf(r.Bound, -1) {
+				p.Gap = relGap(r.Incumbent, r.Bound)
+			}
+			opts.Progress(p)
+		}
+	}
+	hr, err := horizon.Solve(ctx, inst, hopts)
 	if err != nil {
 		return nil, fmt.Errorf("solve %s: %w", inst.Name, err)
 	}
@@ -49,10 +64,15 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 			return nil, fmt.Errorf("solve %s: evaluate plan: %w", inst.Name, err)
 		}
 		res.Metrics, res.Objective, res.Horizon = &m, z, view
-		res.Bound, res.HasBound = min(hr.Bound, z), true
+		if !math.IsInf(hr.Bound, -1) { // -Inf: stopped before the root LP
+			res.Bound, res.HasBound = min(hr.Bound, z), true
+		}
 	}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
+	if firstPlan > 0 {
+		res.Stats.FirstPlan = firstPlan
+	}
 	return res, nil
 }
 

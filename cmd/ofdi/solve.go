@@ -38,7 +38,9 @@ func solveCommand() *cli.Command {
 			"(MODEL.md, \"Multi-period plans\"): the projects carry their start period, and the plan adds a\n" +
 			"timeline (per period: projects started, markets entered, firms joining, who learns beside which\n" +
 			"pioneer), the SMEs per stage (pre / early / experienced) after each period, and the knowledge\n" +
-			"paths. It is solved by GLPK's branch and cut on the multi-period MIP (--time-limit, --gap);\n" +
+			"paths. Up to 10000 rows GLPK's branch and cut solves the multi-period MIP; larger models get a\n" +
+			"rolling horizon (the one-period solver period by period) for a first plan, a bound from\n" +
+			"one-period relaxations, neighbourhoods over markets and periods, then GLPK (--time-limit, --gap);\n" +
 			"firm accounts and --sharing stakes over a horizon are not implemented yet.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},

@@ -28,7 +28,13 @@ static _Thread_local struct {
 	jmp_buf *jb;
 } run;
 
-enum { JUMP_ERROR = 1, JUMP_CANCEL = 2 };
+enum { JUMP_ERROR = 1, JUMP_CANCEL = 2, JUMP_TIME = 3 };
+
+// OVERDUE_GRACE is how long (seconds) glp_intopt may run past the time
+// limit before term_hook leaves it: GLPK's own checks come first, the
+// hook catches the phases that check no limit but print (hybrid
+// pseudo-cost initialisation, long node LPs).
+#define OVERDUE_GRACE 0.25
 
 static double now(void) {
 	struct timespec ts;
@@ -46,10 +52,17 @@ static int cancelled(ofdi_job *job) {
 	return __atomic_load_n(&job->cancel, __ATOMIC_RELAXED) != 0;
 }
 
+// overdue says whether glp_intopt has run past the time limit by more than
+// OVERDUE_GRACE.
+static int overdue(ofdi_job *job) {
+	return job->in_intopt && job->deadline > 0 && now() > job->deadline + OVERDUE_GRACE;
+}
+
 // term_hook receives all terminal output of GLPK. It keeps the text printed
 // while GLPK is in its error state (the error message). Otherwise, if the
-// run is cancelled and it is safe, it leaves GLPK by a longjmp, as the
-// error hook does; else it lets the output through if verbose.
+// run is cancelled, or branch and cut is past its time limit (overdue), and
+// it is safe, it leaves GLPK by a longjmp, as the error hook does; else it
+// lets the output through if verbose.
 static int term_hook(void *info, const char *s) {
 	ofdi_job *job = info;
 	if (glp_at_error()) {
@@ -63,6 +76,7 @@ static int term_hook(void *info, const char *s) {
 	}
 	job->term_calls++;
 	if (job->abortable && cancelled(job)) longjmp(*run.jb, JUMP_CANCEL);
+	if (job->abortable && overdue(job)) longjmp(*run.jb, JUMP_TIME);
 	return job->verbose ? 0 : 1;
 }
 
@@ -287,7 +301,9 @@ static void solve_mip(ofdi_job *job, glp_prob *P) {
 	// Aborting loses GLPK's incumbent; job->x keeps a copy, but not in
 	// the presolver's column space.
 	job->abortable = !job->presolve;
+	job->in_intopt = 1;
 	job->mip_ret = glp_intopt(P, &parm);
+	job->in_intopt = 0;
 	job->abortable = 0;
 	job->mip_status = glp_mip_status(P);
 	if (job->mip_status == GLP_OPT || job->mip_status == GLP_FEAS) {
@@ -331,9 +347,13 @@ int ofdi_run(ofdi_job *job) {
 		// object included).
 		glp_free_env();
 		job->abortable = 0;
+		job->in_intopt = 0;
 		if (jump == JUMP_CANCEL) {
 			job->err = OFDI_EABORTED;
 			job->stop = OFDI_STOP_CANCEL;
+		} else if (jump == JUMP_TIME) {
+			job->err = OFDI_EABORTED;
+			job->stop = OFDI_STOP_TIME;
 		} else {
 			job->err = OFDI_EGLPK;
 		}

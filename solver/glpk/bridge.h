@@ -18,7 +18,7 @@ enum {
 	OFDI_OK = 0,
 	OFDI_EGLPK = 1,      // GLPK terminated abnormally; msg holds its text
 	OFDI_EREENTRANT = 2, // called while another run is active on this thread
-	OFDI_EABORTED = 3    // cancelled: GLPK was left by a longjmp from its output hook
+	OFDI_EABORTED = 3    // cancelled or overdue: GLPK was left by a longjmp from its output hook
 };
 
 // Why the search stopped early.
@@ -100,6 +100,7 @@ typedef struct {
 
 	// Private.
 	int abortable;  // a cancellation may longjmp out of GLPK
+	int in_intopt;  // glp_intopt runs: an overdue run may longjmp out too
 	double t0, deadline, last_progress, last_cb;
 } ofdi_job;
 

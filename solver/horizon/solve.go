@@ -23,6 +23,11 @@ type Options struct {
 	TimeLimit time.Duration
 	// Gap is the relative gap at which the search stops; 0 means 1e-6.
 	Gap float64
+	// Progress, when set, receives a report about every second on models
+	// above 10000 rows (the rolling horizon and branch and cut), and every
+	// half second of branch and cut on smaller ones; none after Solve
+	// returns.
+	Progress func(Report)
 }
 
 // Result is the outcome of Solve.
@@ -83,18 +88,21 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	// limit (and a presolved search cannot be cancelled), which on a
 	// 150-firm 3-period cluster (32021 rows) overran a 60 s limit by three
 	// minutes, with and without presolve and Gomory cuts.
+	// Hybrid pseudo-cost branching only up to smallRows too: it
+	// initialises its pseudo-costs by two LPs per fractional column,
+	// without a callback or a time check (110 s on that cluster's root).
 	small := len(fm.Prob.Rows) <= smallRows
 	prm := glpk.Params{TimeLimit: opts.TimeLimit, RelGap: gap, Presolve: small,
 		GomoryCuts: small, MIRCuts: small, CoverCuts: small, CliqueCuts: small,
-		Branching: glpk.BranchHybridPseudoCost, Backtracking: glpk.BacktrackBestProjection}
-	if prm.TimeLimit > 0 {
-		prm.TimeLimit = max(prm.TimeLimit-time.Since(start), time.Millisecond)
+		Backtracking: glpk.BacktrackBestProjection}
+	if small {
+		prm.Branching = glpk.BranchHybridPseudoCost
 	}
-	gr, err := glpk.SolveMIP(ctx, fm.Prob, prm, glpk.Callbacks{})
+	gr, err := branch(ctx, fm, prm, opts, start)
 	if gr == nil {
 		return nil, fmt.Errorf("solve %s: %w", in.Name, err)
 	}
-	if err != nil && !errors.Is(err, ctx.Err()) {
+	if err != nil && !errors.Is(err, ctx.Err()) && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("solve %s: %w", in.Name, err)
 	}
 	res := &Result{Formulation: fm, Objective: math.NaN(), Bound: gr.Bound, Nodes: gr.Nodes}
@@ -117,6 +125,28 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// branch runs GLPK's branch and cut on the MIP, with the rolling horizon's
+// first plan beside it on models above smallRows (see largeSearch).
+func branch(ctx context.Context, fm *Formulation, prm glpk.Params, opts Options, start time.Time) (*glpk.Result, error) {
+	if opts.TimeLimit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, start.Add(opts.TimeLimit))
+		defer cancel()
+		prm.TimeLimit = max(opts.TimeLimit-time.Since(start), time.Millisecond)
+	}
+	if len(fm.Prob.Rows) > smallRows {
+		return newLargeSearch(fm, start, opts.Progress).run(ctx, prm, prm.RelGap)
+	}
+	cb := glpk.Callbacks{}
+	if opts.Progress != nil {
+		cb.ProgressInterval = 500 * time.Millisecond
+		cb.Progress = func(p glpk.Progress) {
+			opts.Progress(Report{Elapsed: time.Since(start), Phase: "branch-and-cut", HasIncumbent: p.HasIncumbent, Incumbent: p.Incumbent, Bound: p.Bound})
+		}
+	}
+	return glpk.SolveMIP(ctx, fm.Prob, prm, cb)
 }
 
 // Decode turns a solution vector of the MIP into a plan: projects ordered

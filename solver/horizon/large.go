@@ -1,0 +1,301 @@
+package horizon
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/glpk"
+)
+
+// Report is a progress snapshot of Solve.
+type Report struct {
+	Elapsed time.Duration
+	// Phase is "rolling horizon" (the first plan), "relaxation bound",
+	// "neighbourhoods" or "branch-and-cut".
+	Phase        string
+	HasIncumbent bool
+	Incumbent    float64
+	// Bound is the best proven lower bound so far, -Inf before the root LP.
+	Bound float64
+}
+
+// rollingShare is the share of the time limit the rolling horizon may use
+// for its first plan on large models; rollingDefault its time without a
+// limit.
+const (
+	rollingShare   = 0.25
+	rollingMax     = 6 * time.Second
+	rollingDefault = 30 * time.Second
+)
+
+// relaxShare is the share of the time limit the relaxation's bound may
+// use; relaxDefault its time without a limit.
+const (
+	relaxShare   = 0.2
+	relaxDefault = time.Minute
+)
+
+// completeLimit bounds the restricted MIP that turns the rolling plan
+// into columns of the MIP.
+const completeLimit = 20 * time.Second
+
+// hoodMargin is the time a neighbourhood leaves before the deadline.
+const hoodMargin = 500 * time.Millisecond
+
+// largeSearch solves a model above smallRows, where GLPK's root LP alone
+// takes minutes (the 150-firm 3-period cluster's 32000 rows: 30-110 s;
+// the 300-firm one has 146000): the rolling horizon builds a first plan
+// with the one-period solver, a one-period relaxation gives a bound,
+// neighbourhoods over market windows improve the plan, and GLPK's branch
+// and cut on the whole MIP, started from the plan through its heuristic
+// callback, gets the time left (all of it without a limit, so that an
+// unlimited solve is exact).
+type largeSearch struct {
+	fm     *Formulation
+	start  time.Time
+	report func(Report)
+	gap    float64
+
+	mu sync.Mutex
+	// best is the best solution vector known (ours or GLPK's), offered
+	// whether GLPK has been given it.
+	best    []float64
+	bestObj float64
+	offered bool
+	bound   float64
+	phase   string
+	// guide is the relaxation's plan, which orders the neighbourhoods.
+	guide *model.Assignment
+}
+
+func newLargeSearch(fm *Formulation, start time.Time, report func(Report)) *largeSearch {
+	return &largeSearch{fm: fm, start: start, report: report, bestObj: math.Inf(1), bound: math.Inf(-1), phase: "rolling horizon"}
+}
+
+// run solves within the deadline of ctx (none: no limit) and returns
+// GLPK's result, with the best solution and bound of every phase in it.
+func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*glpk.Result, error) {
+	stopTicker := s.tick()
+	defer stopTicker()
+	s.gap = gap
+	s.firstPlan(ctx, gap)
+	s.relaxedBound(ctx)
+	s.setPhase("neighbourhoods")
+	s.improve(ctx)
+	s.setPhase("branch-and-cut")
+	res := &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(), Bound: math.Inf(-1), LPObjective: math.NaN()}
+	var err error
+	if s.branchWorth(ctx) {
+		gr, gerr := glpk.SolveMIP(ctx, s.fm.Prob, prm, glpk.Callbacks{
+			Heuristic: s.offer, Incumbent: s.incumbent, Progress: s.progress, ProgressInterval: 500 * time.Millisecond})
+		switch {
+		case gr != nil:
+			res, err = gr, gerr
+		case ctx.Err() == nil: // not a deadline met on the way in
+			return nil, gerr
+		}
+	}
+	s.merge(res)
+	return res, err
+}
+
+// branchMinLeft is the least time left for which GLPK's branch and cut is
+// started on a large model: loading, scaling and the crash basis of a
+// 150000-row model take seconds without a time check, and its root LP
+// minutes.
+const branchMinLeft = 20 * time.Second
+
+// branchWorth says whether GLPK's branch and cut gets the time left.
+func (s *largeSearch) branchWorth(ctx context.Context) bool {
+	if ctx.Err() != nil || s.closed() {
+		return false
+	}
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= branchMinLeft
+}
+
+// closed says whether the best plan is within the gap of the bound.
+func (s *largeSearch) closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.best != nil && math.Abs(s.bestObj-s.bound) <= s.gap*math.Max(1, math.Abs(s.bestObj))
+}
+
+// firstPlan runs the rolling horizon and completes its plan into columns;
+// a plan that does not fit (which the conservative period instances
+// should rule out) is dropped.
+func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
+	deadline := s.start.Add(rollingDefault)
+	if dl, ok := ctx.Deadline(); ok {
+		deadline = s.start.Add(min(rollingMax, time.Duration(rollingShare*float64(dl.Sub(s.start)))))
+	}
+	a, err := s.fm.RollingPlan(ctx, time.Until(deadline), gap)
+	if err != nil || ctx.Err() != nil {
+		return
+	}
+	x, err := s.fm.Columns(ctx, a, completeLimit)
+	if err != nil {
+		return
+	}
+	s.offerOwn(x)
+}
+
+// relaxedBound proves a bound on the one-period relaxation (relax.go):
+// GLPK's root LP of a large horizon model takes minutes.
+func (s *largeSearch) relaxedBound(ctx context.Context) {
+	s.setPhase("relaxation bound")
+	limit := relaxDefault
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(time.Duration(relaxShare*float64(dl.Sub(s.start))), time.Until(dl))
+	}
+	if limit <= 0 {
+		return
+	}
+	b, plan, err := s.fm.RelaxedBound(ctx, limit)
+	s.guide = plan
+	if err != nil || math.IsInf(b, 0) {
+		return
+	}
+	s.mu.Lock()
+	s.bound = math.Max(s.bound, b)
+	s.mu.Unlock()
+}
+
+// improve runs the neighbourhoods (hood.go) from the best solution until
+// ctx ends or a whole round of windows brings nothing.
+func (s *largeSearch) improve(ctx context.Context) {
+	h := newHoods(s.fm)
+	s.mu.Lock()
+	h.order(s.best, s.guide)
+	s.mu.Unlock()
+	idle := 0
+	for ctx.Err() == nil && idle < len(h.windows) && !s.closed() {
+		s.mu.Lock()
+		x, z := s.best, s.bestObj
+		s.mu.Unlock()
+		if x == nil {
+			return
+		}
+		limit := hoodLimit
+		if dl, ok := ctx.Deadline(); ok {
+			// GLPK's presolver ignores the limit: leave it a margin.
+			limit = min(limit, time.Until(dl)-hoodMargin)
+		}
+		if limit < time.Second {
+			return
+		}
+		if y := h.step(ctx, x, z, limit); y != nil {
+			s.offerOwn(y)
+			idle = 0
+		} else {
+			idle++
+		}
+	}
+}
+
+// offerOwn records a solution found outside GLPK.
+func (s *largeSearch) offerOwn(x []float64) {
+	z := s.fm.Prob.Objective(x)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if z < s.bestObj {
+		s.best, s.bestObj, s.offered = x, z, false
+	}
+}
+
+// offer is GLPK's heuristic callback: it hands over our best solution once.
+func (s *largeSearch) offer() ([]float64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.best == nil || s.offered {
+		return nil, false
+	}
+	s.offered = true
+	return s.best, true
+}
+
+// incumbent is GLPK's incumbent callback.
+func (s *largeSearch) incumbent(z float64, x []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if x != nil && z < s.bestObj {
+		s.best, s.bestObj, s.offered = x, z, true
+	}
+}
+
+// progress is GLPK's progress callback: it keeps the bound.
+func (s *largeSearch) progress(p glpk.Progress) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !math.IsInf(p.Bound, 0) && !math.IsNaN(p.Bound) && p.Bound > s.bound {
+		s.bound = p.Bound
+	}
+}
+
+func (s *largeSearch) setPhase(ph string) {
+	s.mu.Lock()
+	s.phase = ph
+	s.mu.Unlock()
+}
+
+// merge puts the best solution known and the relaxation's bound into
+// GLPK's result.
+func (s *largeSearch) merge(res *glpk.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if res.Status == glpk.NoSolution && s.best != nil && math.Abs(s.bestObj-s.bound) <= s.gap*math.Max(1, math.Abs(s.bestObj)) {
+		res.Status = glpk.Optimal // within the gap: Solve reports it optimal
+	}
+	if res.Status != glpk.Optimal && res.Status != glpk.Infeasible && s.bound > res.Bound {
+		res.Bound = s.bound
+	}
+	if s.best == nil || (res.HasSolution && res.Objective <= s.bestObj) {
+		if res.HasSolution && res.Bound > res.Objective {
+			res.Bound = res.Objective
+		}
+		return
+	}
+	res.X, res.Objective, res.HasSolution = s.best, s.bestObj, true
+	if res.Status != glpk.Optimal {
+		res.Status = glpk.Feasible
+	}
+	if res.Bound > s.bestObj {
+		res.Bound = s.bestObj
+	}
+}
+
+// tick reports the state every second until the returned stop is called.
+func (s *largeSearch) tick() (stop func()) {
+	if s.report == nil {
+		return func() {}
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				s.report(s.snapshot())
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
+func (s *largeSearch) snapshot() Report {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := Report{Elapsed: time.Since(s.start), Phase: s.phase, Bound: s.bound}
+	if s.best != nil {
+		r.HasIncumbent, r.Incumbent = true, s.bestObj
+		r.Bound = math.Min(r.Bound, s.bestObj)
+	}
+	return r
+}

@@ -1,0 +1,109 @@
+package horizon
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/cluster"
+)
+
+// Relaxed returns the one-period instance R_s of "everything started by
+// period s" (1 ≤ s ≤ T), whose optimum is at most Z_s, the undiscounted
+// objective of the periods up to s of any multi-period plan. Since
+// Z = Σ_t d^(t−1)·z_t = Σ_s Δ_s·Z_s with Δ_s = d^(s−1) − d^s (s < T),
+// Δ_T = d^(T−1), all ≥ 0, the bounds of R_1..R_T weighted by Δ_s bound the
+// horizon (docs/horizon.md, "Solving at scale"). The first s periods of a
+// plan, periods forgotten, are a plan of R_s with no larger Z:
+//   - the opportunities with a column in some period ≤ s, values, info
+//     costs, dissipation (the excess at s) and λ_L undiscounted;
+//   - capital released by s; budgets, credit, CVaR and counts as in the
+//     one-period model (each holds for the stakes taken by s);
+//   - every firm's knowledge the largest K1 can give it by the start of
+//     period s (more eligible pairs, more pioneers), and no targets.
+func (fm *Formulation) Relaxed(s int) *model.Instance {
+	in := fm.Inst
+	ri := *in
+	ri.Name = fmt.Sprintf("%s-by-period%d", in.Name, s)
+	ri.Horizon = nil
+	ri.Objective.MarketPowerTarget, ri.Objective.SMEParticipationTarget = 0, 0
+	ri.Opportunities = nil
+	for p := range in.Opportunities {
+		open := false
+		for t := 0; t < s; t++ {
+			open = open || fm.Y[p][t] != none
+		}
+		if open {
+			o := in.Opportunities[p]
+			o.Periods = nil
+			ri.Opportunities = append(ri.Opportunities, o)
+		}
+	}
+	ri.Firms = make([]model.Firm, len(in.Firms))
+	for f := range in.Firms {
+		fi := in.Firms[f]
+		fi.Capital *= in.Horizon.Release(s)
+		fi.Knowledge = make(map[string]float64, len(in.Markets))
+		for m := range in.Markets {
+			fi.Knowledge[in.Markets[m].ID] = fm.reach.kappa[f][m][s-1]
+		}
+		ri.Firms[f] = fi
+	}
+	return &ri
+}
+
+// RelaxedBound returns a lower bound on the multi-period optimum, and the
+// one-period solver's plan of Relaxed(T) (nil when none), which shows
+// where the bound finds value:
+// Σ_s Δ_s·(the bound the one-period solver, solver/cluster, proves on
+// Relaxed(s) within an equal share of the time limit leaves; 0: none). It
+// is -Inf when a solve proves no bound.
+func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
+	bound := 0.0
+	var plan *model.Assignment
+	end := time.Now().Add(limit)
+	for s := 1; s <= fm.T; s++ {
+		delta := fm.weight(s - 1)
+		if s < fm.T {
+			delta -= fm.weight(s)
+		}
+		var share time.Duration
+		if limit > 0 {
+			// The earlier, smaller relaxations often finish early: the
+			// later ones (Δ_T the largest weight) get what they leave.
+			share = time.Until(end) / time.Duration(fm.T-s+1)
+			if share <= 0 {
+				return math.Inf(-1), nil, nil
+			}
+		}
+		b, a, err := fm.relaxedBoundBy(ctx, s, share)
+		if err != nil || math.IsInf(b, -1) {
+			return math.Inf(-1), nil, err
+		}
+		bound += delta * b
+		plan = a
+	}
+	return bound, plan, nil
+}
+
+// relaxedBoundBy returns the one-period solver's bound and plan on
+// Relaxed(s).
+func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (float64, *model.Assignment, error) {
+	ri := fm.Relaxed(s)
+	if len(ri.Opportunities) == 0 {
+		return 0, nil, nil // only the empty plan, Z = 0 (no targets in the relaxation)
+	}
+	if err := model.ValidateErr(ri); err != nil {
+		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
+	}
+	out, err := cluster.Solve(ctx, model.Derive(ri), cluster.Params{TimeLimit: limit, Gap: 1e-6})
+	if err != nil {
+		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
+	}
+	if !out.HasBound || out.Infeasible {
+		return math.Inf(-1), nil, nil // no targets: the empty plan is always feasible
+	}
+	return out.Bound, out.Assignment, nil
+}

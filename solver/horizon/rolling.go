@@ -1,0 +1,345 @@
+package horizon
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/cluster"
+)
+
+// minCapital stands in for the capital of a firm that has none left in a
+// period's instance (the model requires K_f > 0): it holds no stake.
+const minCapital = 1e-6
+
+// rolling builds a first multi-period plan period by period with the
+// one-period solver (solver/cluster): period t's instance holds the
+// opportunities open in t and not yet started, the capital, credit, risk
+// and project counts the earlier periods leave, and the knowledge they
+// brought; its plan is fixed, and the next period follows. Every period's
+// instance is conservative, so the union of their plans satisfies every
+// row of the multi-period MIP (docs/horizon.md, "Solving at scale"):
+//   - capital: K'_f = R_t·K_f − spent_f + C_f, capped at (β·K_f − C_f)/β, where C_f
+//     is the credit the earlier periods need, and the credit line less ΣC_f;
+//   - risk: R_f less the CVaR of the firm's earlier stakes (CVaR is
+//     subadditive, so the portfolio's CVaR stays within R_f);
+//   - max_projects less the projects taken, capacities less the projects
+//     started, no info cost for markets already entered;
+//   - knowledge κ_t from K1 for firms that are not pioneers; pioneers keep
+//     their initial knowledge, so that Π_p stays the multi-period one;
+//   - targets: see solvePeriod.
+type rolling struct {
+	in *model.Instance
+	d  *model.Derived
+	T  int
+	// plan holds the projects of the periods planned so far, with Period.
+	plan *model.Assignment
+	// started[p]: p started in an earlier period.
+	started []bool
+	// spent[f] is Σ a_p·s_fp so far, credit[f] the credit C_f the plan so
+	// far needs, count[f] its projects, cvar[f] the CVaR of its stakes.
+	spent, credit, cvar []float64
+	count               []int
+	// kappa[f][m] is κ at the start of the next period.
+	kappa [][]float64
+	// entered[m]: the cluster entered m; group counts the projects started
+	// per (market, segment); power is the market power reached.
+	entered []bool
+	group   map[[2]string]int
+	power   float64
+}
+
+func newRolling(in *model.Instance, d *model.Derived) *rolling {
+	nF := len(in.Firms)
+	r := &rolling{in: in, d: d, T: in.Periods(), plan: &model.Assignment{Projects: []model.Project{}},
+		started: make([]bool, len(in.Opportunities)), spent: make([]float64, nF), credit: make([]float64, nF),
+		cvar: make([]float64, nF), count: make([]int, nF), kappa: make([][]float64, nF),
+		entered: make([]bool, len(in.Markets)), group: map[[2]string]int{}}
+	for f := range in.Firms {
+		r.kappa[f] = make([]float64, len(in.Markets))
+		for m := range in.Markets {
+			r.kappa[f][m] = in.Firms[f].KnowledgeOf(in.Markets[m].ID)
+		}
+	}
+	return r
+}
+
+// run plans every period, giving period t's one-period solve an equal
+// share of the time left until deadline (zero: no limit). It returns the
+// plan, with MarketsEntered and Credit filled, or an error when a period's
+// instance is invalid or the last period cannot meet the targets.
+func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*model.Assignment, error) {
+	for t := 1; t <= r.T; t++ {
+		var limit time.Duration
+		if !deadline.IsZero() {
+			limit = time.Until(deadline) / time.Duration(r.T-t+1)
+			if limit <= 0 {
+				return nil, fmt.Errorf("rolling horizon: no time left for period %d", t)
+			}
+		}
+		a, err := r.solvePeriod(ctx, t, limit, gap)
+		if err != nil {
+			return nil, err
+		}
+		r.fix(t, a)
+	}
+	return r.finish(), nil
+}
+
+// solvePeriod solves period t's instance with the one-period solver. The
+// market power target is pursued in step: period t aims at t/T of it (a
+// period that cannot leaves its share to the next), and the last period
+// at what is left. The SME share is asked of the last period, counting
+// the SMEs that took part before; when SMEs who took part before take
+// part again the count falls short, and the period is solved again with
+// the shortfall added.
+func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, gap float64) (*model.Assignment, error) {
+	pi := r.periodInstance(t)
+	if pi == nil {
+		return &model.Assignment{}, nil
+	}
+	in := r.in
+	g := in.Objective.MarketPowerTarget
+	pi.Objective.MarketPowerTarget = math.Max(0, g*float64(t)/float64(r.T)-r.power)
+	if t < r.T {
+		a, err := r.solveOne(ctx, t, pi, limit, gap)
+		if err != nil || a != nil || pi.Objective.MarketPowerTarget == 0 {
+			return orEmpty(a), err
+		}
+		pi.Objective.MarketPowerTarget = 0
+		a, err = r.solveOne(ctx, t, pi, limit, gap)
+		return orEmpty(a), err
+	}
+	smes := float64(len(r.d.SMEs))
+	need := math.Ceil(in.Objective.SMEParticipationTarget*smes - 1e-9)
+	before := float64(r.smesIn(nil))
+	for extra := 0.0; ; {
+		if smes > 0 {
+			pi.Objective.SMEParticipationTarget = math.Min(1, math.Max(0, need-before+extra)/smes)
+		}
+		a, err := r.solveOne(ctx, t, pi, limit, gap)
+		if err != nil || a == nil {
+			if err == nil && (pi.Objective.MarketPowerTarget > 0 || need > 0) {
+				err = fmt.Errorf("rolling horizon: period %d: no plan meets the targets", t)
+			}
+			return orEmpty(a), err
+		}
+		short := need - float64(r.smesIn(a))
+		if short <= 0 || extra >= smes {
+			return a, nil
+		}
+		extra += short
+	}
+}
+
+// solveOne solves a period's instance; nil without a plan.
+func (r *rolling) solveOne(ctx context.Context, t int, pi *model.Instance, limit time.Duration, gap float64) (*model.Assignment, error) {
+	if err := model.ValidateErr(pi); err != nil {
+		return nil, fmt.Errorf("rolling horizon: period %d instance: %w", t, err)
+	}
+	out, err := cluster.Solve(ctx, model.Derive(pi), cluster.Params{TimeLimit: limit, Gap: gap})
+	if err != nil {
+		return nil, fmt.Errorf("rolling horizon: period %d: %w", t, err)
+	}
+	return out.Assignment, nil
+}
+
+// smesIn counts the SMEs that take part in the plan so far or in a.
+func (r *rolling) smesIn(a *model.Assignment) int {
+	seen := map[int]bool{}
+	for _, pjs := range [][]model.Project{r.plan.Projects, projectsOf(a)} {
+		for _, pj := range pjs {
+			for _, st := range pj.Participants {
+				if f := r.d.Firm[st.Firm]; r.in.Firms[f].Role == model.SME {
+					seen[f] = true
+				}
+			}
+		}
+	}
+	return len(seen)
+}
+
+func projectsOf(a *model.Assignment) []model.Project {
+	if a == nil {
+		return nil
+	}
+	return a.Projects
+}
+
+func orEmpty(a *model.Assignment) *model.Assignment {
+	if a == nil {
+		return &model.Assignment{}
+	}
+	return a
+}
+
+// periodInstance returns the one-period instance of period t (see
+// rolling), or nil when no opportunity is left open in t.
+func (r *rolling) periodInstance(t int) *model.Instance {
+	in := r.in
+	pi := *in
+	pi.Name = fmt.Sprintf("%s-period%d", in.Name, t)
+	pi.Horizon = nil
+	pi.Opportunities = nil
+	for p := range in.Opportunities {
+		if o := in.Opportunities[p]; !r.started[p] && o.OpenIn(t) {
+			o.Periods = nil
+			pi.Opportunities = append(pi.Opportunities, o)
+		}
+	}
+	if len(pi.Opportunities) == 0 {
+		return nil
+	}
+	pi.Markets = make([]model.Market, len(in.Markets))
+	for m := range in.Markets {
+		pi.Markets[m] = r.market(m)
+	}
+	pi.Firms = make([]model.Firm, len(in.Firms))
+	used := 0.0
+	for f := range in.Firms {
+		pi.Firms[f] = r.firm(f, t)
+		used += r.credit[f]
+	}
+	pi.Policy.CreditLine = math.Max(0, in.Policy.CreditLine-used)
+	pi.Objective.MarketPowerTarget, pi.Objective.SMEParticipationTarget = 0, 0 // see solvePeriod
+	return &pi
+}
+
+// market returns market m as period t's instance sees it.
+func (r *rolling) market(m int) model.Market {
+	mk := r.in.Markets[m]
+	if r.entered[m] {
+		mk.InfoCost = 0
+	}
+	caps := map[string]int{}
+	for s, c := range mk.Capacity {
+		caps[s] = c
+	}
+	for g, n := range r.group {
+		if g[0] == mk.ID {
+			caps[g[1]] = max(0, mk.Cap(g[1])-n)
+		}
+	}
+	mk.Capacity = caps
+	return mk
+}
+
+// firm returns firm f as period t's instance sees it.
+func (r *rolling) firm(f, t int) model.Firm {
+	in := r.in
+	fi := in.Firms[f]
+	k := in.Horizon.Release(t)*fi.Capital - r.spent[f] + r.credit[f]
+	if beta := in.Policy.CreditPerFirm; beta > 0 {
+		k = math.Min(k, (beta*fi.Capital-r.credit[f])/beta)
+	}
+	fi.Capital = math.Max(k, minCapital)
+	fi.RiskLimit = math.Max(0, fi.RiskLimit-r.cvar[f])
+	if fi.MaxProjects != nil {
+		n := max(0, *fi.MaxProjects-r.count[f])
+		fi.MaxProjects = &n
+	}
+	if !fi.Pioneer {
+		fi.Knowledge = make(map[string]float64, len(in.Markets))
+		for m := range in.Markets {
+			fi.Knowledge[in.Markets[m].ID] = r.kappa[f][m]
+		}
+	}
+	return fi
+}
+
+// fix adds period t's plan a to the horizon's plan and updates the state.
+func (r *rolling) fix(t int, a *model.Assignment) {
+	in, d := r.in, r.d
+	gD, gP, phi := in.Horizon.Gains()
+	gain := make([][]float64, len(in.Firms))
+	for f := range gain {
+		gain[f] = make([]float64, len(in.Markets))
+	}
+	for _, pj := range a.Projects {
+		p := d.Opp[pj.ID]
+		o := &in.Opportunities[p]
+		m := d.Market[o.Market]
+		pj.Period = t
+		r.started[p], r.entered[m] = true, true
+		r.group[[2]string{o.Market, o.Segment}]++
+		r.power += o.MarketPower
+		member := map[int]bool{}
+		for _, st := range pj.Participants {
+			f := d.Firm[st.Firm]
+			member[f] = true
+			r.spent[f] += d.NetCost[p] * st.Stake
+			r.count[f]++
+			gain[f][m] += gD
+		}
+		for f := range member {
+			if r.learns(f, p, member) {
+				gain[f][m] += gP
+			}
+		}
+		r.plan.Projects = append(r.plan.Projects, pj)
+	}
+	for f := range in.Firms {
+		r.credit[f] = math.Max(r.credit[f], r.spent[f]-in.Horizon.Release(t)*in.Firms[f].Capital)
+		total := 0.0
+		for _, g := range gain[f] {
+			total += g
+		}
+		for m, g := range gain[f] {
+			r.kappa[f][m] = math.Min(1, r.kappa[f][m]+g+phi*(total-g))
+		}
+	}
+	r.cvar = d.FirmCVaR(r.plan)
+}
+
+// learns says whether f earns the learning gain g_P in p: an SME, not a
+// pioneer, beside a pioneer of Π_p other than itself.
+func (r *rolling) learns(f, p int, member map[int]bool) bool {
+	firm := &r.in.Firms[f]
+	if firm.Role != model.SME || firm.Pioneer {
+		return false
+	}
+	for _, g := range r.d.Pioneers[p] {
+		if g != f && member[g] {
+			return true
+		}
+	}
+	return false
+}
+
+// finish fills the markets entered and the credit of the plan, in file
+// order.
+func (r *rolling) finish() *model.Assignment {
+	a := r.plan
+	a.MarketsEntered, a.Credit = []string{}, []model.Credit{}
+	for m, e := range r.entered {
+		if e {
+			a.MarketsEntered = append(a.MarketsEntered, r.in.Markets[m].ID)
+		}
+	}
+	for f, c := range r.credit {
+		if c > 1e-9 {
+			a.Credit = append(a.Credit, model.Credit{Firm: r.in.Firms[f].ID, Amount: c})
+		}
+	}
+	return a
+}
+
+// RollingPlan builds a first plan of the horizon with the rolling horizon
+// (see rolling): period after period, the one-period solver (solver/cluster)
+// plans the period's instance within an equal share of limit (0: none)
+// and gap, and its plan is fixed. The plan satisfies the multi-period
+// model (Columns completes it into a solution of the MIP); an error says
+// that a period's instance was invalid or that the last period could not
+// meet the targets.
+func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap float64) (*model.Assignment, error) {
+	var deadline time.Time
+	if limit > 0 {
+		deadline = time.Now().Add(limit)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	return newRolling(fm.Inst, fm.D).run(ctx, deadline, gap)
+}

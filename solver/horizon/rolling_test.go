@@ -1,0 +1,120 @@
+package horizon_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/ofdi/ofdi/instances"
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/horizon"
+)
+
+// TestRollingPlanFits: on small generated 3-period clusters and the
+// bundled jiangsu-3-periods, the rolling horizon's plan completes into a
+// solution of the multi-period MIP (every row within 1e-6), the MIP's
+// value of it is the plan's Z recomputed by the model, it passes the
+// independent checker, and it is no better than the optimum.
+func TestRollingPlanFits(t *testing.T) {
+	var cases []*model.Instance
+	for seed := uint64(1); seed <= 12; seed++ {
+		cases = append(cases, threePeriods(small(100+seed, 8+int(seed%5), 6+int(seed%4)), seed))
+	}
+	data, err := instances.Files.ReadFile("jiangsu-3-periods.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j3, err := model.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, j3)
+	planned := 0
+	for _, in := range cases {
+		t.Run(in.Name, func(t *testing.T) {
+			fm, err := horizon.Build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := fm.RollingPlan(context.Background(), 0, 1e-6)
+			if err != nil {
+				t.Logf("no rolling plan: %v", err)
+				return
+			}
+			planned++
+			x, err := fm.Columns(context.Background(), a, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zMIP := fm.Prob.Objective(x)
+			res := &horizon.Result{Status: model.StatusFeasible, Objective: zMIP, Bound: math.Inf(-1), Assignment: fm.Decode(x)}
+			checkPlan(t, in, res)
+			_, z, _, err := model.Derive(in).EvaluateHorizon(a, model.MethodCluster)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(z-zMIP) > 1e-5*math.Max(1, math.Abs(z)) {
+				t.Errorf("plan Z = %.9g, MIP value of its columns %.9g", z, zMIP)
+			}
+			if in.Name == j3.Name || testing.Short() {
+				if zMIP < -1366.3-0.05 && in.Name == j3.Name {
+					t.Errorf("rolling Z %.4f below the proven optimum -1366.3", zMIP)
+				}
+				t.Logf("%s: rolling Z %.4f", in.Name, zMIP)
+				return
+			}
+			opt := solve(t, in)
+			if opt.Status != model.StatusOptimal || zMIP < opt.Objective-1e-6*math.Max(1, math.Abs(opt.Objective)) {
+				t.Errorf("rolling Z %.6f, optimum %s %.6f", zMIP, opt.Status, opt.Objective)
+			}
+			t.Logf("%s: rolling Z %.4f, optimum %.4f", in.Name, zMIP, opt.Objective)
+		})
+	}
+	if planned < len(cases)/2 {
+		t.Errorf("rolling plans on %d of %d clusters", planned, len(cases))
+	}
+}
+
+// TestRelaxedBound: the one-period relaxation's bound is at most the
+// multi-period optimum (CBC-checked in TestCrossCheckCBC) on small
+// generated 3-period clusters and on jiangsu-3-periods (-1366.3).
+func TestRelaxedBound(t *testing.T) {
+	data, err := instances.Files.ReadFile("jiangsu-3-periods.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j3, err := model.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, err := horizon.Build(j3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := fm.RelaxedBound(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(b <= -1366.3+0.05) || math.IsInf(b, 0) {
+		t.Errorf("jiangsu-3-periods: relaxed bound %.4f above the optimum -1366.3", b)
+	}
+	t.Logf("jiangsu-3-periods: relaxed bound %.4f, optimum -1366.3", b)
+	if testing.Short() {
+		return
+	}
+	for seed := uint64(1); seed <= 8; seed++ {
+		in := threePeriods(small(100+seed, 8+int(seed%5), 6+int(seed%4)), seed)
+		opt := solve(t, in)
+		if opt.Status != model.StatusOptimal {
+			continue
+		}
+		b, _, err := opt.Formulation.RelaxedBound(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b > opt.Objective+1e-6*math.Max(1, math.Abs(opt.Objective)) {
+			t.Errorf("%s: relaxed bound %.6f above the optimum %.6f", in.Name, b, opt.Objective)
+		}
+		t.Logf("%s: relaxed bound %.4f, optimum %.4f", in.Name, b, opt.Objective)
+	}
+}
