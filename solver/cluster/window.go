@@ -158,7 +158,7 @@ func (w *writer) addWindowFirm(f int, fixed *fixedPart) {
 		w.row("budget_"+name, -inf, firm.Capital-fixed.spend[f])
 	}
 	if maxRisk > firm.RiskLimit*(1+1e-12) {
-		w.addWindowCVaR(f, fixed)
+		w.addCVaR(f, fixed.loss[f])
 	}
 	if firm.MaxProjects != nil && fixed.projects[f]+len(w.byFirm[f]) > *firm.MaxProjects {
 		for _, x := range w.byFirm[f] {
@@ -166,35 +166,6 @@ func (w *writer) addWindowFirm(f int, fixed *fixedPart) {
 		}
 		w.row("cap_"+name, -inf, float64(*firm.MaxProjects-fixed.projects[f]))
 	}
-}
-
-// addWindowCVaR adds firm f's CVaR rows with its fixed losses.
-func (w *writer) addWindowCVaR(f int, fixed *fixedPart) {
-	d, fm := w.d, w.fm
-	firm := &w.in.Firms[f]
-	name := w.nm.firm(f)
-	nK := len(w.in.Scenarios)
-	fm.Eta[f] = w.col("eta_"+name, 0, firm.RiskLimit, mip.Continuous, 0)
-	fm.T[f] = make([]int, nK)
-	for k := range nK {
-		fm.T[f][k] = w.col("t_"+name+"_"+w.nm.scenario(k), 0, inf, mip.Continuous, 0)
-	}
-	for k := range nK {
-		w.term(fm.T[f][k], 1)
-		w.term(fm.Eta[f], 1)
-		for _, x := range w.byFirm[f] {
-			if l := d.Loss(x.p, k); l > 0 {
-				w.term(fm.Pairs[x.p][x.i].S, -l)
-			}
-		}
-		w.row("cvar_"+name+"_"+w.nm.scenario(k), fixed.loss[f][k], inf)
-	}
-	alpha := w.in.Policy.Alpha()
-	w.term(fm.Eta[f], 1)
-	for k := range nK {
-		w.term(fm.T[f][k], d.Probs[k]/(1-alpha))
-	}
-	w.row("risk_"+name, -inf, firm.RiskLimit)
 }
 
 // cvar is the CVaR at level alpha of the losses loss (scenario
@@ -268,14 +239,9 @@ func (w *writer) addWindowDissipation(fixed *fixedPart) {
 // addWindowTargets adds (13) and (14) with the fixed projects' market power
 // and SMEs counted.
 func (w *writer) addWindowTargets(fixed *fixedPart) {
-	d, fm, in := w.d, w.fm, w.in
+	d, in := w.d, w.in
 	if g := in.Objective.MarketPowerTarget - fixed.marketPower; in.Objective.MarketPowerTarget > 0 && g > 0 {
-		for p, y := range fm.Y {
-			if y != none && in.Opportunities[p].MarketPower > 0 {
-				w.term(y, in.Opportunities[p].MarketPower)
-			}
-		}
-		w.row(rowMarketPower, g, inf)
+		w.addMarketPowerTarget(g)
 	}
 	need := d.SMETarget
 	for _, f := range d.SMEs {
@@ -286,24 +252,7 @@ func (w *writer) addWindowTargets(fixed *fixedPart) {
 	if need <= 0 {
 		return
 	}
-	var zs []int
-	for _, f := range d.SMEs {
-		if fixed.smeIn[f] || len(w.byFirm[f]) == 0 {
-			continue
-		}
-		name := w.nm.firm(f)
-		fm.Z[f] = w.col("z_"+name, 0, 1, mip.Continuous, 0)
-		w.term(fm.Z[f], 1)
-		for _, x := range w.byFirm[f] {
-			w.term(fm.Pairs[x.p][x.i].X, -1)
-		}
-		w.row("sme_"+name, -inf, 0)
-		zs = append(zs, fm.Z[f])
-	}
-	for _, z := range zs {
-		w.term(z, 1)
-	}
-	w.row(rowSMETarget, float64(need), inf)
+	w.addSMETarget(need, fixed.smeIn)
 }
 
 // joinWindow returns a's projects outside window with the window's

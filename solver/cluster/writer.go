@@ -393,7 +393,7 @@ func (w *writer) addFirm(f int) {
 	// (9) CVaR is subadditive, so the row is redundant when the sum of
 	// the stand-alone CVaRs at maximum stakes stays within the limit.
 	if maxRisk > firm.RiskLimit*(1+1e-12) {
-		w.addCVaR(f)
+		w.addCVaR(f, nil)
 	}
 	if firm.MaxProjects != nil && *firm.MaxProjects < len(fp) {
 		for _, x := range fp {
@@ -423,8 +423,8 @@ func (w *writer) addBudget(f int, maxSpend float64) {
 }
 
 // addCVaR adds (9), Rockafellar–Uryasev: η + Σ_k π_k t_k/(1-α) ≤ R with
-// t_k ≥ loss_k − η.
-func (w *writer) addCVaR(f int) {
+// t_k ≥ loss_k − η; fixedLoss[k] (nil: none) is a fixed part of loss_k.
+func (w *writer) addCVaR(f int, fixedLoss []float64) {
 	d, fm := w.d, w.fm
 	nK := len(w.in.Scenarios)
 	name := w.nm.firm(f)
@@ -442,7 +442,11 @@ func (w *writer) addCVaR(f int) {
 				w.term(fm.Pairs[x.p][x.i].S, -l)
 			}
 		}
-		w.row("cvar_"+name+"_"+w.nm.scenario(k), 0, inf)
+		lo := 0.0
+		if fixedLoss != nil {
+			lo = fixedLoss[k]
+		}
+		w.row("cvar_"+name+"_"+w.nm.scenario(k), lo, inf)
 	}
 	alpha := w.in.Policy.Alpha()
 	w.term(fm.Eta[f], 1)
@@ -512,10 +516,13 @@ func (w *writer) addDissipationRows() {
 
 // addMarketPowerRow adds (13), the market power target, when it is set.
 func (w *writer) addMarketPowerRow() {
-	g := w.in.Objective.MarketPowerTarget
-	if g <= 0 {
-		return
+	if g := w.in.Objective.MarketPowerTarget; g > 0 {
+		w.addMarketPowerTarget(g)
 	}
+}
+
+// addMarketPowerTarget adds (13) with right-hand side g: Σ G_p·y_p ≥ g.
+func (w *writer) addMarketPowerTarget(g float64) {
 	for p, y := range w.fm.Y {
 		if y != none && w.in.Opportunities[p].MarketPower > 0 {
 			w.term(y, w.in.Opportunities[p].MarketPower)
@@ -527,13 +534,18 @@ func (w *writer) addMarketPowerRow() {
 // addSMERows adds (14), the SME participation target, with z_f ≤ Σ x for
 // each SME that can take part, when the target is set.
 func (w *writer) addSMERows() {
-	d, fm := w.d, w.fm
-	if d.SMETarget <= 0 {
-		return
+	if w.d.SMETarget > 0 {
+		w.addSMETarget(w.d.SMETarget, nil)
 	}
+}
+
+// addSMETarget adds (14) for need SMEs among those not marked in counted
+// (nil: none), with z_f ≤ Σ x for each of them that can take part.
+func (w *writer) addSMETarget(need int, counted []bool) {
+	fm := w.fm
 	var zs []int
-	for _, f := range d.SMEs {
-		if len(w.byFirm[f]) == 0 {
+	for _, f := range w.d.SMEs {
+		if (counted != nil && counted[f]) || len(w.byFirm[f]) == 0 {
 			continue
 		}
 		name := w.nm.firm(f)
@@ -548,5 +560,5 @@ func (w *writer) addSMERows() {
 	for _, z := range zs {
 		w.term(z, 1)
 	}
-	w.row(rowSMETarget, float64(d.SMETarget), inf)
+	w.row(rowSMETarget, float64(need), inf)
 }
