@@ -85,10 +85,13 @@ func verifyPlan(d *model.Derived, a *model.Assignment) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return z, checkPlan(d, a, m, z)
+}
+
+// checkPlan runs the independent checker on cluster plan a with its
+// metrics m and objective z (from d.Evaluate).
+func checkPlan(d *model.Derived, a *model.Assignment, m model.Metrics, z float64) error {
 	plan := &model.Plan{Instance: d.Inst.Name, Method: model.MethodCluster, Status: model.StatusFeasible,
 		Objective: &z, Metrics: &m, Plan: a}
-	if err := check.Check(d.Inst, plan, check.Options{}).Err(); err != nil {
-		return 0, err
-	}
-	return z, nil
+	return check.Check(d.Inst, plan, check.Options{}).Err()
 }

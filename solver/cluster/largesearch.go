@@ -5,6 +5,7 @@ package cluster
 
 import (
 	"context"
+	"math"
 	"sort"
 	"time"
 
@@ -61,18 +62,17 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 }
 
 // window marks the opportunities of the run that starts at position at of
-// the order (wrapping) and holds largeWindowBinaries; it returns the
-// position after the run.
+// the order (wrapping) and holds largeWindowBinaries; it returns how many
+// opportunities the run holds.
 func (s *largeSearch) window(at int) ([]bool, int) {
 	w := make([]bool, len(s.fm.Y))
-	n := 0
-	for i := 0; i < len(s.order) && n < largeWindowBinaries; i++ {
-		p := s.order[(at+i)%len(s.order)]
+	n, binaries := 0, 0
+	for ; n < len(s.order) && binaries < largeWindowBinaries; n++ {
+		p := s.order[(at+n)%len(s.order)]
 		w[p] = true
-		n += s.binaries[p]
-		at++
+		binaries += s.binaries[p]
 	}
-	return w, at % len(s.order)
+	return w, n
 }
 
 // keep chooses the pairs a window frees (see largePairs): every member of
@@ -156,20 +156,18 @@ func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z fl
 	if err != nil || res == nil || !res.HasSolution {
 		return nil, 0
 	}
+	// The checker runs only on a better plan: it is the costly step.
 	cand := joinWindow(s.fm.D, a, win, wfm, res.X)
-	_, cz, err := s.fm.D.Evaluate(cand, model.MethodCluster)
-	if err != nil || cz >= z-1e-7*max(1, -z) {
-		return nil, 0
-	}
-	if cz, err = verifyPlan(s.fm.D, cand); err != nil {
+	m, cz, err := s.fm.D.Evaluate(cand, model.MethodCluster)
+	if err != nil || cz >= z-1e-7*math.Max(1, math.Abs(z)) || checkPlan(s.fm.D, cand, m, cz) != nil {
 		return nil, 0
 	}
 	return cand, cz
 }
 
 // improveLarge runs the windows from plan a (objective z) until deadline
-// (zero: none), a whole pass without a better plan, or ctx ends, and returns the best
-// plan and its objective; report sees each better objective.
+// (zero: none), a whole pass without a better plan, or ctx ends, and
+// returns the best plan and its objective; report sees each better one.
 func (fm *Formulation) improveLarge(ctx context.Context, a *model.Assignment, z float64, deadline time.Time, report func(float64)) (*model.Assignment, float64) {
 	s := newLargeSearch(fm)
 	if len(s.order) == 0 {
@@ -177,14 +175,11 @@ func (fm *Formulation) improveLarge(ctx context.Context, a *model.Assignment, z 
 	}
 	at, idle := 0, 0
 	for ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second) && idle < len(s.order) {
-		win, next := s.window(at)
-		step := (next - at + len(s.order)) % len(s.order)
-		if step == 0 {
-			step = len(s.order)
-		}
+		win, n := s.window(at)
 		// Windows overlap by half.
-		at = (at + max(1, step/2)) % len(s.order)
-		idle += max(1, step/2)
+		step := max(1, n/2)
+		at = (at + step) % len(s.order)
+		idle += step
 		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil {
 			a, z, idle = cand, cz, 0
 			if report != nil {

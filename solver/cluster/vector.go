@@ -12,11 +12,13 @@ import (
 // y_p = 1, their participants (x_fp = 1) with stakes s_fp, their lead, the
 // markets entered and, per firm, the least credit its spending needs.
 func (fm *Formulation) Decode(x []float64) *model.Assignment {
-	d := fm.D
-	in := d.Inst
-	a := &model.Assignment{Projects: []model.Project{}, MarketsEntered: []string{}, Credit: []model.Credit{}}
-	spend := make([]float64, len(in.Firms))
-	entered := map[string]bool{}
+	return assignmentOf(fm.D, fm.decodeProjects(x))
+}
+
+// decodeProjects returns the projects of x, in opportunity order.
+func (fm *Formulation) decodeProjects(x []float64) []model.Project {
+	in := fm.D.Inst
+	projects := []model.Project{}
 	for p, y := range fm.Y {
 		if y == none || x[y] < 0.5 {
 			continue
@@ -29,16 +31,32 @@ func (fm *Formulation) Decode(x []float64) *model.Assignment {
 			}
 			s := math.Max(0, math.Min(1, x[pc.S]))
 			pj.Participants = append(pj.Participants, model.Stake{Firm: in.Firms[pc.Firm].ID, Stake: s})
-			spend[pc.Firm] += s * d.NetCost[p]
 			if pc.L != none && x[pc.L] > 0.5 {
 				pj.Lead = in.Firms[pc.Firm].ID
 			}
 		}
-		a.Projects = append(a.Projects, pj)
-		entered[o.Market] = true
+		projects = append(projects, pj)
 	}
-	for m := range in.Markets {
-		if entered[in.Markets[m].ID] {
+	return projects
+}
+
+// assignmentOf completes projects into an assignment: the markets they
+// enter, in file order, and the least credit each firm's spending needs;
+// then the canonical order.
+func assignmentOf(d *model.Derived, projects []model.Project) *model.Assignment {
+	in := d.Inst
+	a := &model.Assignment{Projects: projects, MarketsEntered: []string{}}
+	spend := make([]float64, len(in.Firms))
+	entered := make([]bool, len(in.Markets))
+	for _, pj := range projects {
+		p := d.Opp[pj.ID]
+		entered[d.Market[pj.Market]] = true
+		for _, st := range pj.Participants {
+			spend[d.Firm[st.Firm]] += st.Stake * d.NetCost[p]
+		}
+	}
+	for m, e := range entered {
+		if e {
 			a.MarketsEntered = append(a.MarketsEntered, in.Markets[m].ID)
 		}
 	}
@@ -64,16 +82,32 @@ func CreditNeeded(d *model.Derived, spend []float64) []model.Credit {
 // auxiliary column at its least feasible value. It fails when a uses a pair
 // or project that has no column.
 func (fm *Formulation) Encode(a *model.Assignment) ([]float64, error) {
+	return fm.encode(a, nil)
+}
+
+// encode is Encode for a formulation written with a fixed part (a
+// window's, nil: none), whose spending, losses and projects count in the
+// auxiliary columns.
+func (fm *Formulation) encode(a *model.Assignment, fixed *fixedPart) ([]float64, error) {
 	d := fm.D
 	in := d.Inst
 	x := make([]float64, len(fm.Prob.Cols))
 	spend := make([]float64, len(in.Firms))
 	losses := make([][]float64, len(in.Firms))
 	for f := range losses {
+		spend[f] = fixed.spendOf(f)
 		losses[f] = make([]float64, len(in.Scenarios))
+		for k := range losses[f] {
+			losses[f][k] = fixed.lossOf(f, k)
+		}
 	}
 	taking := make([]bool, len(in.Firms))
 	count := map[[2]string]int{}
+	for m, u := range fm.U {
+		if u != none && fixed.entered(m) {
+			x[u] = 1
+		}
+	}
 	for _, pj := range a.Projects {
 		p, ok := d.Opp[pj.ID]
 		if !ok || fm.Y[p] == none {
@@ -126,7 +160,7 @@ func (fm *Formulation) Encode(a *model.Assignment) ([]float64, error) {
 	}
 	for key, e := range fm.E {
 		capacity := in.Markets[d.Market[key[0]]].Cap(key[1])
-		x[e] = math.Max(0, float64(count[key]-capacity))
+		x[e] = math.Max(0, float64(count[key]+fixed.groupOf(key)-capacity))
 	}
 	return x, nil
 }

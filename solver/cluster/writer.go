@@ -51,6 +51,10 @@ type writer struct {
 	byFirm [][]firmPair
 	// creditFirms are the firms with a credit column.
 	creditFirms []int
+	// fixed is the part of a plan a window's MIP keeps fixed (see
+	// buildWindow): a constant in every firm-coupling row. Nil for the
+	// whole model.
+	fixed *fixedPart
 }
 
 var inf = math.Inf(1)
@@ -379,7 +383,8 @@ func (w *writer) addFirm(f int) {
 	d, fm := w.d, w.fm
 	fp := w.byFirm[f]
 	firm := &w.in.Firms[f]
-	maxSpend, maxRisk := 0.0, 0.0
+	// The fixed part (a window's) counts in full: CVaR is subadditive.
+	maxSpend, maxRisk := w.fixed.spendOf(f), w.fixed.riskOf(f, w.d)
 	for _, x := range fp {
 		pc := &fm.Pairs[x.p][x.i]
 		maxSpend += d.NetCost[x.p] * pc.MaxStake
@@ -393,19 +398,19 @@ func (w *writer) addFirm(f int) {
 	// (9) CVaR is subadditive, so the row is redundant when the sum of
 	// the stand-alone CVaRs at maximum stakes stays within the limit.
 	if maxRisk > firm.RiskLimit*(1+1e-12) {
-		w.addCVaR(f, nil)
+		w.addCVaR(f)
 	}
-	if firm.MaxProjects != nil && *firm.MaxProjects < len(fp) {
+	if n := w.fixed.projectsOf(f); firm.MaxProjects != nil && *firm.MaxProjects < n+len(fp) {
 		for _, x := range fp {
 			w.term(fm.Pairs[x.p][x.i].X, 1)
 		}
-		w.row("cap_"+w.nm.firm(f), -inf, float64(*firm.MaxProjects))
+		w.row("cap_"+w.nm.firm(f), -inf, float64(*firm.MaxProjects-n))
 	}
 }
 
-// addBudget adds (8), net cost of the stakes ≤ capital + credit, with the
-// credit column c_f when f may borrow (capped by what it could spend above
-// its capital, maxSpend).
+// addBudget adds (8), net cost of the stakes ≤ capital + credit (less the
+// fixed part's), with the credit column c_f when f may borrow (capped by
+// what it could spend above its capital, maxSpend).
 func (w *writer) addBudget(f int, maxSpend float64) {
 	d, fm, pol := w.d, w.fm, &w.in.Policy
 	capital := w.in.Firms[f].Capital
@@ -419,12 +424,12 @@ func (w *writer) addBudget(f int, maxSpend float64) {
 		w.creditFirms = append(w.creditFirms, f)
 		w.term(fm.C[f], -1)
 	}
-	w.row("budget_"+name, -inf, capital)
+	w.row("budget_"+name, -inf, capital-w.fixed.spendOf(f))
 }
 
 // addCVaR adds (9), Rockafellar–Uryasev: η + Σ_k π_k t_k/(1-α) ≤ R with
-// t_k ≥ loss_k − η; fixedLoss[k] (nil: none) is a fixed part of loss_k.
-func (w *writer) addCVaR(f int, fixedLoss []float64) {
+// t_k ≥ loss_k − η, the fixed part's loss counted in loss_k.
+func (w *writer) addCVaR(f int) {
 	d, fm := w.d, w.fm
 	nK := len(w.in.Scenarios)
 	name := w.nm.firm(f)
@@ -442,11 +447,7 @@ func (w *writer) addCVaR(f int, fixedLoss []float64) {
 				w.term(fm.Pairs[x.p][x.i].S, -l)
 			}
 		}
-		lo := 0.0
-		if fixedLoss != nil {
-			lo = fixedLoss[k]
-		}
-		w.row("cvar_"+name+"_"+w.nm.scenario(k), lo, inf)
+		w.row("cvar_"+name+"_"+w.nm.scenario(k), w.fixed.lossOf(f, k), inf)
 	}
 	alpha := w.in.Policy.Alpha()
 	w.term(fm.Eta[f], 1)
@@ -456,10 +457,11 @@ func (w *writer) addCVaR(f int, fixedLoss []float64) {
 	w.row("risk_"+name, -inf, limit)
 }
 
-// addCreditLine adds the credit line row when the firms' credit caps can
+// addCreditLine adds the credit line row (less the credit of the fixed
+// part's firms without a credit column) when the firms' credit caps can
 // exceed it.
 func (w *writer) addCreditLine() {
-	fm, line := w.fm, w.in.Policy.CreditLine
+	fm, line := w.fm, w.in.Policy.CreditLine-w.fixed.creditOutside(w.d, w.fm.C)
 	total := 0.0
 	for _, f := range w.creditFirms {
 		total += fm.CreditCap[f]
@@ -474,8 +476,8 @@ func (w *writer) addCreditLine() {
 }
 
 // addDissipationRows adds (12), the excess projects per (market, segment)
-// group that can exceed its capacity, in the order the groups first
-// appear.
+// group that can exceed its capacity (the fixed part's projects counted),
+// in the order the groups first appear.
 func (w *writer) addDissipationRows() {
 	in, fm := w.in, w.fm
 	segIndex := map[string]int{}
@@ -498,31 +500,30 @@ func (w *writer) addDissipationRows() {
 	for _, key := range order {
 		m := w.d.Market[key[0]]
 		mk := &in.Markets[m]
-		ys := groups[key]
+		ys, out := groups[key], w.fixed.groupOf(key)
 		capacity := mk.Cap(key[1])
-		if len(ys) <= capacity || mk.Dissipation == 0 {
+		if len(ys)+out <= capacity || mk.Dissipation == 0 {
 			continue
 		}
 		tag := w.nm.market(m) + "_" + w.nm.segment(key[1], segIndex[key[1]])
-		e := w.col("e_"+tag, 0, float64(len(ys)-capacity), mip.Continuous, mk.Dissipation)
+		e := w.col("e_"+tag, 0, float64(len(ys)+out-capacity), mip.Continuous, mk.Dissipation)
 		fm.E[key] = e
 		w.term(e, 1)
 		for _, y := range ys {
 			w.term(y, -1)
 		}
-		w.row("dissip_"+tag, -float64(capacity), inf)
+		w.row("dissip_"+tag, float64(out-capacity), inf)
 	}
 }
 
-// addMarketPowerRow adds (13), the market power target, when it is set.
+// addMarketPowerRow adds (13), the market power target less the fixed
+// part's, when it is set and not met already.
 func (w *writer) addMarketPowerRow() {
-	if g := w.in.Objective.MarketPowerTarget; g > 0 {
-		w.addMarketPowerTarget(g)
+	target := w.in.Objective.MarketPowerTarget
+	g := target - w.fixed.power()
+	if target <= 0 || g <= 0 {
+		return
 	}
-}
-
-// addMarketPowerTarget adds (13) with right-hand side g: Σ G_p·y_p ≥ g.
-func (w *writer) addMarketPowerTarget(g float64) {
 	for p, y := range w.fm.Y {
 		if y != none && w.in.Opportunities[p].MarketPower > 0 {
 			w.term(y, w.in.Opportunities[p].MarketPower)
@@ -531,21 +532,18 @@ func (w *writer) addMarketPowerTarget(g float64) {
 	w.row(rowMarketPower, g, inf)
 }
 
-// addSMERows adds (14), the SME participation target, with z_f ≤ Σ x for
-// each SME that can take part, when the target is set.
+// addSMERows adds (14), the SME participation target less the SMEs the
+// fixed part has taking part, with z_f ≤ Σ x for each other SME that can
+// take part, when the target is set and not met already.
 func (w *writer) addSMERows() {
-	if w.d.SMETarget > 0 {
-		w.addSMETarget(w.d.SMETarget, nil)
-	}
-}
-
-// addSMETarget adds (14) for need SMEs among those not marked in counted
-// (nil: none), with z_f ≤ Σ x for each of them that can take part.
-func (w *writer) addSMETarget(need int, counted []bool) {
 	fm := w.fm
+	need := w.d.SMETarget - w.fixed.smesIn()
+	if w.d.SMETarget <= 0 || need <= 0 {
+		return
+	}
 	var zs []int
 	for _, f := range w.d.SMEs {
-		if (counted != nil && counted[f]) || len(w.byFirm[f]) == 0 {
+		if w.fixed.takesPart(f) || len(w.byFirm[f]) == 0 {
 			continue
 		}
 		name := w.nm.firm(f)
