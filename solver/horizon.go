@@ -67,6 +67,9 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		if !math.IsInf(hr.Bound, -1) { // -Inf: stopped before the root LP
 			res.Bound, res.HasBound = min(hr.Bound, z), true
 		}
+		if err := accounts(d, res, opts.Sharing); err != nil {
+			return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+		}
 	}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
@@ -78,13 +81,17 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 
 // horizonBaseline runs a distributed baseline over the horizon.
 func horizonBaseline(inst *model.Instance, method string, start time.Time) (*Result, error) {
-	plan, err := baseline.RunHorizon(model.Derive(inst), method)
+	d := model.Derive(inst)
+	plan, err := baseline.RunHorizon(d, method)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Instance: inst.Name, Method: method, Status: Feasible, Assignment: plan.Plan,
 		Metrics: plan.Metrics, Objective: *plan.Objective, Stats: Stats{Solver: baseline.Solver},
 		Horizon: &model.HorizonView{Periods: plan.Periods, Knowledge: plan.Knowledge, Stages: plan.Stages}}
+	if err := accounts(d, res, ""); err != nil {
+		return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+	}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
 	return res, nil

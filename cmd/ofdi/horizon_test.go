@@ -30,7 +30,8 @@ func TestHorizonCLI(t *testing.T) {
 	r = ofdi(t, "solve", "-q", path)
 	wantCode(t, r, 0)
 	wantContains(t, "text plan", r.stdout, "status optimal", "timeline:", "period 3", "learns", "SMEs by stage after each period", "SMEs experienced",
-		"cluster against firms acting alone", "independent", "policy_push")
+		"cluster against firms acting alone", "independent", "policy_push",
+		"firms (12; * pioneer; sharing report", "money summed over the periods, discounted to period 1", "money value W", "outside")
 
 	r = ofdi(t, "solve", "-q", "-f", "json", path)
 	wantCode(t, r, 0)
@@ -40,6 +41,9 @@ func TestHorizonCLI(t *testing.T) {
 	}
 	if len(plan.Periods) != 3 || len(plan.Stages) != 3 || plan.Metrics.SMEExperienced == nil || len(plan.Knowledge) == 0 {
 		t.Fatalf("plan JSON lacks the horizon fields: %s", r.stdout)
+	}
+	if len(plan.Firms) != 12 || plan.Sharing != model.SharingReport {
+		t.Fatalf("plan JSON has %d firm accounts (want 12), sharing %q", len(plan.Firms), plan.Sharing)
 	}
 	for _, pj := range plan.Plan.Projects {
 		if pj.Period < 1 || pj.Period > 3 {
@@ -73,7 +77,8 @@ func TestHorizonCLI(t *testing.T) {
 	for _, method := range []string{"independent", "policy_push"} {
 		r = ofdi(t, "solve", "-q", "--method", method, path)
 		wantCode(t, r, 0) // checked by the CLI
-		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage")
+		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage",
+			"firms (12; * pioneer; each firm keeps what it earns")
 	}
 	planPath := filepath.Join(dir, "plan.json")
 	wantCode(t, ofdi(t, "solve", "-q", "-f", "json", "-o", planPath, path), 0)

@@ -40,8 +40,9 @@ func solveCommand() *cli.Command {
 			"pioneer), the SMEs per stage (pre / early / experienced) after each period, and the knowledge\n" +
 			"paths. Up to 10000 rows GLPK's branch and cut solves the multi-period MIP; larger models get a\n" +
 			"rolling horizon (the one-period solver period by period) for a first plan, a bound from\n" +
-			"one-period relaxations, neighbourhoods over markets and periods, then GLPK (--time-limit, --gap);\n" +
-			"firm accounts and --sharing stakes over a horizon are not implemented yet.\n\n" + exitHelp,
+			"one-period relaxations, neighbourhoods over markets and periods, then GLPK (--time-limit, --gap).\n" +
+			"Its firm accounts sum over the periods, money discounted to period 1 (the outside option from\n" +
+			"the independent baseline over the horizon); --sharing stakes over a horizon is not implemented yet.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
