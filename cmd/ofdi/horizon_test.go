@@ -88,11 +88,26 @@ func TestHorizonCLI(t *testing.T) {
 		wantCode(t, r, exitBadInput)
 		wantContains(t, "stderr", r.stderr, "multi-period instances are not supported by "+args[0])
 	}
-	for _, args := range [][]string{{"solve", "-q", "--sharing", "stakes", path}, {"export", "--sharing", "stakes", path}} {
-		r = ofdi(t, args...)
-		wantCode(t, r, exitBadInput)
-		wantContains(t, "stderr", r.stderr, "--sharing stakes (constraint 16) is not implemented over a horizon")
+	r = ofdi(t, "solve", "-q", "--sharing", "stakes", path)
+	wantCode(t, r, 0) // checked by the CLI, row 16 included
+	wantContains(t, "stakes plan", r.stdout, "status optimal", "sharing stakes: firms keep their stake returns", "price of fairness")
+	r = ofdi(t, "solve", "-q", "--sharing", "stakes", "-f", "json", path)
+	wantCode(t, r, 0)
+	var fair model.Plan
+	if err := json.Unmarshal([]byte(r.stdout), &fair); err != nil {
+		t.Fatal(err)
 	}
+	if fair.Sharing != model.SharingStakes || fair.PriceOfFairness == nil || *fair.PriceOfFairness < 0 || len(fair.Firms) != 12 {
+		t.Fatalf("stakes plan: sharing %q, price of fairness %v, %d accounts", fair.Sharing, fair.PriceOfFairness, len(fair.Firms))
+	}
+	for _, f := range fair.Firms {
+		if f.StakeReturn < f.OutsideOption-1e-6*max(1, f.OutsideOption) {
+			t.Errorf("firm %s: stake return %g below its outside option %g", f.ID, f.StakeReturn, f.OutsideOption)
+		}
+	}
+	r = ofdi(t, "export", "--sharing", "stakes", path)
+	wantCode(t, r, 0)
+	wantContains(t, "LP with rows 16", r.stdout, "fair_", "_t3")
 	r = ofdi(t, "generate", "--periods", "21")
 	wantCode(t, r, exitBadInput)
 	wantContains(t, "stderr", r.stderr, "--periods: must be in [1, 20], got 21")

@@ -47,6 +47,13 @@ func handHorizon() *model.Instance {
 // Accounts with the solver's outside options).
 func handHorizonPlan(t *testing.T, in *model.Instance) *model.Plan {
 	t.Helper()
+	return handHorizonShared(t, in, model.SharingReport, true)
+}
+
+// handHorizonShared is handHorizonPlan under sharing rule sharing, with
+// or without a3.
+func handHorizonShared(t *testing.T, in *model.Instance, sharing string, withA3 bool) *model.Plan {
+	t.Helper()
 	a := &model.Assignment{
 		Projects: []model.Project{
 			{ID: "a1", Market: "de", Mode: model.Acquisition, Lead: "P", Period: 1, Participants: []model.Stake{{Firm: "P", Stake: 0.8}, {Firm: "S", Stake: 0.2}}},
@@ -54,6 +61,9 @@ func handHorizonPlan(t *testing.T, in *model.Instance) *model.Plan {
 			{ID: "a3", Market: "de", Mode: model.Greenfield, Lead: "P", Period: 2, Participants: []model.Stake{{Firm: "P", Stake: 1}}},
 		},
 		MarketsEntered: []string{"de"}, Credit: []model.Credit{},
+	}
+	if !withA3 {
+		a.Projects = a.Projects[:2]
 	}
 	d := model.Derive(in)
 	m, z, view, err := d.EvaluateHorizon(a, model.MethodCluster)
@@ -64,13 +74,13 @@ func handHorizonPlan(t *testing.T, in *model.Instance) *model.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ac, err := d.Accounts(a, model.MethodCluster, model.SharingReport, outside)
+	ac, err := d.Accounts(a, model.MethodCluster, sharing, outside)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ac.Fill(&m)
 	return &model.Plan{Instance: in.Name, Method: model.MethodCluster, Status: model.StatusFeasible, Objective: &z,
-		Sharing: model.SharingReport, Metrics: &m, Plan: a, Firms: ac.Firms,
+		Sharing: sharing, Metrics: &m, Plan: a, Firms: ac.Firms,
 		Periods: view.Periods, Knowledge: view.Knowledge, Stages: view.Stages}
 }
 
@@ -241,5 +251,27 @@ func TestHorizonAccountsRecomputed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHorizonStakesRow16: under sharing stakes the checker verifies row 16
+// summed over the horizon. With a3, P returns 53 ≥ o_P = 13.2 and S 6.5 ≥
+// 0; without a3, P returns 0.8·10 = 8 < 13.2 over the horizon.
+func TestHorizonStakesRow16(t *testing.T) {
+	in := handHorizon()
+	if err := check.Check(in, handHorizonShared(t, in, model.SharingStakes, true), check.Options{RequireAccounts: true}).Err(); err != nil {
+		t.Fatalf("plan meeting row 16 refused: %v", err)
+	}
+	rep := check.Check(in, handHorizonShared(t, in, model.SharingStakes, false), check.Options{RequireAccounts: true})
+	var got []string
+	for _, v := range rep.Violations {
+		got = append(got, v.String())
+	}
+	if len(got) != 1 || rep.Violations[0].Constraint != check.OutsideOption || rep.Violations[0].Where != "firm P" {
+		t.Fatalf("violations %q, want one outside_option violation of firm P", got)
+	}
+	// The same plan under report sharing: transfers make up for it.
+	if err := check.Check(in, handHorizonShared(t, in, model.SharingReport, false), check.Options{RequireAccounts: true}).Err(); err != nil {
+		t.Fatalf("report sharing: %v", err)
 	}
 }

@@ -64,6 +64,13 @@ func solve(t *testing.T, in *model.Instance) *horizon.Result {
 // independent checker.
 func checkPlan(t *testing.T, in *model.Instance, res *horizon.Result) {
 	t.Helper()
+	checkShared(t, in, res, model.SharingReport)
+}
+
+// checkShared is checkPlan with the plan marked with sharing rule sharing
+// (under model.SharingStakes the checker verifies row 16).
+func checkShared(t *testing.T, in *model.Instance, res *horizon.Result, sharing string) {
+	t.Helper()
 	plan := &model.Plan{Instance: in.Name, Method: model.MethodCluster, Status: res.Status}
 	if res.Assignment != nil {
 		a := *res.Assignment
@@ -79,12 +86,12 @@ func checkPlan(t *testing.T, in *model.Instance, res *horizon.Result) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ac, err := d.Accounts(&a, model.MethodCluster, model.SharingReport, outside)
+		ac, err := d.Accounts(&a, model.MethodCluster, sharing, outside)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ac.Fill(plan.Metrics)
-		plan.Firms, plan.Sharing = ac.Firms, model.SharingReport
+		plan.Firms, plan.Sharing = ac.Firms, sharing
 	}
 	if err := check.Check(in, plan, check.Options{RequireAccounts: true}).Err(); err != nil {
 		t.Fatalf("%s: %v", in.Name, err)
