@@ -76,7 +76,8 @@ type FirmAccount struct {
 type Accounts struct {
 	// Firms has one account per firm of the instance, in file order.
 	Firms []FirmAccount
-	// MoneyValue W = Σ_p v_p·y_p − info cost − D.
+	// MoneyValue W = Σ_p v_p·y_p − info cost − D (over a horizon each
+	// period's terms discounted by d^(t−1)).
 	MoneyValue float64
 	// Surplus S = W − Σ_f o_f.
 	Surplus float64
@@ -108,8 +109,10 @@ func (in *Instance) ProjectValue(o *Opportunity) float64 {
 // OutsideOptions returns o_f for every firm, in file order: the firm's
 // money Σ_{p it takes} s_fp·v_p − Σ_{m it enters} I_m in indep, which must
 // be the assignment of the independent baseline of the same instance (see
-// solver.OutsideOptions, which runs it). Package model knows no solver, so
-// the baseline is passed in. It fails on unknown ids.
+// solver.OutsideOptions, which runs it; over a horizon, the horizon
+// baseline, each period's money discounted by d^(t−1), info cost in the
+// period the firm first enters the market). Package model knows no
+// solver, so the baseline is passed in. It fails on unknown ids.
 func (d *Derived) OutsideOptions(indep *Assignment) ([]float64, error) {
 	if indep == nil {
 		return nil, fmt.Errorf("outside options: no independent plan")
@@ -120,7 +123,7 @@ func (d *Derived) OutsideOptions(indep *Assignment) ([]float64, error) {
 	}
 	out := make([]float64, len(d.Inst.Firms))
 	for f := range out {
-		out[f] = ex[f].ret - d.infoOf(ex[f].markets)
+		out[f] = ex[f].ret - ex[f].info
 	}
 	return out, nil
 }
@@ -137,8 +140,15 @@ func (d *Derived) OutsideOptions(indep *Assignment) ([]float64, error) {
 // (the transfers then leave nobody below o_f) and, without transfers,
 // "no firm below its outside option" (FirmsBelowOutsideOption = 0).
 //
-// It fails on unknown ids, an unknown sharing rule or a wrong number of
-// outside options; it does not check feasibility.
+// Over a horizon (an instance with a horizon block, each project with its
+// Period) money sums over the periods discounted to period 1, d^(t−1):
+// committed, stake return, info paid, and W from EvaluateHorizon; counts,
+// credit and CVaR (of the whole portfolio, as row 9) are not discounted,
+// and capital binds when any period's cumulative budget does
+// (docs/horizon.md, "Firm accounts").
+//
+// It fails on unknown ids, periods outside 1..T, an unknown sharing rule
+// or a wrong number of outside options; it does not check feasibility.
 func (d *Derived) Accounts(a *Assignment, method, sharing string, outside []float64) (*Accounts, error) {
 	in := d.Inst
 	if len(outside) != len(in.Firms) {
@@ -150,7 +160,7 @@ func (d *Derived) Accounts(a *Assignment, method, sharing string, outside []floa
 	if sharing != SharingReport && sharing != SharingStakes {
 		return nil, fmt.Errorf("accounts: unknown sharing %q (want %q or %q)", sharing, SharingReport, SharingStakes)
 	}
-	m, _, err := d.Evaluate(a, method)
+	m, err := d.moneyMetrics(a, method)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
@@ -185,7 +195,7 @@ func (d *Derived) Accounts(a *Assignment, method, sharing string, outside []floa
 			acc.CVaRUse = acc.CVaR / fm.RiskLimit
 		}
 		if method != MethodCluster {
-			acc.InfoPaid = d.infoOf(e.markets)
+			acc.InfoPaid = e.info
 		}
 		if transfers {
 			acc.Payoff = outside[f]
@@ -202,7 +212,7 @@ func (d *Derived) Accounts(a *Assignment, method, sharing string, outside []floa
 		if acc.StakeReturn-acc.InfoPaid < outside[f]-OutsideTol {
 			ac.FirmsBelowOutsideOption++
 		}
-		acc.Binding = d.binding(fm, &acc)
+		acc.Binding = d.binding(fm, &acc, e)
 		ac.Firms[f] = acc
 	}
 	if transfers {
@@ -216,10 +226,10 @@ func (d *Derived) Accounts(a *Assignment, method, sharing string, outside []floa
 // binding lists the limits of firm fm that acc meets with equality. A zero
 // limit (no credit allowance, R_f = 0, n_f = 0) is a rule of the instance,
 // not a limit the plan runs into, and is not listed.
-func (d *Derived) binding(fm *Firm, acc *FirmAccount) []string {
+func (d *Derived) binding(fm *Firm, acc *FirmAccount, e *exposure) []string {
 	at := func(x, limit float64) bool { return limit > 0 && x >= limit-BindingTol*math.Max(1, limit) }
 	out := []string{}
-	if at(acc.Committed, fm.Capital+acc.Credit) {
+	if d.capitalBinds(fm, acc.Credit, e, at) {
 		out = append(out, BindingCapital)
 	}
 	if at(acc.Credit, d.Inst.Policy.CreditPerFirm*fm.Capital) {
@@ -234,14 +244,75 @@ func (d *Derived) binding(fm *Firm, acc *FirmAccount) []string {
 	return out
 }
 
-// exposure is one firm's position in an assignment.
+// capitalBinds says whether the firm's budget (8) holds with equality: in
+// one period committed ≥ K_f + credit; over a horizon the cumulative
+// budget of some period t, Σ_{t'≤t} Σ_p a_p·s_fpt' ≥ min(1, r·t)·K_f +
+// credit (undiscounted, as the row is).
+func (d *Derived) capitalBinds(fm *Firm, credit float64, e *exposure, at func(x, limit float64) bool) bool {
+	if !d.Inst.MultiPeriod() {
+		return at(e.committed, fm.Capital+credit)
+	}
+	cum := 0.0
+	for t, s := range e.spent {
+		cum += s
+		if at(cum, d.Inst.Horizon.Release(t+1)*fm.Capital+credit) {
+			return true
+		}
+	}
+	return false
+}
+
+// moneyMetrics returns the metrics whose value, info cost and dissipation
+// make W: one-period ones, or discounted ones over a horizon.
+func (d *Derived) moneyMetrics(a *Assignment, method string) (Metrics, error) {
+	if d.Inst.MultiPeriod() {
+		m, _, _, err := d.EvaluateHorizon(a, method)
+		return m, err
+	}
+	m, _, err := d.Evaluate(a, method)
+	return m, err
+}
+
+// exposure is one firm's position in an assignment. Money is discounted
+// to period 1 over a horizon (weight d^(t−1) for a project of period t;
+// 1 in one period); losses and counts are not.
 type exposure struct {
 	projects  int
-	committed float64   // Σ a_p·s_fp
-	ret       float64   // Σ s_fp·v_p
-	loss      []float64 // per scenario, Σ ℓ_pk·a_p·s_fp
+	committed float64   // Σ_t w_t Σ_p a_p·s_fpt
+	ret       float64   // Σ_t w_t Σ_p s_fpt·v_p
+	loss      []float64 // per scenario, Σ ℓ_pk·a_p·s_fp (all periods)
 	learning  int
 	markets   []bool // per market: the firm takes part in a project there
+	// first is, per market, the first period the firm takes part there
+	// (1 in one period; 0: never).
+	first []int
+	// info is Σ_{m it enters} w_{first(m)}·I_m: what the firm pays itself
+	// for market intelligence when it acts alone.
+	info float64
+	// spent is, per period, Σ_p a_p·s_fpt undiscounted (one entry in one
+	// period), for the cumulative budgets.
+	spent []float64
+}
+
+// period returns the period of project pj for the accounts: 1 in one
+// period, pj.Period over a horizon (an error when outside 1..T).
+func (d *Derived) period(pj *Project) (int, error) {
+	if !d.Inst.MultiPeriod() {
+		return 1, nil
+	}
+	if T := d.Inst.Periods(); pj.Period < 1 || pj.Period > T {
+		return 0, fmt.Errorf("plan: project %q: period %d is not in 1..%d", pj.ID, pj.Period, T)
+	}
+	return pj.Period, nil
+}
+
+// weight returns the discount of period t: d^(t−1) over a horizon, 1 in
+// one period.
+func (d *Derived) weight(t int) float64 {
+	if !d.Inst.MultiPeriod() {
+		return 1
+	}
+	return d.Inst.Horizon.DiscountAt(t)
 }
 
 // exposures returns every firm's position in a (file order).
@@ -251,12 +322,20 @@ func (d *Derived) exposures(a *Assignment) ([]exposure, error) {
 	for f := range ex {
 		ex[f].loss = make([]float64, len(d.Probs))
 		ex[f].markets = make([]bool, len(in.Markets))
+		ex[f].first = make([]int, len(in.Markets))
+		ex[f].spent = make([]float64, in.Periods())
 	}
-	for _, pj := range a.Projects {
+	for i := range a.Projects {
+		pj := &a.Projects[i]
 		p, ok := d.Opp[pj.ID]
 		if !ok {
 			return nil, fmt.Errorf("plan: unknown opportunity %q", pj.ID)
 		}
+		t, err := d.period(pj)
+		if err != nil {
+			return nil, err
+		}
+		w := d.weight(t)
 		o := &in.Opportunities[p]
 		v := in.ProjectValue(o)
 		member := map[int]bool{}
@@ -271,13 +350,17 @@ func (d *Derived) exposures(a *Assignment) ([]exposure, error) {
 			f := d.Firm[st.Firm]
 			e := &ex[f]
 			e.projects++
-			e.committed += d.NetCost[p] * st.Stake
-			e.ret += st.Stake * v
+			e.committed += w * (d.NetCost[p] * st.Stake)
+			e.ret += w * (st.Stake * v)
+			e.spent[t-1] += d.NetCost[p] * st.Stake
 			for k := range d.Probs {
 				e.loss[k] += st.Stake * d.Loss(p, k)
 			}
 			if mi, ok := d.Market[o.Market]; ok {
 				e.markets[mi] = true
+				if e.first[mi] == 0 || t < e.first[mi] {
+					e.first[mi] = t
+				}
 			}
 			if fm := &in.Firms[f]; fm.Role == SME && !fm.Pioneer {
 				for _, g := range d.Pioneers[p] {
@@ -294,15 +377,19 @@ func (d *Derived) exposures(a *Assignment) ([]exposure, error) {
 			return nil, fmt.Errorf("plan: credit: unknown firm %q", c.Firm)
 		}
 	}
+	for f := range ex {
+		ex[f].info = d.infoOf(ex[f].first)
+	}
 	return ex, nil
 }
 
-// infoOf returns Σ I_m over the markets marked in entered.
-func (d *Derived) infoOf(entered []bool) float64 {
+// infoOf returns Σ w_{first(m)}·I_m over the markets entered (first[m] >
+// 0), in file order.
+func (d *Derived) infoOf(first []int) float64 {
 	var s float64
-	for m, e := range entered {
-		if e {
-			s += d.Inst.Markets[m].InfoCost
+	for m, t := range first {
+		if t > 0 {
+			s += d.weight(t) * d.Inst.Markets[m].InfoCost
 		}
 	}
 	return s

@@ -9,11 +9,17 @@ import (
 
 // OutsideOptions returns every firm's outside option o_f (file order): its
 // money in the independent baseline of the same instance, which it runs
-// (deterministic, milliseconds even for province-size clusters). d must be
-// derived from a valid instance. Solve calls it for every plan's accounts;
-// callers that need o_f without a plan (explain, report) call it directly.
+// (deterministic, milliseconds even for province-size clusters); over a
+// horizon the horizon baseline, its money discounted to period 1. d must
+// be derived from a valid instance. Solve calls it for every plan's
+// accounts; callers that need o_f without a plan (explain, report) call it
+// directly.
 func OutsideOptions(d *model.Derived) ([]float64, error) {
-	p, err := baseline.Run(d, model.MethodIndependent)
+	run := baseline.Run
+	if d.Inst.MultiPeriod() {
+		run = baseline.RunHorizon
+	}
+	p, err := run(d, model.MethodIndependent)
 	if err != nil {
 		return nil, fmt.Errorf("outside options: %w", err)
 	}

@@ -17,13 +17,18 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 	if opts.Method != model.MethodCluster {
 		return horizonBaseline(inst, opts.Method, start)
 	}
-	if opts.Sharing == model.SharingStakes {
-		return nil, fmt.Errorf("%w: --sharing stakes (constraint 16) is not implemented over a horizon", ErrMultiPeriod)
-	}
 	if len(opts.Force) > 0 {
 		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
 	}
+	d := model.Derive(inst)
 	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()}
+	if opts.Sharing == model.SharingStakes {
+		outside, err := OutsideOptions(d)
+		if err != nil {
+			return nil, fmt.Errorf("solve %s: %w", inst.Name, err)
+		}
+		hopts.Outside = outside
+	}
 	var firstPlan time.Duration
 	hopts.Progress = func(r horizon.Report) {
 		if r.HasIncumbent && firstPlan == 0 {
@@ -49,14 +54,13 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		res.Status = Feasible
 	case model.StatusInfeasible:
 		res.Status = Infeasible
-		res.Explanation = []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time)"}
+		res.Explanation = infeasibleWhy(hr, hopts.Outside != nil)
 	default:
 		res.Status = NoSolution
 	}
 	p := hr.Formulation.Prob
 	res.Stats = Stats{Variables: len(p.Cols), Constraints: len(p.Rows), Binaries: p.NumBinaries(), Nodes: hr.Nodes, Solver: "glpk"}
 	if hr.Assignment != nil {
-		d := model.Derive(inst)
 		res.Assignment = hr.Assignment
 		res.Assignment.Round()
 		m, z, view, err := d.EvaluateHorizon(res.Assignment, opts.Method)
@@ -67,6 +71,14 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		if !math.IsInf(hr.Bound, -1) { // -Inf: stopped before the root LP
 			res.Bound, res.HasBound = min(hr.Bound, z), true
 		}
+		if err := accounts(d, res, opts.Sharing); err != nil {
+			return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+		}
+		if hopts.Outside != nil && res.Status == Optimal {
+			if err := horizonPlainOptimum(ctx, inst, d, hopts, start, res); err != nil {
+				return nil, fmt.Errorf("solve %s: %w", inst.Name, err)
+			}
+		}
 	}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
@@ -76,15 +88,68 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 	return res, nil
 }
 
+// infeasibleWhy explains an infeasible multi-period instance: the firms
+// Fair found unmatchable, else the constraints, constraint 16 among them
+// when the MIP carries it.
+func infeasibleWhy(hr *horizon.Result, fair bool) []string {
+	switch {
+	case len(hr.Explanation) > 0:
+		return hr.Explanation
+	case fair:
+		return []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time) while every firm's discounted stake return meets its outside option (constraint 16)"}
+	}
+	return []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time)"}
+}
+
+// horizonPlainOptimum solves the multi-period MIP without constraint 16
+// in the time opts' limit leaves after start, for the price of fairness:
+// when that solve is optimal too, res gets PriceOfFairness = Z(res) − Z
+// of that optimum (0 when below, within the gap). Its progress is
+// reported with the phase prefixed "without 16: ".
+func horizonPlainOptimum(ctx context.Context, inst *model.Instance, d *model.Derived, opts horizon.Options, start time.Time, res *Result) error {
+	opts.Outside = nil
+	if opts.TimeLimit > 0 {
+		left := opts.TimeLimit - time.Since(start)
+		if left <= 0 {
+			return nil
+		}
+		opts.TimeLimit = left
+	}
+	if report := opts.Progress; report != nil {
+		opts.Progress = func(r horizon.Report) {
+			r.Phase = "without 16: " + r.Phase
+			report(r)
+		}
+	}
+	hr, err := horizon.Solve(ctx, inst, opts)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: %w", err)
+	}
+	if hr.Assignment == nil || hr.Status != model.StatusOptimal {
+		return nil
+	}
+	hr.Assignment.Round()
+	_, z, _, err := d.EvaluateHorizon(hr.Assignment, model.MethodCluster)
+	if err != nil {
+		return fmt.Errorf("solve without constraint 16: evaluate plan: %w", err)
+	}
+	res.PriceOfFairness, res.HasPriceOfFairness = math.Max(0, res.Objective-z), true
+	return nil
+}
+
 // horizonBaseline runs a distributed baseline over the horizon.
 func horizonBaseline(inst *model.Instance, method string, start time.Time) (*Result, error) {
-	plan, err := baseline.RunHorizon(model.Derive(inst), method)
+	d := model.Derive(inst)
+	plan, err := baseline.RunHorizon(d, method)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Instance: inst.Name, Method: method, Status: Feasible, Assignment: plan.Plan,
 		Metrics: plan.Metrics, Objective: *plan.Objective, Stats: Stats{Solver: baseline.Solver},
 		Horizon: &model.HorizonView{Periods: plan.Periods, Knowledge: plan.Knowledge, Stages: plan.Stages}}
+	if err := accounts(d, res, ""); err != nil {
+		return nil, fmt.Errorf("solve %s: firm accounts: %w", inst.Name, err)
+	}
 	res.Stats.Duration = time.Since(start)
 	res.Stats.FirstPlan = res.Stats.Duration
 	return res, nil

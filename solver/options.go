@@ -36,8 +36,10 @@ type Options struct {
 	// below its outside option) to the MIP and every heuristic, and, when
 	// that solve is optimal, solves again without it for the price of
 	// fairness (Result.PriceOfFairness): the first solve may use all of
-	// TimeLimit (the plan comes first), the second what it leaves. The
-	// baselines ignore it.
+	// TimeLimit (the plan comes first), the second what it leaves. Over a
+	// horizon row 16 sums the periods discounted, o_f from the horizon
+	// independent baseline (solver/horizon's Fair). The baselines ignore
+	// it.
 	Sharing string
 	// Start, when not nil, is a plan to start the cluster search from (a
 	// warm start: the plan of a neighbouring instance in a sweep). It is

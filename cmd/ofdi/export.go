@@ -30,12 +30,15 @@ func exportCommand() *cli.Command {
 			"A multi-period instance (with a horizon block) gets the multi-period MIP: the same names with\n" +
 			"the period appended (y_p7_t2, x_f12_p7_t2, u_de_t1, e_de_display_t3), plus q_f12_p7_t2 (knows\n" +
 			"enough on its own), k_f12_de_t2 (knowledge at the start of period 2) and the rows kappa_ (K1),\n" +
-			"know_ (K2), learn_ (K3), budget_f12_t2 (cumulative budget), once_p7 (starts at most once).\n\n" +
+			"know_ (K2), learn_ (K3), budget_f12_t2 (cumulative budget), once_p7 (starts at most once);\n" +
+			"with --sharing stakes its rows fair_f12 sum the periods, discounted: sum_t d^(t-1) sum_p\n" +
+			"v_p*s_f12_p_t >= o_f12 (o_f from the independent baseline over the horizon, discounted).\n\n" +
 			"Examples:\n" +
 			"   ofdi export instances/tiny.json --format lp -o tiny.lp && glpsol --lp tiny.lp -o tiny.sol\n" +
 			"   ofdi export instances/tiny.json --format mps -o tiny.mps && cbc tiny.mps solve\n" +
 			"   ofdi export instances/jiangsu-electronics.json --sharing stakes -o fair.lp\n" +
-			"   ofdi export instances/jiangsu-3-periods.json -o three.lp && cbc three.lp solve\n\n" + exitHelp,
+			"   ofdi export instances/jiangsu-3-periods.json -o three.lp && cbc three.lp solve\n" +
+			"   ofdi export instances/jiangsu-3-periods.json --sharing stakes -o three-fair.lp\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "lp", Usage: "lp (CPLEX LP) or mps (free MPS)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
@@ -92,21 +95,27 @@ func exportCommand() *cli.Command {
 }
 
 // exportProblem builds the MIP that ofdi solve solves for inst: the
-// multi-period one for an instance with a horizon block; with sharing
-// stakes, the one-period MIP with constraint 16 (why, when not empty, says
-// which firms no plan can give their outside option).
+// multi-period one for an instance with a horizon block, else the
+// one-period one; with sharing stakes, with constraint 16 (why, when not
+// empty, says which firms no plan can give their outside option).
 func exportProblem(inst *model.Instance, sharing string) (prob *mip.Problem, why []string, err error) {
+	d := model.Derive(inst)
 	if inst.MultiPeriod() {
-		if sharing == model.SharingStakes {
-			return nil, nil, fmt.Errorf("%w: --sharing stakes (constraint 16) is not implemented over a horizon", solver.ErrMultiPeriod)
-		}
 		fm, err := horizon.Build(inst)
 		if err != nil {
 			return nil, nil, err
 		}
+		if sharing == model.SharingStakes {
+			outside, err := solver.OutsideOptions(d)
+			if err != nil {
+				return nil, nil, err
+			}
+			if why := fm.Fair(outside); len(why) > 0 {
+				return nil, why, nil
+			}
+		}
 		return fm.Prob, nil, nil
 	}
-	d := model.Derive(inst)
 	fm, err := cluster.Build(d)
 	if err != nil {
 		return nil, nil, err

@@ -30,7 +30,8 @@ func TestHorizonCLI(t *testing.T) {
 	r = ofdi(t, "solve", "-q", path)
 	wantCode(t, r, 0)
 	wantContains(t, "text plan", r.stdout, "status optimal", "timeline:", "period 3", "learns", "SMEs by stage after each period", "SMEs experienced",
-		"cluster against firms acting alone", "independent", "policy_push")
+		"cluster against firms acting alone", "independent", "policy_push",
+		"firms (12; * pioneer; sharing report", "money summed over the periods, discounted to period 1", "money value W", "outside")
 
 	r = ofdi(t, "solve", "-q", "-f", "json", path)
 	wantCode(t, r, 0)
@@ -40,6 +41,9 @@ func TestHorizonCLI(t *testing.T) {
 	}
 	if len(plan.Periods) != 3 || len(plan.Stages) != 3 || plan.Metrics.SMEExperienced == nil || len(plan.Knowledge) == 0 {
 		t.Fatalf("plan JSON lacks the horizon fields: %s", r.stdout)
+	}
+	if len(plan.Firms) != 12 || plan.Sharing != model.SharingReport {
+		t.Fatalf("plan JSON has %d firm accounts (want 12), sharing %q", len(plan.Firms), plan.Sharing)
 	}
 	for _, pj := range plan.Plan.Projects {
 		if pj.Period < 1 || pj.Period > 3 {
@@ -73,7 +77,8 @@ func TestHorizonCLI(t *testing.T) {
 	for _, method := range []string{"independent", "policy_push"} {
 		r = ofdi(t, "solve", "-q", "--method", method, path)
 		wantCode(t, r, 0) // checked by the CLI
-		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage")
+		wantContains(t, "baseline plan", r.stdout, "method "+method, "timeline:", "SMEs by stage",
+			"firms (12; * pioneer; each firm keeps what it earns")
 	}
 	planPath := filepath.Join(dir, "plan.json")
 	wantCode(t, ofdi(t, "solve", "-q", "-f", "json", "-o", planPath, path), 0)
@@ -83,11 +88,26 @@ func TestHorizonCLI(t *testing.T) {
 		wantCode(t, r, exitBadInput)
 		wantContains(t, "stderr", r.stderr, "multi-period instances are not supported by "+args[0])
 	}
-	for _, args := range [][]string{{"solve", "-q", "--sharing", "stakes", path}, {"export", "--sharing", "stakes", path}} {
-		r = ofdi(t, args...)
-		wantCode(t, r, exitBadInput)
-		wantContains(t, "stderr", r.stderr, "--sharing stakes (constraint 16) is not implemented over a horizon")
+	r = ofdi(t, "solve", "-q", "--sharing", "stakes", path)
+	wantCode(t, r, 0) // checked by the CLI, row 16 included
+	wantContains(t, "stakes plan", r.stdout, "status optimal", "sharing stakes: firms keep their stake returns", "price of fairness")
+	r = ofdi(t, "solve", "-q", "--sharing", "stakes", "-f", "json", path)
+	wantCode(t, r, 0)
+	var fair model.Plan
+	if err := json.Unmarshal([]byte(r.stdout), &fair); err != nil {
+		t.Fatal(err)
 	}
+	if fair.Sharing != model.SharingStakes || fair.PriceOfFairness == nil || *fair.PriceOfFairness < 0 || len(fair.Firms) != 12 {
+		t.Fatalf("stakes plan: sharing %q, price of fairness %v, %d accounts", fair.Sharing, fair.PriceOfFairness, len(fair.Firms))
+	}
+	for _, f := range fair.Firms {
+		if f.StakeReturn < f.OutsideOption-1e-6*max(1, f.OutsideOption) {
+			t.Errorf("firm %s: stake return %g below its outside option %g", f.ID, f.StakeReturn, f.OutsideOption)
+		}
+	}
+	r = ofdi(t, "export", "--sharing", "stakes", path)
+	wantCode(t, r, 0)
+	wantContains(t, "LP with rows 16", r.stdout, "fair_", "_t3")
 	r = ofdi(t, "generate", "--periods", "21")
 	wantCode(t, r, exitBadInput)
 	wantContains(t, "stderr", r.stderr, "--periods: must be in [1, 20], got 21")

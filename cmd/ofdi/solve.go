@@ -33,15 +33,18 @@ func solveCommand() *cli.Command {
 			"   ofdi solve instances/jiangsu-electronics.json --method independent\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --sharing stakes -t 2m   # no firm worse off than alone\n" +
 
-			"   ofdi solve three-periods.json   (an instance with a horizon block: a multi-period plan)\n\n" +
+			"   ofdi solve three-periods.json   (an instance with a horizon block: a multi-period plan)\n" +
+			"   ofdi solve instances/jiangsu-3-periods.json --sharing stakes -t 2m\n\n" +
 			"An instance with a \"horizon\" block (see ofdi generate --periods) is planned over its periods\n" +
 			"(MODEL.md, \"Multi-period plans\"): the projects carry their start period, and the plan adds a\n" +
 			"timeline (per period: projects started, markets entered, firms joining, who learns beside which\n" +
 			"pioneer), the SMEs per stage (pre / early / experienced) after each period, and the knowledge\n" +
 			"paths. Up to 10000 rows GLPK's branch and cut solves the multi-period MIP; larger models get a\n" +
 			"rolling horizon (the one-period solver period by period) for a first plan, a bound from\n" +
-			"one-period relaxations, neighbourhoods over markets and periods, then GLPK (--time-limit, --gap);\n" +
-			"firm accounts and --sharing stakes over a horizon are not implemented yet.\n\n" + exitHelp,
+			"one-period relaxations, neighbourhoods over markets and periods, then GLPK (--time-limit, --gap).\n" +
+			"Its firm accounts sum over the periods, money discounted to period 1 (the outside option from\n" +
+			"the independent baseline over the horizon); --sharing stakes keeps every firm's discounted stake\n" +
+			"return at or above it (constraint 16 summed over the periods).\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "method", Value: model.MethodCluster, Usage: "cluster (the MIP), independent or policy_push (the distributed baselines)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},

@@ -8,10 +8,13 @@ import (
 	"github.com/ofdi/ofdi/model"
 )
 
-// account is the checker's own account of one firm.
+// account is the checker's own account of one firm. Over a horizon money
+// (committed, ret, info) is discounted to period 1; spent is the
+// undiscounted money put in per period, for the cumulative budgets.
 type account struct {
 	projects                    int
 	committed, credit, ret      float64
+	spent                       []float64
 	cvar, cvarUse, capitalUse   float64
 	learning                    int
 	outside, info, transfer, pi float64
@@ -44,7 +47,12 @@ func (c *checker) checkAccounts(projs []project) {
 	case !c.cluster && sharing != "":
 		c.add(Accounts, "", "sharing %q on a %s plan: baselines have no sharing rule", sharing, plan.Method)
 	}
-	base := runIndependent(in)
+	var base *independent
+	if c.hz != nil {
+		base = runIndependentHorizon(in)
+	} else {
+		base = runIndependent(in)
+	}
 	c.rep.Outside = base.outside
 	if plan.Method == model.MethodIndependent {
 		c.sameAsIndependent(projs, base)
@@ -78,34 +86,44 @@ func (c *checker) checkAccounts(projs []project) {
 func (c *checker) recomputeAccounts(projs []project, base *independent, sharing string) map[string]*account {
 	in := c.inst
 	acc := map[string]*account{}
+	periods := 1
+	if c.hz != nil {
+		periods = c.hz.T
+	}
 	for i := range in.Firms {
 		f := &in.Firms[i]
 		if c.firms[f.ID] == f {
-			acc[f.ID] = &account{}
+			acc[f.ID] = &account{spent: make([]float64, periods)}
 		}
 	}
 	losses := map[string][]float64{}
-	entered := map[string]map[string]bool{}
+	entered := map[string]map[string]int{} // firm → market → first period (1 in one period)
 	for _, pr := range projs {
 		o := pr.opp
 		v := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
 		pi := c.pioneers(o, pr.rule)
+		t, w := c.periodOf(pr)
 		for _, pt := range pr.parts {
 			a := acc[pt.firm.ID]
 			if a == nil {
 				continue
 			}
 			a.projects++
-			a.committed += pr.a * pt.stake
-			a.ret += pt.stake * v
+			a.committed += w * pr.a * pt.stake
+			a.ret += w * pt.stake * v
+			if t >= 1 && t <= periods {
+				a.spent[t-1] += pr.a * pt.stake
+			}
 			if losses[pt.firm.ID] == nil {
 				losses[pt.firm.ID] = make([]float64, len(in.Scenarios))
-				entered[pt.firm.ID] = map[string]bool{}
+				entered[pt.firm.ID] = map[string]int{}
 			}
 			for k, s := range in.Scenarios {
 				losses[pt.firm.ID][k] += o.Loss[s.ID] * pr.a * pt.stake
 			}
-			entered[pt.firm.ID][o.Market] = true
+			if first := entered[pt.firm.ID][o.Market]; first == 0 || t < first {
+				entered[pt.firm.ID][o.Market] = t
+			}
 			if pt.firm.Role == model.SME && !pt.firm.Pioneer {
 				for _, q := range pr.parts {
 					if q.firm != pt.firm && pi[q.firm.ID] {
@@ -149,7 +167,7 @@ func (c *checker) recomputeAccounts(projs []project, base *independent, sharing 
 		if !c.cluster {
 			for _, m := range sortedKeys(entered[id]) {
 				if mk, ok := c.markets[m]; ok {
-					a.info += mk.InfoCost
+					a.info += c.discount(entered[id][m]) * mk.InfoCost
 				}
 			}
 		}
@@ -186,7 +204,16 @@ func (c *checker) limits(f *model.Firm, a *account) (sure, maybe map[string]bool
 			maybe[name] = true
 		}
 	}
-	test(model.BindingCapital, a.committed, f.Capital+a.credit)
+	if c.hz == nil {
+		test(model.BindingCapital, a.committed, f.Capital+a.credit)
+	} else {
+		// Over a horizon: any period's cumulative budget (undiscounted).
+		cum := 0.0
+		for t, s := range a.spent {
+			cum += s
+			test(model.BindingCapital, cum, c.inst.Horizon.Release(t+1)*f.Capital+a.credit)
+		}
+	}
 	test(model.BindingCredit, a.credit, c.inst.Policy.CreditPerFirm*f.Capital)
 	test(model.BindingRisk, a.cvar, f.RiskLimit)
 	if f.MaxProjects != nil {
@@ -325,8 +352,26 @@ func (c *checker) accountMetrics(acc map[string]*account, sharing string) {
 	money("transfers_paid", got.TransfersPaid, m.TransfersPaid)
 }
 
+// periodOf returns the period of a project (1 in one period) and its
+// discount d^(t−1) (1 in one period).
+func (c *checker) periodOf(pr project) (int, float64) {
+	if c.hz == nil {
+		return 1, 1
+	}
+	return pr.p.Period, c.discount(pr.p.Period)
+}
+
+// discount returns d^(t−1) over a horizon, 1 in one period.
+func (c *checker) discount(t int) float64 {
+	if c.hz == nil {
+		return 1
+	}
+	return math.Pow(c.inst.Horizon.DiscountOr(), float64(t-1))
+}
+
 // sameAsIndependent checks that an "independent" plan takes exactly the
-// projects the checker's own run of the baseline takes, by the same firms.
+// projects the checker's own run of the baseline takes, by the same firms
+// (over a horizon, in the same periods).
 func (c *checker) sameAsIndependent(projs []project, base *independent) {
 	inPlan := map[string]bool{}
 	for _, pr := range projs {
@@ -340,6 +385,8 @@ func (c *checker) sameAsIndependent(projs []project, base *independent) {
 			c.add(Baseline, pr.where, "the independent baseline leaves it untaken")
 		case want != pr.parts[0].firm.ID:
 			c.add(Baseline, pr.where, "taken by %s, the independent baseline gives it to %s", pr.parts[0].firm.ID, want)
+		case base.period != nil && base.period[pr.opp.ID] != pr.p.Period:
+			c.add(Baseline, pr.where, "starts in period %d, the independent baseline takes it in period %d", pr.p.Period, base.period[pr.opp.ID])
 		}
 	}
 	for _, id := range sortedKeys(base.taker) {

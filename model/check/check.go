@@ -45,6 +45,10 @@
 //     (Z is minimised), and a reported gap must equal
 //     |Z − bound| / max(1, |Z|) for the reported Z.
 //   - The plan's "instance" must equal the instance's name.
+//   - Over a horizon the firm accounts sum the periods, money discounted
+//     by d^(t−1) (docs/horizon.md, "Firm accounts over the horizon"); the
+//     outside options come from the checker's own run of the horizon
+//     independent baseline (independent_horizon.go).
 package check
 
 import (
@@ -307,13 +311,12 @@ func Check(inst *model.Instance, plan *model.Plan, opts Options) *Report {
 	c.checkMarketsEntered(projs)
 	c.metrics(projs)
 	if c.hz != nil {
-		// Firm accounts over a horizon are not implemented: not checked.
 		c.horizonMetrics(projs)
 		c.compare()
 		c.compareHorizon(projs)
-		return c.rep
+	} else {
+		c.compare()
 	}
-	c.compare()
 	c.checkAccounts(projs)
 	return c.rep
 }

@@ -22,6 +22,9 @@ import (
 type independent struct {
 	taker   map[string]string  // opportunity id → firm id
 	outside map[string]float64 // firm id → o_f
+	// period is, over a horizon, the period each opportunity is taken in
+	// (independent_horizon.go); nil in one period.
+	period map[string]int
 }
 
 // baselineTol is the relative tolerance of the baselines' budget and CVaR

@@ -254,6 +254,9 @@ func firmTable(b *strings.Builder, p *model.Plan) {
 	} else if p.Sharing == model.SharingStakes {
 		rule = "sharing stakes: firms keep their stake returns, no transfers"
 	}
+	if p.Periods != nil {
+		rule += "; money summed over the periods, discounted to period 1"
+	}
 	fmt.Fprintf(b, "\nfirms (%d; * pioneer; %s):\n", len(p.Firms), rule)
 	fmt.Fprintf(b, "  %-8s %-24s %-10s %1s %4s %10s %5s %5s %9s %9s %9s  %s\n",
 		"id", "name", "role", "*", "proj", "committed", "cap%", "CVaR%", "return", "outside", "transfer", "binding")

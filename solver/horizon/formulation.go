@@ -58,6 +58,11 @@ type Formulation struct {
 	// E maps a (market, segment) group to e_ms,t+1 per period (none
 	// before the group can exceed its capacity).
 	E map[[2]string][]int
+	// Outside are the outside options o_f of constraint (16) (Fair), one
+	// per firm; nil without it. FairRow[f] is firm f's row 16, none when
+	// it cannot bind.
+	Outside []float64
+	FairRow []int
 
 	reach *reach
 	nm    namer

@@ -1,9 +1,12 @@
 package horizon_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/horizon"
 )
 
 // learner is a one-firm cluster worked by hand: firm L knows de at 0.5 and
@@ -59,4 +62,59 @@ func TestHandWorkedLearning(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHandWorkedFair: constraint 16 over the horizon on the one-firm
+// learner. With g_D = 0.1, L takes p1 then p2: its discounted stake return
+// is 10 + 0.9·20 = 28, the most it can earn. An outside option of 28 is
+// met (row fair_L written, optimum unchanged); 28.5 is above what its
+// stakes can return, so Fair names L without solving. With g_D = 0.05 L
+// can never take p2 (no pair): the bound is 10.
+func TestHandWorkedFair(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      *model.Instance
+		outside float64
+		status  string
+		want    float64
+		why     string
+	}{
+		{"met exactly", learner("de", 0.1), 28, model.StatusOptimal, -26, ""},
+		{"above the bound", learner("de", 0.1), 28.5, model.StatusInfeasible, 0, "firm L: outside option 28.5, but its stakes can return at most 28 over the horizon"},
+		{"p2 out of reach", learner("de", 0.05), 15, model.StatusInfeasible, 0, "firm L: outside option 15, but its stakes can return at most 10 over the horizon"},
+		{"negative option, no row", learner("de", 0.05), -3, model.StatusOptimal, -8, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := horizon.Solve(context.Background(), tc.in, horizon.Options{Outside: []float64{tc.outside}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.status {
+				t.Fatalf("status %s (%q), want %s", res.Status, res.Explanation, tc.status)
+			}
+			if tc.status == model.StatusOptimal && !near(res.Objective, tc.want) {
+				t.Errorf("Z = %g, want %g", res.Objective, tc.want)
+			}
+			rows := 0
+			for _, r := range res.Formulation.Prob.Rows {
+				if strings.HasPrefix(r.Name, "fair_") {
+					rows++
+				}
+			}
+			if wantRows := b2i(tc.outside > 0); rows != wantRows {
+				t.Errorf("%d rows fair_, want %d", rows, wantRows)
+			}
+			if tc.why != "" && (len(res.Explanation) != 1 || !strings.HasPrefix(res.Explanation[0], tc.why)) {
+				t.Errorf("explanation %q, want it to start %q", res.Explanation, tc.why)
+			}
+		})
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

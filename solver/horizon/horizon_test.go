@@ -60,21 +60,40 @@ func solve(t *testing.T, in *model.Instance) *horizon.Result {
 	return res
 }
 
-// checkPlan passes the plan of res through the independent checker.
+// checkPlan passes the plan of res, with its firm accounts, through the
+// independent checker.
 func checkPlan(t *testing.T, in *model.Instance, res *horizon.Result) {
+	t.Helper()
+	checkShared(t, in, res, model.SharingReport)
+}
+
+// checkShared is checkPlan with the plan marked with sharing rule sharing
+// (under model.SharingStakes the checker verifies row 16).
+func checkShared(t *testing.T, in *model.Instance, res *horizon.Result, sharing string) {
 	t.Helper()
 	plan := &model.Plan{Instance: in.Name, Method: model.MethodCluster, Status: res.Status}
 	if res.Assignment != nil {
 		a := *res.Assignment
 		a.Round()
-		m, z, view, err := model.Derive(in).EvaluateHorizon(&a, model.MethodCluster)
+		d := model.Derive(in)
+		m, z, view, err := d.EvaluateHorizon(&a, model.MethodCluster)
 		if err != nil {
 			t.Fatal(err)
 		}
 		plan.Plan, plan.Metrics, plan.Objective = &a, &m, &z
 		plan.Periods, plan.Knowledge, plan.Stages = view.Periods, view.Knowledge, view.Stages
+		outside, err := solver.OutsideOptions(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ac, err := d.Accounts(&a, model.MethodCluster, sharing, outside)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ac.Fill(plan.Metrics)
+		plan.Firms, plan.Sharing = ac.Firms, sharing
 	}
-	if err := check.Check(in, plan, check.Options{}).Err(); err != nil {
+	if err := check.Check(in, plan, check.Options{RequireAccounts: true}).Err(); err != nil {
 		t.Fatalf("%s: %v", in.Name, err)
 	}
 }

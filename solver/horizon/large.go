@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/baseline"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
@@ -132,6 +133,9 @@ func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
 	if dl, ok := ctx.Deadline(); ok {
 		deadline = s.start.Add(min(rollingMax, time.Duration(rollingShare*float64(dl.Sub(s.start)))))
 	}
+	if s.fm.Outside != nil {
+		defer s.independentPlan(ctx)
+	}
 	a, err := s.fm.RollingPlan(ctx, time.Until(deadline), gap)
 	if err != nil || ctx.Err() != nil {
 		return
@@ -141,6 +145,24 @@ func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
 		return
 	}
 	s.offerOwn(x)
+}
+
+// independentPlan offers, under constraint 16, the independent baseline's
+// plan over the horizon as a cluster plan: each firm returns there at
+// least its outside option (its money there before info cost), so the
+// plan meets every row 16 whenever it fits the MIP (the targets may keep
+// it out), where the rolling plan, blind to 16, often does not.
+func (s *largeSearch) independentPlan(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	p, err := baseline.RunHorizon(s.fm.D, model.MethodIndependent)
+	if err != nil {
+		return
+	}
+	if x, err := s.fm.Columns(ctx, p.Plan, completeLimit); err == nil {
+		s.offerOwn(x)
+	}
 }
 
 // relaxedBound proves a bound on the one-period relaxation (relax.go):

@@ -2,11 +2,13 @@ package horizon_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
 	"github.com/ofdi/ofdi/instances"
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/horizon"
 )
 
@@ -117,4 +119,46 @@ func TestRelaxedBound(t *testing.T) {
 		}
 		t.Logf("%s: relaxed bound %.4f, optimum %.4f", in.Name, b, opt.Objective)
 	}
+}
+
+// TestRollingPlanFair: with rows 16 in the MIP (the outside options of
+// the horizon independent baseline), the rolling horizon's plan either
+// completes into a solution of the MIP, row 16 included, which the checker
+// accepts under sharing stakes, or is refused with ErrPlanDoesNotFit (the
+// large path then drops it).
+func TestRollingPlanFair(t *testing.T) {
+	fits, dropped := 0, 0
+	for seed := uint64(1); seed <= 8; seed++ {
+		in := threePeriods(small(100+seed, 8+int(seed%5), 6+int(seed%4)), seed)
+		outside, err := solver.OutsideOptions(model.Derive(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, err := horizon.Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := fm.Fair(outside); len(why) > 0 {
+			t.Fatalf("%s: Fair: %v (the independent plan meets every outside option)", in.Name, why)
+		}
+		a, err := fm.RollingPlan(context.Background(), 0, 1e-6)
+		if err != nil {
+			continue
+		}
+		x, err := fm.Columns(context.Background(), a, 0)
+		if errors.Is(err, horizon.ErrPlanDoesNotFit) {
+			dropped++
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits++
+		res := &horizon.Result{Status: model.StatusFeasible, Objective: fm.Prob.Objective(x), Bound: math.Inf(-1), Assignment: fm.Decode(x)}
+		checkShared(t, in, res, model.SharingStakes)
+	}
+	if fits == 0 {
+		t.Errorf("no rolling plan met the rows 16 (%d dropped): nothing checked", dropped)
+	}
+	t.Logf("rolling plans under rows 16: %d fit, %d dropped", fits, dropped)
 }

@@ -28,6 +28,11 @@ type Options struct {
 	// half second of branch and cut on smaller ones; none after Solve
 	// returns.
 	Progress func(Report)
+	// Outside, when not nil, are the outside options o_f (one per firm,
+	// file order; solver.OutsideOptions) of constraint (16), which the MIP
+	// then carries (Formulation.Fair): no firm's discounted stake return
+	// below o_f. Nil (the default): no constraint 16.
+	Outside []float64
 }
 
 // Result is the outcome of Solve.
@@ -47,6 +52,10 @@ type Result struct {
 	// branch-and-bound nodes.
 	Duration time.Duration
 	Nodes    int
+	// Explanation names, for an instance Fair shows infeasible without
+	// solving, the firms whose outside option no plan can match; nil
+	// otherwise.
+	Explanation []string
 }
 
 // Gap returns |Z − bound| / max(1, |Z|) (+Inf without a plan).
@@ -74,6 +83,15 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	fm, err := Build(in)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Outside != nil {
+		if len(opts.Outside) != len(in.Firms) {
+			return nil, fmt.Errorf("solve %s: %d outside options for %d firms", in.Name, len(opts.Outside), len(in.Firms))
+		}
+		if why := fm.Fair(opts.Outside); len(why) > 0 {
+			return &Result{Status: model.StatusInfeasible, Objective: math.NaN(), Bound: math.Inf(-1), Formulation: fm,
+				Explanation: why, Duration: time.Since(start)}, nil
+		}
 	}
 	gap := opts.Gap
 	if gap <= 0 {
