@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -52,9 +53,10 @@ type lagProject struct {
 	reqs       []model.Role
 	pioneers   bool // some candidate is in Π_p
 	cands      []lagCand
-	order      []int // scratch: candidates by κ
-	byE        []int // scratch: candidates by e
+	order      []int    // scratch: candidates by κ
+	byE        [2][]int // scratch: candidates by e, without and with a pioneer
 	reqBuf     []lagReq
+	memo       []coverMemo // scratch: choose's best sets by lead key
 }
 
 // lagFirm holds one firm's coupling rows; a row that can never bind has
@@ -214,6 +216,9 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			}
 		}
 		lp.order = make([]int, len(lp.cands))
+		for i := range lp.order {
+			lp.order[i] = i
+		}
 		key := [2]string{o.Market, o.Segment}
 		g, ok := groupIdx[key]
 		if !ok {
@@ -483,10 +488,11 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 			c.theta -= lg.zeta / lg.smeTarget
 		}
 	}
-	for i := range lp.order {
-		lp.order[i] = i
-	}
-	sort.SliceStable(lp.order, func(a, b int) bool { return lp.cands[lp.order[a]].kappa < lp.cands[lp.order[b]].kappa })
+	// By κ, ties by index: a total order, so the result does not depend on
+	// the order left by the previous iterate, which is nearly sorted.
+	slices.SortFunc(lp.order, func(a, b int) int {
+		return compareBy(lp.cands[a].kappa, lp.cands[b].kappa, a, b)
+	})
 	room := 0.0
 	for _, c := range lp.cands {
 		room += math.Max(0, c.cap-smin)
@@ -568,27 +574,48 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 				c.e -= lg.lamL
 			}
 		}
-		order := append(lp.byE[:0], lp.order...)
-		sort.SliceStable(order, func(a, b int) bool { return lp.cands[order[a]].e < lp.cands[order[b]].e })
-		lp.byE = order
+		// By e, ties as in lp.order (κ, then index); the case's order of the
+		// previous iterate is the (nearly sorted) start.
+		order := lp.byE[b2i(withPioneer)]
+		if len(order) != len(lp.cands) {
+			order = append(order[:0], lp.order...)
+		}
+		slices.SortFunc(order, func(a, b int) int {
+			ca, cb := &lp.cands[a], &lp.cands[b]
+			if ca.e != cb.e {
+				return compareBy(ca.e, cb.e, a, b)
+			}
+			return compareBy(ca.kappa, cb.kappa, a, b)
+		})
+		lp.byE[b2i(withPioneer)] = order
+		memo := lp.memo[:0]
 		try := func(lead int) {
 			v := base
-			reqs := lp.reqBuf[:0]
 			if lead >= 0 {
 				l := &lp.cands[lead]
 				v += l.theta + l.kappa*lp.sigma
 			}
-			for _, r := range lp.reqs {
-				if lead >= 0 && lp.cands[lead].role == r {
-					continue
+			reqs := lp.leadReqs(lead, withPioneer)
+			var s float64
+			var members []int
+			if lead >= 0 && len(reqs) <= 2 {
+				// The best set over every candidate is the best without the
+				// lead whenever the lead is not in it, and it depends on the
+				// lead only through the requirements the lead meets.
+				key := leadKey{lp.cands[lead].role, lp.cands[lead].pioneer}
+				k := slices.IndexFunc(memo, func(m coverMemo) bool { return m.key == key })
+				if k < 0 {
+					mv, mm := lp.pick(order, -1, kmin, lp.kmax, reqs)
+					memo = append(memo, coverMemo{key: key, value: mv, members: mm})
+					k = len(memo) - 1
 				}
-				reqs = append(reqs, lagReq{role: r})
+				s, members = memo[k].value, memo[k].members
+				if slicesContains(members, lead) {
+					s, members = lp.pick(order, lead, kmin, lp.kmax, reqs)
+				}
+			} else {
+				s, members = lp.pick(order, lead, kmin, lp.kmax, reqs)
 			}
-			if withPioneer && (lead < 0 || !lp.cands[lead].pioneer) {
-				reqs = append(reqs, lagReq{pioneer: true})
-			}
-			lp.reqBuf = reqs
-			s, members := lp.pick(order, lead, kmin, lp.kmax, reqs)
 			if v+s < best {
 				best = v + s
 				bestCh = lagChoice{lead: lead, members: members, ok: true}
@@ -596,6 +623,7 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 		}
 		if !lp.lead {
 			try(-1)
+			lp.memo = memo
 			continue
 		}
 		for i := range lp.cands {
@@ -605,8 +633,66 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 			}
 			try(i)
 		}
+		lp.memo = memo
 	}
 	return best, bestCh
+}
+
+// compareBy orders by x, ties by index: a total order, so sorting with it
+// gives one result whatever the starting order.
+func compareBy(x, y float64, i, j int) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	case i < j:
+		return -1
+	case i > j:
+		return 1
+	}
+	return 0
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// leadKey is what the requirements of a coalition depend on in its lead.
+type leadKey struct {
+	role    model.Role
+	pioneer bool
+}
+
+// coverMemo is the best member set over every candidate for the
+// requirements of leads with one key.
+type coverMemo struct {
+	key     leadKey
+	value   float64
+	members []int
+}
+
+// leadReqs returns the requirements the members must meet besides the lead
+// (-1: none): each required role the lead does not have, and a pioneer of
+// Π_p when one must be present and the lead is not one. The slice is
+// scratch, valid until the next call.
+func (lp *lagProject) leadReqs(lead int, withPioneer bool) []lagReq {
+	reqs := lp.reqBuf[:0]
+	for _, r := range lp.reqs {
+		if lead >= 0 && lp.cands[lead].role == r {
+			continue
+		}
+		reqs = append(reqs, lagReq{role: r})
+	}
+	if withPioneer && (lead < 0 || !lp.cands[lead].pioneer) {
+		reqs = append(reqs, lagReq{pioneer: true})
+	}
+	lp.reqBuf = reqs
+	return reqs
 }
 
 // pick chooses members (candidates other than skip) minimising Σ e under
@@ -837,8 +923,8 @@ func (lg *lagrangian) order(pr primal) []int {
 // maximise moves the multipliers by subgradient steps (see
 // LagrangianBound) and returns the best dual value found. A second call
 // resumes from the multipliers of the best iterate so far, with a fresh
-// step, and reports (onBound) only values above the best of the earlier
-// calls.
+// step and direction, and reports (onBound) only values above the best of
+// the earlier calls.
 func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
 	best := math.Inf(-1)
 	if lg.best.vals != nil {
@@ -847,7 +933,7 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 	}
 	step := 2.0
 	idle := 0
-	nK := len(lg.fm.D.Inst.Scenarios)
+	var prev direction
 	for it := 0; it < lagMaxIter; it++ {
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
 			break
@@ -871,74 +957,120 @@ func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool
 				break
 			}
 		}
-		// Subgradient of the scaled rows.
-		var norm float64
-		gMu := make([]float64, len(lg.firms))
-		gRho := make([]float64, len(lg.firms))
-		gTheta := make([]float64, len(lg.firms))
-		gNu := make([]float64, len(lg.firms))
-		credit := 0.0
-		for f := range lg.firms {
-			lf := &lg.firms[f]
-			if lf.budget {
-				gMu[f] = (pr.spend[f] - pr.credit[f] - lf.capital) / lf.capital
-				credit += pr.credit[f]
-			}
-			if lf.cvar {
-				ql := 0.0
-				if pr.loss[f] != nil {
-					for k := 0; k < nK; k++ {
-						ql += lf.q[k] * pr.loss[f][k]
-					}
-				}
-				gRho[f] = (ql - lf.risk) / lf.risk
-			}
-			if lf.projects >= 0 {
-				gTheta[f] = pr.count[f] - float64(lf.projects)
-			}
-			if lf.fair {
-				gNu[f] = (lf.outside - pr.ret[f]) / lf.fairScale
-				if lg.nu[f] == 0 && gNu[f] < 0 {
-					gNu[f] = 0 // projected: ν_f stays at 0, so the step ignores it
-				}
-			}
-			for _, g := range []float64{gMu[f], gRho[f], gTheta[f], gNu[f]} {
-				norm += g * g
-			}
-		}
-		var gGamma, gPhi, gZeta float64
-		if lg.creditRow {
-			gGamma = (credit - lg.creditLine) / math.Max(lg.creditLine, 1)
-		}
-		if lg.powerTarget > 0 {
-			gPhi = (lg.powerTarget - pr.power) / lg.powerTarget
-		}
-		if lg.smeTarget > 0 {
-			gZeta = (lg.smeTarget - pr.smes) / lg.smeTarget
-		}
-		norm += gGamma*gGamma + gPhi*gPhi + gZeta*gZeta
-		if norm < 1e-18 {
+		g := lg.subgradient(pr)
+		if g.norm2() < 1e-18 {
 			break // the relaxation's solution satisfies every dualized row
 		}
+		d := g.deflect(&prev)
 		target := upper
 		if !hasUpper || upper <= best {
 			target = best + 0.05*math.Max(1, math.Abs(best))
 		}
-		t := step * (target - pr.value) / norm
-		for f := range lg.firms {
-			lg.mu[f] = math.Max(0, lg.mu[f]+t*gMu[f])
-			lg.rho[f] = math.Max(0, lg.rho[f]+t*gRho[f])
-			lg.theta[f] = math.Max(0, lg.theta[f]+t*gTheta[f])
-			lg.nu[f] = math.Max(0, lg.nu[f]+t*gNu[f])
-			if lf := &lg.firms[f]; lf.cvar && pr.loss[f] != nil {
-				lf.q = envelope(pr.loss[f], lg.fm.D.Probs, lg.alpha, lf.q)
-			}
-		}
-		lg.gamma = math.Max(0, lg.gamma+t*gGamma)
-		lg.phi = math.Max(0, lg.phi+t*gPhi)
-		lg.zeta = math.Max(0, lg.zeta+t*gZeta)
+		lg.move(step*(target-pr.value)/d.norm2(), d, pr)
+		prev = d
 	}
 	return best
+}
+
+// lagDeflection weighs the previous direction in the next one
+// (d = g + lagDeflection·d_prev): it damps the zigzag of plain subgradient
+// steps across the CVaR and budget rows of firms whose limits bind.
+const lagDeflection = 0.5
+
+// direction holds a step direction in the scaled rows: per firm, budget
+// (mu), CVaR (rho), project count (theta) and row 16 (nu); then the
+// credit line, the market-power and the SME targets.
+type direction struct {
+	mu, rho, theta, nu []float64
+	gamma, phi, zeta   float64
+}
+
+// norm2 is the squared Euclidean norm.
+func (d *direction) norm2() float64 {
+	n := d.gamma*d.gamma + d.phi*d.phi + d.zeta*d.zeta
+	for _, v := range [][]float64{d.mu, d.rho, d.theta, d.nu} {
+		for _, x := range v {
+			n += x * x
+		}
+	}
+	return n
+}
+
+// deflect returns g + lagDeflection·prev (g itself when prev is empty, on
+// the first step of a run), in place of g.
+func (g direction) deflect(prev *direction) direction {
+	if prev.mu == nil {
+		return g
+	}
+	for i, v := range [][]float64{g.mu, g.rho, g.theta, g.nu} {
+		pv := [][]float64{prev.mu, prev.rho, prev.theta, prev.nu}[i]
+		for f := range v {
+			v[f] += lagDeflection * pv[f]
+		}
+	}
+	g.gamma += lagDeflection * prev.gamma
+	g.phi += lagDeflection * prev.phi
+	g.zeta += lagDeflection * prev.zeta
+	return g
+}
+
+// subgradient returns the subgradient of the dual function at the
+// relaxation's solution pr, in the scaled rows.
+func (lg *lagrangian) subgradient(pr primal) direction {
+	n := len(lg.firms)
+	g := direction{mu: make([]float64, n), rho: make([]float64, n), theta: make([]float64, n), nu: make([]float64, n)}
+	credit := 0.0
+	for f := range lg.firms {
+		lf := &lg.firms[f]
+		if lf.budget {
+			g.mu[f] = (pr.spend[f] - pr.credit[f] - lf.capital) / lf.capital
+			credit += pr.credit[f]
+		}
+		if lf.cvar {
+			ql := 0.0
+			for k, l := range pr.loss[f] {
+				ql += lf.q[k] * l
+			}
+			g.rho[f] = (ql - lf.risk) / lf.risk
+		}
+		if lf.projects >= 0 {
+			g.theta[f] = pr.count[f] - float64(lf.projects)
+		}
+		if lf.fair {
+			g.nu[f] = (lf.outside - pr.ret[f]) / lf.fairScale
+			if lg.nu[f] == 0 && g.nu[f] < 0 {
+				g.nu[f] = 0 // projected: ν_f stays at 0, so the step ignores it
+			}
+		}
+	}
+	if lg.creditRow {
+		g.gamma = (credit - lg.creditLine) / math.Max(lg.creditLine, 1)
+	}
+	if lg.powerTarget > 0 {
+		g.phi = (lg.powerTarget - pr.power) / lg.powerTarget
+	}
+	if lg.smeTarget > 0 {
+		g.zeta = (lg.smeTarget - pr.smes) / lg.smeTarget
+	}
+	return g
+}
+
+// move takes a step of length t along d (multipliers projected on ≥ 0)
+// and moves each CVaR envelope point to the worst case of the
+// relaxation's loss.
+func (lg *lagrangian) move(t float64, d direction, pr primal) {
+	for f := range lg.firms {
+		lg.mu[f] = math.Max(0, lg.mu[f]+t*d.mu[f])
+		lg.rho[f] = math.Max(0, lg.rho[f]+t*d.rho[f])
+		lg.theta[f] = math.Max(0, lg.theta[f]+t*d.theta[f])
+		lg.nu[f] = math.Max(0, lg.nu[f]+t*d.nu[f])
+		if lf := &lg.firms[f]; lf.cvar && pr.loss[f] != nil {
+			lf.q = envelope(pr.loss[f], lg.fm.D.Probs, lg.alpha, lf.q)
+		}
+	}
+	lg.gamma = math.Max(0, lg.gamma+t*d.gamma)
+	lg.phi = math.Max(0, lg.phi+t*d.phi)
+	lg.zeta = math.Max(0, lg.zeta+t*d.zeta)
 }
 
 // bestFixings returns the fixings (see fixings) at the best iterate so
