@@ -49,6 +49,9 @@ type rolling struct {
 	entered []bool
 	group   map[[2]string]int
 	power   float64
+	// base, when not nil, carries constraint (16): the independent
+	// baseline's projects, fixed in their periods (see rollingBase).
+	base *rollingBase
 }
 
 func newRolling(in *model.Instance, d *model.Derived) *rolling {
@@ -79,11 +82,17 @@ func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*mo
 				return nil, fmt.Errorf("rolling horizon: no time left for period %d", t)
 			}
 		}
+		if r.base != nil {
+			r.fix(t, &model.Assignment{Projects: r.base.byPeriod[t-1]})
+		}
 		a, err := r.solvePeriod(ctx, t, limit, gap)
 		if err != nil {
 			return nil, err
 		}
 		r.fix(t, a)
+		if r.base != nil {
+			r.base.add(r.d, t, a)
+		}
 	}
 	return r.finish(), nil
 }
@@ -139,7 +148,11 @@ func (r *rolling) solveOne(ctx context.Context, t int, pi *model.Instance, limit
 	if err := model.ValidateErr(pi); err != nil {
 		return nil, fmt.Errorf("rolling horizon: period %d instance: %w", t, err)
 	}
-	out, err := cluster.Solve(ctx, model.Derive(pi), cluster.Params{TimeLimit: limit, Gap: gap})
+	prm := cluster.Params{TimeLimit: limit, Gap: gap}
+	if r.base != nil {
+		prm.Outside = r.base.outsideFor(r.in, t)
+	}
+	out, err := cluster.Solve(ctx, model.Derive(pi), prm)
 	if err != nil {
 		return nil, fmt.Errorf("rolling horizon: period %d: %w", t, err)
 	}
@@ -230,14 +243,19 @@ func (r *rolling) market(m int) model.Market {
 func (r *rolling) firm(f, t int) model.Firm {
 	in := r.in
 	fi := in.Firms[f]
-	k := in.Horizon.Release(t)*fi.Capital - r.spent[f] + r.credit[f]
+	var laterSpend, laterCVaR float64
+	laterCount := 0
+	if r.base != nil {
+		laterSpend, laterCount, laterCVaR = r.base.later(r.d, f, t)
+	}
+	k := in.Horizon.Release(t)*fi.Capital - r.spent[f] - laterSpend + r.credit[f]
 	if beta := in.Policy.CreditPerFirm; beta > 0 {
 		k = math.Min(k, (beta*fi.Capital-r.credit[f])/beta)
 	}
 	fi.Capital = math.Max(k, minCapital)
-	fi.RiskLimit = math.Max(0, fi.RiskLimit-r.cvar[f])
+	fi.RiskLimit = math.Max(0, fi.RiskLimit-r.cvar[f]-laterCVaR)
 	if fi.MaxProjects != nil {
-		n := max(0, *fi.MaxProjects-r.count[f])
+		n := max(0, *fi.MaxProjects-r.count[f]-laterCount)
 		fi.MaxProjects = &n
 	}
 	if !fi.Pioneer {
@@ -341,5 +359,18 @@ func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap
 		ctx, cancel = context.WithDeadline(ctx, deadline)
 		defer cancel()
 	}
-	return newRolling(fm.Inst, fm.D).run(ctx, deadline, gap)
+	r := newRolling(fm.Inst, fm.D)
+	base, err := newRollingBase(fm.D, fm.Outside)
+	if err != nil {
+		return nil, err
+	}
+	r.base = base
+	if base != nil {
+		for _, pj := range base.byPeriod {
+			for _, p := range pj {
+				r.started[fm.D.Opp[p.ID]] = true // taken in its own period
+			}
+		}
+	}
+	return r.run(ctx, deadline, gap)
 }
