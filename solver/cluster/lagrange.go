@@ -296,12 +296,22 @@ func envelope(loss, probs []float64, alpha float64, keep []float64) []float64 {
 // evaluate solves the relaxation at the current multipliers: its value is
 // a lower bound on Z.
 func (lg *lagrangian) evaluate() primal {
-	d := lg.fm.D
-	in := d.Inst
 	nF := len(lg.firms)
 	pr := primal{spend: make([]float64, nF), count: make([]float64, nF), credit: make([]float64, nF), ret: make([]float64, nF),
 		loss: make([][]float64, nF), taken: make([]bool, len(lg.projects))}
-	// Constants of the dualized rows and the firm-level columns.
+	v := lg.constants(&pr)
+	vals, choices := lg.opportunityValues()
+	v = lg.takeMarkets(v, vals, &pr)
+	pr.value, pr.vals = v, vals
+	lg.lastVals = vals
+	lg.relaxedStakes(choices, &pr)
+	return pr
+}
+
+// constants returns the dual function's constant part (the dualized rows'
+// right-hand sides at the prices) and sets the firm-level columns (the
+// credit each firm draws at these prices) in pr.
+func (lg *lagrangian) constants(pr *primal) float64 {
 	v := 0.0
 	for f := range lg.firms {
 		lf := &lg.firms[f]
@@ -336,9 +346,15 @@ func (lg *lagrangian) evaluate() primal {
 	if lg.smeTarget > 0 {
 		v += lg.zeta
 	}
-	// Per opportunity: the value of taking it at these prices.
-	// The opportunities are independent (each has its own scratch), so
-	// they are spread over the cores; the values do not depend on how.
+	return v
+}
+
+// opportunityValues returns, per opportunity, the value of taking it at
+// these prices (gain − cheapest coalition + the market-power price) and
+// the coalition. The opportunities are independent (each has its own
+// scratch), so they are spread over the cores; the values do not depend
+// on how.
+func (lg *lagrangian) opportunityValues() ([]float64, []lagChoice) {
 	vals := make([]float64, len(lg.projects))
 	choices := make([]lagChoice, len(lg.projects))
 	workers := 1
@@ -357,18 +373,27 @@ func (lg *lagrangian) evaluate() primal {
 	}
 	if workers == 1 {
 		part(0) // no goroutine per iteration on small clusters
-	} else {
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				part(w)
-			}()
-		}
-		wg.Wait()
+		return vals, choices
 	}
-	// Per market and segment, then per market (as in UncoupledBound).
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			part(w)
+		}()
+	}
+	wg.Wait()
+	return vals, choices
+}
+
+// takeMarkets solves the market subproblems at the opportunities' values:
+// per market and segment the best prefix (dissipation beyond capacity
+// included), per market entry when that beats the info cost (as in
+// UncoupledBound). It marks the opportunities taken in pr and returns v
+// less each market's gain.
+func (lg *lagrangian) takeMarkets(v float64, vals []float64, pr *primal) float64 {
+	in := lg.fm.D.Inst
 	marketValue := make([]float64, len(in.Markets))
 	chosen := make([][]int, len(in.Markets))
 	for g := range lg.groups {
@@ -386,9 +411,13 @@ func (lg *lagrangian) evaluate() primal {
 			}
 		}
 	}
-	pr.value, pr.vals = v, vals
-	lg.lastVals = vals
-	// The relaxation's stakes of the opportunities taken, for subgradients.
+	return v
+}
+
+// relaxedStakes fills pr with the relaxation's coalitions and stakes of
+// the opportunities taken (members, spend, return, count, SMEs, losses,
+// market power), for the subgradients and the heuristic.
+func (lg *lagrangian) relaxedStakes(choices []lagChoice, pr *primal) {
 	pr.members = make([][]int, len(lg.fm.Y))
 	for i := range lg.projects {
 		if !pr.taken[i] {
@@ -405,8 +434,7 @@ func (lg *lagrangian) evaluate() primal {
 		}
 		pr.power += lp.power
 		for _, st := range lp.stakes(lg.smin, choices[i]) {
-			c := &lp.cands[st.cand]
-			f := c.firm
+			f := lp.cands[st.cand].firm
 			pr.spend[f] += lp.a * st.stake
 			pr.ret[f] += lp.value * st.stake
 			pr.count[f] += st.x
@@ -423,7 +451,6 @@ func (lg *lagrangian) evaluate() primal {
 			}
 		}
 	}
-	return pr
 }
 
 // candStake is one candidate's part in the relaxation's coalition.
