@@ -122,6 +122,24 @@ func TestRelaxedBound(t *testing.T) {
 	}
 }
 
+// fairModel builds the multi-period MIP of in with the rows 16 of the
+// outside options of its horizon independent baseline.
+func fairModel(t *testing.T, in *model.Instance) *horizon.Formulation {
+	t.Helper()
+	outside, err := solver.OutsideOptions(model.Derive(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, err := horizon.Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := fm.Fair(outside); len(why) > 0 {
+		t.Fatalf("%s: Fair: %v (the independent plan meets every outside option)", in.Name, why)
+	}
+	return fm
+}
+
 // TestRollingPlanFair: with rows 16 in the MIP (the outside options of
 // the horizon independent baseline), the rolling horizon's plan either
 // completes into a solution of the MIP, row 16 included, which the checker
@@ -131,17 +149,7 @@ func TestRollingPlanFair(t *testing.T) {
 	fits, dropped := 0, 0
 	for seed := uint64(1); seed <= 8; seed++ {
 		in := threePeriods(small(100+seed, 8+int(seed%5), 6+int(seed%4)), seed)
-		outside, err := solver.OutsideOptions(model.Derive(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fm, err := horizon.Build(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if why := fm.Fair(outside); len(why) > 0 {
-			t.Fatalf("%s: Fair: %v (the independent plan meets every outside option)", in.Name, why)
-		}
+		fm := fairModel(t, in)
 		a, err := fm.RollingPlan(context.Background(), 0, 1e-6)
 		if err != nil {
 			t.Logf("%s: no rolling plan: %v", in.Name, err)
@@ -173,17 +181,7 @@ func TestRollingPlanFairLarge(t *testing.T) {
 		t.Skip("large model")
 	}
 	in := large()
-	outside, err := solver.OutsideOptions(model.Derive(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fm, err := horizon.Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if why := fm.Fair(outside); len(why) > 0 {
-		t.Fatalf("Fair: %v", why)
-	}
+	fm := fairModel(t, in)
 	a, err := fm.RollingPlan(context.Background(), 6*time.Second, 0)
 	if err != nil {
 		t.Fatal(err)
