@@ -121,32 +121,43 @@ func (fm *Formulation) StakeReturnBound(f int) float64 {
 
 func (fm *Formulation) stakeReturnBound(f int, pairs []firmPair) float64 {
 	d := fm.D
-	in := d.Inst
-	firm := &in.Firms[f]
-	type item struct{ v, a, cap float64 }
-	var items []item
+	var items []StakeItem
 	for _, x := range pairs {
 		if v := fm.value(x.p); v > 0 {
-			items = append(items, item{v, d.NetCost[x.p], fm.Pairs[x.p][x.i].MaxStake})
+			items = append(items, StakeItem{V: v, A: d.NetCost[x.p], Cap: fm.Pairs[x.p][x.i].MaxStake})
 		}
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].v/items[i].a > items[j].v/items[j].a })
-	money := firm.Capital + math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
+	return ReturnBound(items, &d.Inst.Firms[f], &d.Inst.Policy)
+}
+
+// StakeItem is an opportunity a firm may hold a stake in, for
+// ReturnBound: V > 0 the money the whole project returns, A its net cost
+// a_p, Cap the largest stake the firm may hold.
+type StakeItem struct{ V, A, Cap float64 }
+
+// ReturnBound returns an upper bound on Σ V·s over the firm's stakes
+// s ≤ Cap in items: the better of two relaxations, each solved exactly.
+// Budget: the stakes cost at most the firm's capital plus the most credit
+// it may draw (a fractional knapsack by V/A). Count: at most n_f
+// projects, each at its largest stake's value. items is reordered.
+func ReturnBound(items []StakeItem, firm *model.Firm, pol *model.Policy) float64 {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].V/items[i].A > items[j].V/items[j].A })
+	money := firm.Capital + math.Min(pol.CreditPerFirm*firm.Capital, pol.CreditLine)
 	budget := 0.0
 	for _, it := range items {
-		s := math.Min(it.cap, money/it.a)
-		budget += s * it.v
-		if money -= s * it.a; money <= 0 {
+		s := math.Min(it.Cap, money/it.A)
+		budget += s * it.V
+		if money -= s * it.A; money <= 0 {
 			break
 		}
 	}
 	if firm.MaxProjects == nil || *firm.MaxProjects >= len(items) {
 		return budget
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].v*items[i].cap > items[j].v*items[j].cap })
+	sort.SliceStable(items, func(i, j int) bool { return items[i].V*items[i].Cap > items[j].V*items[j].Cap })
 	count := 0.0
 	for _, it := range items[:*firm.MaxProjects] {
-		count += it.v * it.cap
+		count += it.V * it.Cap
 	}
 	return math.Min(budget, count)
 }

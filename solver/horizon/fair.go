@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/ofdi/ofdi/solver/cluster"
 )
 
 // This file holds constraint (16) over the horizon (--sharing stakes):
@@ -62,17 +64,13 @@ func (fm *Formulation) FairFirms() []int {
 }
 
 // StakeReturnBound returns an upper bound on firm f's discounted stake
-// return Σ_t d^(t−1) Σ_p v_p·s_fpt in any plan: the better of two
-// relaxations, each solved exactly, where each opportunity counts once
-// (it starts at most once) at the best discounted value and the largest
-// stake it offers the firm in any period. Budget: the stakes cost at most
-// the firm's capital plus the most credit it may draw (a fractional
-// knapsack by value per money put in). Count: at most n_f projects.
+// return Σ_t d^(t−1) Σ_p v_p·s_fpt in any plan: the one-period bound
+// (cluster.ReturnBound: budget and count relaxations) where each
+// opportunity counts once (it starts at most once) at the best discounted
+// value and the largest stake it offers the firm in any period.
 func (fm *Formulation) StakeReturnBound(f int) float64 {
 	in, d := fm.Inst, fm.D
-	firm := &in.Firms[f]
-	type item struct{ v, a, cap float64 }
-	best := map[int]*item{}
+	best := map[int]*cluster.StakeItem{}
 	var order []int
 	for t, pairs := range fm.byFirm[f] {
 		for _, x := range pairs {
@@ -82,37 +80,19 @@ func (fm *Formulation) StakeReturnBound(f int) float64 {
 			}
 			it, ok := best[x.p]
 			if !ok {
-				it = &item{a: d.NetCost[x.p]}
+				it = &cluster.StakeItem{A: d.NetCost[x.p]}
 				best[x.p] = it
 				order = append(order, x.p)
 			}
-			it.v, it.cap = math.Max(it.v, v), math.Max(it.cap, x.pr.MaxStake)
+			it.V, it.Cap = math.Max(it.V, v), math.Max(it.Cap, x.pr.MaxStake)
 		}
 	}
 	sort.Ints(order)
-	items := make([]item, len(order))
+	items := make([]cluster.StakeItem, len(order))
 	for i, p := range order {
 		items[i] = *best[p]
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].v/items[i].a > items[j].v/items[j].a })
-	money := firm.Capital + math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
-	budget := 0.0
-	for _, it := range items {
-		s := math.Min(it.cap, money/it.a)
-		budget += s * it.v
-		if money -= s * it.a; money <= 0 {
-			break
-		}
-	}
-	if firm.MaxProjects == nil || *firm.MaxProjects >= len(items) {
-		return budget
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].v*items[i].cap > items[j].v*items[j].cap })
-	count := 0.0
-	for _, it := range items[:*firm.MaxProjects] {
-		count += it.v * it.cap
-	}
-	return math.Min(budget, count)
+	return cluster.ReturnBound(items, &in.Firms[f], &in.Policy)
 }
 
 // unmatchable returns why firm f's outside option can never be matched,
