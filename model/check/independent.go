@@ -31,6 +31,30 @@ type independent struct {
 // tests (solver/baseline documents the same rule).
 const baselineTol = 1e-9
 
+// turnBefore says whether firm a takes its turn before b in a round:
+// pioneers first, then capital descending, then id.
+func turnBefore(a, b *model.Firm) bool {
+	if a.Pioneer != b.Pioneer {
+		return a.Pioneer
+	}
+	if a.Capital != b.Capital {
+		return a.Capital > b.Capital
+	}
+	return a.ID < b.ID
+}
+
+// infoCosts returns each market's info cost by id (the first market of an
+// id when ids repeat).
+func infoCosts(in *model.Instance) map[string]float64 {
+	info := map[string]float64{}
+	for _, m := range in.Markets {
+		if _, dup := info[m.ID]; !dup {
+			info[m.ID] = m.InfoCost
+		}
+	}
+	return info
+}
+
 // lone is one firm's state during the run.
 type lone struct {
 	f        *model.Firm
@@ -52,26 +76,14 @@ func runIndependent(in *model.Instance) *independent {
 		probs[k] = s.Probability
 	}
 	alpha := in.Policy.Alpha()
-	info := map[string]float64{}
-	for _, m := range in.Markets {
-		if _, dup := info[m.ID]; !dup {
-			info[m.ID] = m.InfoCost
-		}
-	}
+	info := infoCosts(in)
 	firms := make([]*lone, len(in.Firms))
 	for i := range in.Firms {
 		firms[i] = &lone{f: &in.Firms[i], losses: make([]float64, len(in.Scenarios)), entered: map[string]bool{}}
 	}
 	order := append([]*lone{}, firms...)
 	sort.SliceStable(order, func(a, b int) bool {
-		fa, fb := order[a].f, order[b].f
-		if fa.Pioneer != fb.Pioneer {
-			return fa.Pioneer
-		}
-		if fa.Capital != fb.Capital {
-			return fa.Capital > fb.Capital
-		}
-		return fa.ID < fb.ID
+		return turnBefore(order[a].f, order[b].f)
 	})
 	ok := func(x, limit float64) bool { return x <= limit+baselineTol*math.Max(1, math.Abs(limit)) }
 	line := in.Policy.CreditLine

@@ -44,15 +44,10 @@ type horizonIndependent struct {
 // runIndependentHorizon plays the independent baseline over the horizon
 // of a valid instance.
 func runIndependentHorizon(in *model.Instance) *independent {
-	h := &horizonIndependent{in: in, info: map[string]float64{}, line: in.Policy.CreditLine,
+	h := &horizonIndependent{in: in, info: infoCosts(in), line: in.Policy.CreditLine,
 		res: &independent{taker: map[string]string{}, outside: map[string]float64{}, period: map[string]int{}}}
 	for _, s := range in.Scenarios {
 		h.probs = append(h.probs, s.Probability)
-	}
-	for _, m := range in.Markets {
-		if _, dup := h.info[m.ID]; !dup {
-			h.info[m.ID] = m.InfoCost
-		}
 	}
 	firms := make([]*loneHorizon, len(in.Firms))
 	for i := range in.Firms {
@@ -66,14 +61,7 @@ func runIndependentHorizon(in *model.Instance) *independent {
 	}
 	order := append([]*loneHorizon{}, firms...)
 	sort.SliceStable(order, func(a, b int) bool {
-		fa, fb := order[a].f, order[b].f
-		if fa.Pioneer != fb.Pioneer {
-			return fa.Pioneer
-		}
-		if fa.Capital != fb.Capital {
-			return fa.Capital > fb.Capital
-		}
-		return fa.ID < fb.ID
+		return turnBefore(order[a].f, order[b].f)
 	})
 	for t := 1; t <= in.Horizon.T(); t++ {
 		h.period = t
