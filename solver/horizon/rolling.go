@@ -246,7 +246,7 @@ func (r *rolling) firm(f, t int) model.Firm {
 	var laterSpend, laterCVaR float64
 	laterCount := 0
 	if r.base != nil {
-		laterSpend, laterCount, laterCVaR = r.base.later(r.d, f, t)
+		laterSpend, laterCount, laterCVaR = r.base.later(f, t)
 	}
 	k := in.Horizon.Release(t)*fi.Capital - r.spent[f] - laterSpend + r.credit[f]
 	if beta := in.Policy.CreditPerFirm; beta > 0 {

@@ -3,6 +3,7 @@ package horizon
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/baseline"
@@ -21,16 +22,21 @@ type rollingBase struct {
 	outside []float64
 	// byPeriod[t-1] are the baseline's projects started in period t.
 	byPeriod [][]model.Project
-	// spend[f][t-1], count[f][t-1], loss[f][t-1][k]: the firm's baseline
-	// spend (a_p), projects and scenario losses of period t.
-	spend [][]float64
-	count [][]int
-	loss  [][][]float64
-	// got[f] is Σ d^(t−1)·Σ_p v_p·s_fpt of the plan so far.
-	got []float64
-	// total[f] is the firm's return on all its baseline projects,
-	// discounted: at least o_f.
-	total []float64
+	// after[t-1] is what the baseline's projects of the periods after t
+	// take from each firm.
+	after []reserve
+	// got[f] is Σ d^(t−1)·Σ_p v_p·s_fpt of the cluster's own projects so
+	// far; total[f] the same over all the firm's baseline projects (at
+	// least o_f).
+	got, total []float64
+}
+
+// reserve is, per firm, what a set of the baseline's projects takes: its
+// spend (a_p), its project count and the CVaR of its losses (CVaR is
+// subadditive, so reserving it keeps the whole portfolio within R_f).
+type reserve struct {
+	spend, cvar []float64
+	count       []int
 }
 
 // newRollingBase runs the independent baseline over the horizon; nil
@@ -44,47 +50,41 @@ func newRollingBase(d *model.Derived, outside []float64) (*rollingBase, error) {
 		return nil, fmt.Errorf("rolling horizon: %w", err)
 	}
 	in := d.Inst
-	T, nF, nK := in.Periods(), len(in.Firms), len(in.Scenarios)
-	rb := &rollingBase{outside: outside, byPeriod: make([][]model.Project, T),
-		spend: make([][]float64, nF), count: make([][]int, nF), loss: make([][][]float64, nF),
-		got: make([]float64, nF), total: make([]float64, nF)}
-	for f := range in.Firms {
-		rb.spend[f], rb.count[f], rb.loss[f] = make([]float64, T), make([]int, T), make([][]float64, T)
-		for t := range rb.loss[f] {
-			rb.loss[f][t] = make([]float64, nK)
-		}
-	}
+	T := in.Periods()
+	rb := &rollingBase{outside: outside, byPeriod: make([][]model.Project, T), after: make([]reserve, T),
+		got: make([]float64, len(in.Firms)), total: make([]float64, len(in.Firms))}
 	for _, pj := range p.Plan.Projects {
-		t, q := max(1, pj.Period), d.Opp[pj.ID]
-		o := &in.Opportunities[q]
-		pj.Participants = append([]model.Stake(nil), pj.Participants...)
+		t := max(1, pj.Period)
 		rb.byPeriod[t-1] = append(rb.byPeriod[t-1], pj)
-		for _, st := range pj.Participants {
-			f := d.Firm[st.Firm]
-			rb.spend[f][t-1] += d.NetCost[q] * st.Stake
-			rb.count[f][t-1]++
-			for k := range rb.loss[f][t-1] {
-				rb.loss[f][t-1][k] += d.Loss(q, k) * st.Stake
-			}
-			rb.total[f] += in.Horizon.DiscountAt(t) * st.Stake * in.ProjectValue(o)
-		}
+		rb.credit(d, t, &pj, rb.total)
+	}
+	for t := 1; t <= T; t++ {
+		rb.after[t-1] = reserveOf(d, slices.Concat(rb.byPeriod[t:]...))
 	}
 	return rb, nil
 }
 
-// later returns what firm f's baseline projects of the periods after t
-// need: their spend, their count, and the CVaR of their losses (CVaR is
-// subadditive, so reserving it keeps the whole portfolio within R_f).
-func (rb *rollingBase) later(d *model.Derived, f, t int) (spend float64, count int, cvar float64) {
-	loss := make([]float64, len(d.Inst.Scenarios))
-	for u := t; u < len(rb.spend[f]); u++ {
-		spend += rb.spend[f][u]
-		count += rb.count[f][u]
-		for k, l := range rb.loss[f][u] {
-			loss[k] += l
+// reserveOf returns what the projects take from each firm.
+func reserveOf(d *model.Derived, projects []model.Project) reserve {
+	nF := len(d.Inst.Firms)
+	r := reserve{spend: make([]float64, nF), count: make([]int, nF),
+		cvar: d.FirmCVaR(&model.Assignment{Projects: projects})}
+	for _, pj := range projects {
+		p := d.Opp[pj.ID]
+		for _, st := range pj.Participants {
+			f := d.Firm[st.Firm]
+			r.spend[f] += d.NetCost[p] * st.Stake
+			r.count[f]++
 		}
 	}
-	return spend, count, model.CVaR(loss, d.Probs, d.Inst.Policy.Alpha())
+	return r
+}
+
+// later returns what firm f's baseline projects of the periods after t
+// need: their spend, their count and the CVaR of their losses.
+func (rb *rollingBase) later(f, t int) (spend float64, count int, cvar float64) {
+	r := &rb.after[t-1]
+	return r.spend[f], r.count[f], r.cvar[f]
 }
 
 // outsideFor returns period t's outside options, in period t's money: what
@@ -107,11 +107,17 @@ func (rb *rollingBase) outsideFor(in *model.Instance, t int) []float64 {
 
 // add records period t's own projects a (not the baseline's).
 func (rb *rollingBase) add(d *model.Derived, t int, a *model.Assignment) {
+	for i := range a.Projects {
+		rb.credit(d, t, &a.Projects[i], rb.got)
+	}
+}
+
+// credit adds project pj of period t's discounted stake returns to sum,
+// per firm.
+func (rb *rollingBase) credit(d *model.Derived, t int, pj *model.Project, sum []float64) {
 	w := d.Inst.Horizon.DiscountAt(t)
-	for _, pj := range a.Projects {
-		v := d.Inst.ProjectValue(&d.Inst.Opportunities[d.Opp[pj.ID]])
-		for _, st := range pj.Participants {
-			rb.got[d.Firm[st.Firm]] += w * st.Stake * v
-		}
+	v := d.Inst.ProjectValue(&d.Inst.Opportunities[d.Opp[pj.ID]])
+	for _, st := range pj.Participants {
+		sum[d.Firm[st.Firm]] += w * st.Stake * v
 	}
 }
