@@ -1029,12 +1029,15 @@ func (g direction) deflect(prev *direction) direction {
 	if prev.mu == nil {
 		return g
 	}
-	for i, v := range [][]float64{g.mu, g.rho, g.theta, g.nu} {
-		pv := [][]float64{prev.mu, prev.rho, prev.theta, prev.nu}[i]
+	add := func(v, pv []float64) {
 		for f := range v {
 			v[f] += lagDeflection * pv[f]
 		}
 	}
+	add(g.mu, prev.mu)
+	add(g.rho, prev.rho)
+	add(g.theta, prev.theta)
+	add(g.nu, prev.nu)
 	g.gamma += lagDeflection * prev.gamma
 	g.phi += lagDeflection * prev.phi
 	g.zeta += lagDeflection * prev.zeta
