@@ -71,12 +71,11 @@ type lone struct {
 // instance is valid (unknown markets are skipped; an invalid α gives no
 // CVaR test).
 func runIndependent(in *model.Instance) *independent {
-	probs := make([]float64, len(in.Scenarios))
-	for k, s := range in.Scenarios {
-		probs[k] = s.Probability
+	r := &oneIndependent{in: in, alpha: in.Policy.Alpha(), info: infoCosts(in), line: in.Policy.CreditLine,
+		res: &independent{taker: map[string]string{}, outside: map[string]float64{}}}
+	for _, s := range in.Scenarios {
+		r.probs = append(r.probs, s.Probability)
 	}
-	alpha := in.Policy.Alpha()
-	info := infoCosts(in)
 	firms := make([]*lone, len(in.Firms))
 	for i := range in.Firms {
 		firms[i] = &lone{f: &in.Firms[i], losses: make([]float64, len(in.Scenarios)), entered: map[string]bool{}}
@@ -85,112 +84,132 @@ func runIndependent(in *model.Instance) *independent {
 	sort.SliceStable(order, func(a, b int) bool {
 		return turnBefore(order[a].f, order[b].f)
 	})
-	ok := func(x, limit float64) bool { return x <= limit+baselineTol*math.Max(1, math.Abs(limit)) }
-	line := in.Policy.CreditLine
-	res := &independent{taker: map[string]string{}, outside: map[string]float64{}}
-
-	// alone reports whether f may take o by itself now, and o's net cost.
-	alone := func(l *lone, o *model.Opportunity) (bool, float64) {
-		f := l.f
-		if _, taken := res.taker[o.ID]; taken {
-			return false, 0
-		}
-		if _, known := info[o.Market]; !known {
-			return false, 0
-		}
-		rule := in.Rules.Mode(o.Mode)
-		if !rule.Allows(f.Role) || !f.Serves(o.Segment) || f.KnowledgeOf(o.Market) < o.KnowledgeRequired {
-			return false, 0
-		}
-		if rule.Lead != "" && rule.Lead != f.Role {
-			return false, 0
-		}
-		for _, r := range rule.Requires {
-			if r != f.Role {
-				return false, 0
-			}
-		}
-		if o.MinPartnersOr() != 1 || (o.MaxPartners != nil && *o.MaxPartners < 1) {
-			return false, 0
-		}
-		if f.MaxProjects != nil && l.count+1 > *f.MaxProjects {
-			return false, 0
-		}
-		a := in.NetCost(o)
-		creditMax := in.Policy.CreditPerFirm * f.Capital
-		if !ok(l.spend+a, f.Capital+math.Min(creditMax, l.credit+line)) {
-			return false, 0
-		}
-		if alpha >= 0 && alpha < 1 {
-			trial := make([]float64, len(l.losses))
-			for k, s := range in.Scenarios {
-				trial[k] = l.losses[k] + o.Loss[s.ID]*a
-			}
-			if !ok(CVaR(trial, probs, alpha), f.RiskLimit) {
-				return false, 0
-			}
-		}
-		return true, a
-	}
-
-	lambdaG := in.Objective.MarketPowerValue
-	for {
-		took := false
-		for _, l := range order {
-			if l.finished {
-				continue
-			}
-			best, bestScore, bestA := -1, 0.0, 0.0
-			for p := range in.Opportunities {
-				o := &in.Opportunities[p]
-				feasible, a := alone(l, o)
-				if !feasible {
-					continue
-				}
-				score := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + lambdaG*o.MarketPower
-				if !l.entered[o.Market] {
-					score -= info[o.Market]
-				}
-				if best < 0 || score > bestScore {
-					best, bestScore, bestA = p, score, a
-				}
-			}
-			if best < 0 || !(bestScore > 0) {
-				// Feasibility only shrinks and scores only change when the
-				// firm itself enters a market: it will never take anything.
-				l.finished = true
-				continue
-			}
-			o := &in.Opportunities[best]
-			took = true
-			res.taker[o.ID] = l.f.ID
-			l.count++
-			l.spend += bestA
-			l.value += o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
-			l.entered[o.Market] = true
-			for k, s := range in.Scenarios {
-				l.losses[k] += o.Loss[s.ID] * bestA
-			}
-			if need := l.spend - l.f.Capital - l.credit; need > 0 {
-				draw := math.Min(need, math.Min(in.Policy.CreditPerFirm*l.f.Capital-l.credit, line))
-				if draw > 0 {
-					l.credit += draw
-					line -= draw
-				}
-			}
-		}
-		if !took {
-			break
-		}
+	for r.round(order) {
 	}
 	for _, l := range firms {
 		o := l.value
 		for _, m := range sortedKeys(l.entered) {
-			o -= info[m]
+			o -= r.info[m]
 		}
-		if _, dup := res.outside[l.f.ID]; !dup {
-			res.outside[l.f.ID] = o
+		if _, dup := r.res.outside[l.f.ID]; !dup {
+			r.res.outside[l.f.ID] = o
 		}
 	}
-	return res
+	return r.res
+}
+
+// oneIndependent plays the one-period baseline; see runIndependent.
+type oneIndependent struct {
+	in    *model.Instance
+	probs []float64
+	alpha float64
+	info  map[string]float64
+	line  float64 // credit line left
+	res   *independent
+}
+
+// underLimit reports whether x is at most limit, within the baselines'
+// tolerance.
+func underLimit(x, limit float64) bool {
+	return x <= limit+baselineTol*math.Max(1, math.Abs(limit))
+}
+
+// round gives every firm, in order, its turn: the best free project it may
+// take alone, if its score is positive. It reports whether any was taken.
+func (r *oneIndependent) round(order []*lone) bool {
+	in := r.in
+	took := false
+	for _, l := range order {
+		if l.finished {
+			continue
+		}
+		best, bestScore, bestA := -1, 0.0, 0.0
+		for p := range in.Opportunities {
+			o := &in.Opportunities[p]
+			feasible, a := r.alone(l, o)
+			if !feasible {
+				continue
+			}
+			score := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
+			if !l.entered[o.Market] {
+				score -= r.info[o.Market]
+			}
+			if best < 0 || score > bestScore {
+				best, bestScore, bestA = p, score, a
+			}
+		}
+		if best < 0 || !(bestScore > 0) {
+			// Feasibility only shrinks and scores only change when the
+			// firm itself enters a market: it will never take anything.
+			l.finished = true
+			continue
+		}
+		took = true
+		r.take(l, &in.Opportunities[best], bestA)
+	}
+	return took
+}
+
+// alone reports whether l may take o by itself now, and o's net cost.
+func (r *oneIndependent) alone(l *lone, o *model.Opportunity) (bool, float64) {
+	in, f := r.in, l.f
+	if _, taken := r.res.taker[o.ID]; taken {
+		return false, 0
+	}
+	if _, known := r.info[o.Market]; !known {
+		return false, 0
+	}
+	rule := in.Rules.Mode(o.Mode)
+	if !rule.Allows(f.Role) || !f.Serves(o.Segment) || f.KnowledgeOf(o.Market) < o.KnowledgeRequired {
+		return false, 0
+	}
+	if rule.Lead != "" && rule.Lead != f.Role {
+		return false, 0
+	}
+	for _, req := range rule.Requires {
+		if req != f.Role {
+			return false, 0
+		}
+	}
+	if o.MinPartnersOr() != 1 || (o.MaxPartners != nil && *o.MaxPartners < 1) {
+		return false, 0
+	}
+	if f.MaxProjects != nil && l.count+1 > *f.MaxProjects {
+		return false, 0
+	}
+	a := in.NetCost(o)
+	creditMax := in.Policy.CreditPerFirm * f.Capital
+	if !underLimit(l.spend+a, f.Capital+math.Min(creditMax, l.credit+r.line)) {
+		return false, 0
+	}
+	if r.alpha >= 0 && r.alpha < 1 {
+		trial := make([]float64, len(l.losses))
+		for k, s := range in.Scenarios {
+			trial[k] = l.losses[k] + o.Loss[s.ID]*a
+		}
+		if !underLimit(CVaR(trial, r.probs, r.alpha), f.RiskLimit) {
+			return false, 0
+		}
+	}
+	return true, a
+}
+
+// take gives o (net cost a) to l, drawing credit first come first served.
+func (r *oneIndependent) take(l *lone, o *model.Opportunity, a float64) {
+	in := r.in
+	r.res.taker[o.ID] = l.f.ID
+	l.count++
+	l.spend += a
+	l.value += o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
+	l.entered[o.Market] = true
+	for k, s := range in.Scenarios {
+		l.losses[k] += o.Loss[s.ID] * a
+	}
+	if need := l.spend - l.f.Capital - l.credit; need > 0 {
+		draw := math.Min(need, math.Min(in.Policy.CreditPerFirm*l.f.Capital-l.credit, r.line))
+		if draw > 0 {
+			l.credit += draw
+			r.line -= draw
+		}
+	}
 }

@@ -113,7 +113,6 @@ func (h *horizonIndependent) round(order []*loneHorizon) bool {
 // none), or −1 when it may not take it.
 func (h *horizonIndependent) shortfall(l *loneHorizon, o *model.Opportunity) float64 {
 	in, f := h.in, l.f
-	ok := func(x, limit float64) bool { return x <= limit+baselineTol*math.Max(1, math.Abs(limit)) }
 	if _, taken := h.res.taker[o.ID]; taken || !o.OpenIn(h.period) {
 		return -1
 	}
@@ -138,9 +137,9 @@ func (h *horizonIndependent) shortfall(l *loneHorizon, o *model.Opportunity) flo
 	a := in.NetCost(o)
 	need := 0.0
 	avail := in.Horizon.Release(h.period)*f.Capital + l.credit
-	if !ok(l.spend+a, avail) {
+	if !underLimit(l.spend+a, avail) {
 		need = l.spend + a - avail
-		if !ok(l.credit+need, in.Policy.CreditPerFirm*f.Capital) || !ok(need, h.line) {
+		if !underLimit(l.credit+need, in.Policy.CreditPerFirm*f.Capital) || !underLimit(need, h.line) {
 			return -1
 		}
 	}
@@ -149,7 +148,7 @@ func (h *horizonIndependent) shortfall(l *loneHorizon, o *model.Opportunity) flo
 		for k, s := range in.Scenarios {
 			trial[k] = l.losses[k] + o.Loss[s.ID]*a
 		}
-		if !ok(CVaR(trial, h.probs, alpha), f.RiskLimit) {
+		if !underLimit(CVaR(trial, h.probs, alpha), f.RiskLimit) {
 			return -1
 		}
 	}
