@@ -405,6 +405,34 @@ func TestWritersReportWriteErrors(t *testing.T) {
 	}
 }
 
+func TestAppendLPBound(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		col  Col
+		want string // "" for no line
+	}{
+		{Col{Name: "x", Lo: 0, Hi: inf}, ""},
+		{Col{Name: "x", Lo: -inf, Hi: inf}, " x free"},
+		{Col{Name: "x", Lo: 2.5, Hi: 2.5}, " x = 2.5"},
+		{Col{Name: "x", Lo: 0, Hi: 0}, " x = 0"},
+		{Col{Name: "x", Lo: -3, Hi: inf}, " x >= -3"},
+		{Col{Name: "x", Lo: -inf, Hi: 4}, " -inf <= x <= 4"},
+		{Col{Name: "x", Lo: 0, Hi: 1e-7}, " 0 <= x <= 1e-07"},
+		{Col{Name: "x", Lo: math.Copysign(0, -1), Hi: 1}, " 0 <= x <= 1"},
+	} {
+		b, ok := appendLPBound([]byte("junk"), &tc.col)
+		got := ""
+		if ok {
+			got = string(b[len("junk"):])
+		} else if string(b) != "junk" {
+			t.Errorf("%+v: no line, but %q appended", tc.col, b)
+		}
+		if got != tc.want {
+			t.Errorf("%+v: got %q, want %q", tc.col, got, tc.want)
+		}
+	}
+}
+
 func TestTranspose(t *testing.T) {
 	inf := math.Inf(1)
 	p := &Problem{Cols: make([]Col, 3)}
