@@ -743,65 +743,101 @@ func (c *checker) checkMarketsEntered(projs []project) {
 func (c *checker) metrics(projs []project) {
 	in := c.inst
 	m := &c.rep.Metrics
-	m.Projects = len(projs)
+	t := c.tally(projs)
+	m.InfoCost = c.infoCost(t)
+	m.Dissipation = c.dissipation(t.perSegment)
+	smes, smesIn := c.firmMetrics(t.taking)
+	m.CreditDrawn = c.creditDrawn()
+	c.targets(smes, smesIn)
+	c.rep.Objective = m.InfoCost + m.Dissipation - m.Value -
+		in.Objective.MarketPowerValue*m.MarketPower - in.Objective.LearningValue*float64(m.Learning)
+}
 
-	entered := map[string]bool{}
-	perSegment := map[[2]string]int{}
-	firmMarkets := map[string]map[string]bool{} // firm → markets it entered
-	taking := map[string]bool{}
+// planTally is what the plan's projects enter and who takes part.
+type planTally struct {
+	entered     map[string]bool            // markets with a project
+	perSegment  map[[2]string]int          // projects per (market, segment)
+	firmMarkets map[string]map[string]bool // firm → markets it entered
+	taking      map[string]bool            // firms in at least one project
+}
+
+// tally goes through the projects once: it sets the metrics summed over
+// projects (projects, value, market power, capital deployed, learning)
+// and returns what the other metrics need.
+func (c *checker) tally(projs []project) planTally {
+	in := c.inst
+	m := &c.rep.Metrics
+	m.Projects = len(projs)
+	t := planTally{entered: map[string]bool{}, perSegment: map[[2]string]int{},
+		firmMarkets: map[string]map[string]bool{}, taking: map[string]bool{}}
 	for _, pr := range projs {
 		o := pr.opp
-		entered[o.Market] = true
-		perSegment[[2]string{o.Market, o.Segment}]++
+		t.entered[o.Market] = true
+		t.perSegment[[2]string{o.Market, o.Segment}]++
 		m.Value += o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
 		m.MarketPower += o.MarketPower
 		m.CapitalDeployed += pr.a
 		for _, pt := range pr.parts {
 			id := pt.firm.ID
-			taking[id] = true
-			if firmMarkets[id] == nil {
-				firmMarkets[id] = map[string]bool{}
+			t.taking[id] = true
+			if t.firmMarkets[id] == nil {
+				t.firmMarkets[id] = map[string]bool{}
 			}
-			firmMarkets[id][o.Market] = true
+			t.firmMarkets[id][o.Market] = true
 		}
-		// Learning participations: an SME, no pioneer, co-investing with a
-		// pioneer of Π_p other than itself.
-		pi := c.pioneers(o, pr.rule)
-		for _, pt := range pr.parts {
-			f := pt.firm
-			if f.Role != model.SME || f.Pioneer {
-				continue
-			}
-			for _, q := range pr.parts {
-				if q.firm != f && pi[q.firm.ID] {
-					m.Learning++
-					break
-				}
+		m.Learning += c.learning(pr)
+	}
+	return t
+}
+
+// learning counts the project's learning participations: an SME, no
+// pioneer, co-investing with a pioneer of Π_p other than itself.
+func (c *checker) learning(pr project) int {
+	pi := c.pioneers(pr.opp, pr.rule)
+	n := 0
+	for _, pt := range pr.parts {
+		f := pt.firm
+		if f.Role != model.SME || f.Pioneer {
+			continue
+		}
+		for _, q := range pr.parts {
+			if q.firm != f && pi[q.firm.ID] {
+				n++
+				break
 			}
 		}
 	}
+	return n
+}
 
-	// Info cost: once per market for the cluster, per firm and market for
-	// the baselines.
-	infoCost := func(id string) float64 {
+// infoCost returns the information cost: once per market entered for the
+// cluster, per firm and market for the baselines (markets not in the
+// instance cost 0).
+func (c *checker) infoCost(t planTally) float64 {
+	cost := func(id string) float64 {
 		if mk, ok := c.markets[id]; ok {
 			return mk.InfoCost
 		}
 		return 0
 	}
+	var sum float64
 	if c.cluster {
-		for _, id := range sortedKeys(entered) {
-			m.InfoCost += infoCost(id)
+		for _, id := range sortedKeys(t.entered) {
+			sum += cost(id)
 		}
-	} else {
-		for i := range in.Firms {
-			for _, id := range sortedKeys(firmMarkets[in.Firms[i].ID]) {
-				m.InfoCost += infoCost(id)
-			}
+		return sum
+	}
+	for i := range c.inst.Firms {
+		for _, id := range sortedKeys(t.firmMarkets[c.inst.Firms[i].ID]) {
+			sum += cost(id)
 		}
 	}
+	return sum
+}
 
-	// Dissipation.
+// dissipation returns Σ over (market, segment), in sorted order, of the
+// market's dissipation times the projects beyond its capacity.
+func (c *checker) dissipation(perSegment map[[2]string]int) float64 {
 	keys := make([][2]string, 0, len(perSegment))
 	for k := range perSegment {
 		keys = append(keys, k)
@@ -812,25 +848,33 @@ func (c *checker) metrics(projs []project) {
 		}
 		return keys[i][1] < keys[j][1]
 	})
+	var sum float64
 	for _, k := range keys {
 		mk, ok := c.markets[k[0]]
 		if !ok {
 			continue
 		}
 		if excess := perSegment[k] - mk.Cap(k[1]); excess > 0 {
-			m.Dissipation += mk.Dissipation * float64(excess)
+			sum += mk.Dissipation * float64(excess)
 		}
 	}
+	return sum
+}
 
-	// Firms, SMEs, credit, CVaR utilisation.
+// firmMetrics sets the firms by role, SME participation and CVaR
+// utilisation (max and mean over the participants with R_f > 0), and
+// returns the number of SMEs and of SMEs taking part. A firm with a
+// duplicate id counts once.
+func (c *checker) firmMetrics(taking map[string]bool) (smes, smesIn int) {
+	m := &c.rep.Metrics
 	m.FirmsByRole = map[model.Role]int{}
 	for _, r := range model.Roles {
 		m.FirmsByRole[r] = 0
 	}
-	var smes, smesIn, utilN int
+	var utilN int
 	var utilSum float64
-	for i := range in.Firms {
-		f := &in.Firms[i]
+	for i := range c.inst.Firms {
+		f := &c.inst.Firms[i]
 		if c.firms[f.ID] != f {
 			continue
 		}
@@ -859,35 +903,45 @@ func (c *checker) metrics(projs []project) {
 	if smes > 0 {
 		m.SMEParticipation = float64(smesIn) / float64(smes)
 	}
-	// Credit drawn: entries for unknown firms, repeated entries and
-	// non-finite amounts (all reported by checkFirms) are left out.
+	return smes, smesIn
+}
+
+// creditDrawn returns the credit drawn: entries for unknown firms,
+// repeated entries and non-finite amounts (all reported by checkFirms)
+// are left out.
+func (c *checker) creditDrawn() float64 {
+	var sum float64
 	seen := map[string]bool{}
 	for _, cr := range c.plan.Plan.Credit {
 		if _, ok := c.firms[cr.Firm]; !ok || seen[cr.Firm] || math.IsNaN(cr.Amount) || math.IsInf(cr.Amount, 0) {
 			continue
 		}
 		seen[cr.Firm] = true
-		m.CreditDrawn += cr.Amount
+		sum += cr.Amount
 	}
+	return sum
+}
 
-	// Targets.
+// targets sets whether the targets are met, by the metric's fixed
+// tolerance, and for a cluster plan checks them (constraints 13 and 14)
+// within Options.Tol.
+func (c *checker) targets(smes, smesIn int) {
+	in, m := c.inst, &c.rep.Metrics
 	G := in.Objective.MarketPowerTarget
 	need := smesNeeded(in.Objective.SMEParticipationTarget, smes)
 	m.MarketPowerTarget = m.MarketPower >= G-1e-6*math.Max(1, G)
 	m.SMETarget = smesIn >= need
 	m.TargetsMet = m.MarketPowerTarget && m.SMETarget
-	if c.cluster {
-		if !(m.MarketPower >= G-c.tol*math.Max(1, G)) {
-			c.add(MarketPowerTarget, "", "market power %s below market_power_target %s", num(m.MarketPower), num(G))
-		}
-		if smesIn < need {
-			c.add(SMETarget, "", "%d of %d SMEs take part, sme_participation_target %s needs %d",
-				smesIn, smes, num(in.Objective.SMEParticipationTarget), need)
-		}
+	if !c.cluster {
+		return
 	}
-
-	c.rep.Objective = m.InfoCost + m.Dissipation - m.Value -
-		in.Objective.MarketPowerValue*m.MarketPower - in.Objective.LearningValue*float64(m.Learning)
+	if !(m.MarketPower >= G-c.tol*math.Max(1, G)) {
+		c.add(MarketPowerTarget, "", "market power %s below market_power_target %s", num(m.MarketPower), num(G))
+	}
+	if smesIn < need {
+		c.add(SMETarget, "", "%d of %d SMEs take part, sme_participation_target %s needs %d",
+			smesIn, smes, num(in.Objective.SMEParticipationTarget), need)
+	}
 }
 
 // compare checks the reported metrics, objective, bound and gap against the
