@@ -555,3 +555,36 @@ func TestWriteAllEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+// TestStressPick checks how a uniform draw picks the scenario: by the
+// cumulative probabilities, scaled to their sum, with the last scenario
+// taking whatever rounding leaves above it.
+func TestStressPick(t *testing.T) {
+	tests := []struct {
+		probs []float64
+		u     float64
+		want  int
+	}{
+		{[]float64{0.5, 0.3, 0.2}, 0, 0},
+		{[]float64{0.5, 0.3, 0.2}, 0.4999, 0},
+		{[]float64{0.5, 0.3, 0.2}, 0.5, 1},
+		{[]float64{0.5, 0.3, 0.2}, 0.7999, 1},
+		{[]float64{0.5, 0.3, 0.2}, 0.8, 2},
+		{[]float64{0.5, 0.3, 0.2}, 0.9999999, 2},
+		{[]float64{0, 1}, 0, 1},             // a scenario of probability 0 is never drawn
+		{[]float64{0.25, 0.25}, 0.5, 1},     // scaled: 0.5 of the sum 0.5 is the second half
+		{[]float64{0.25, 0.25}, 0.4999, 0},  //
+		{[]float64{0.6, 0.4 - 1e-12}, 1, 1}, // past the end: the last one
+		{[]float64{1}, 0.99999999, 0},       //
+	}
+	for _, tc := range tests {
+		st := &stresser{cum: make([]float64, len(tc.probs))}
+		for k, p := range tc.probs {
+			st.total += p
+			st.cum[k] = st.total
+		}
+		if got := st.pick(tc.u); got != tc.want {
+			t.Errorf("probs %v, u %v: scenario %d, want %d", tc.probs, tc.u, got, tc.want)
+		}
+	}
+}

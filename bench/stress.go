@@ -127,149 +127,200 @@ func Stress(d *model.Derived, a *model.Assignment, opts StressOptions) (*StressR
 	if err != nil {
 		return nil, err
 	}
+	st, err := newStresser(d, a, lm)
+	if err != nil {
+		return nil, err
+	}
+	h := fnv.New64a()
+	h.Write([]byte(d.Inst.Name))
+	rng := rand.New(rand.NewPCG(opts.Seed, h.Sum64()))
+	t := newStressTally(len(d.Inst.Firms), opts.Draws)
+	for n := range opts.Draws {
+		st.draw(rng)
+		t.record(n, st.realise(), st.firmLoss, d.Inst.Firms)
+	}
+	return t.result(st, d.Inst.Firms), nil
+}
+
+// hold is one firm's money at stake a_p·s_fp in one project.
+type hold struct {
+	firm  int
+	money float64
+}
+
+// stresser realises the losses of one plan, draw by draw.
+type stresser struct {
+	lm       LossModel
+	stakes   [][]hold    // per opportunity: the holdings in it (none if not taken)
+	atRisk   []bool      // per firm: holds a stake
+	loss     [][]float64 // loss[p][k] = ℓ_pk
+	cum      []float64   // cumulative scenario probabilities
+	total    float64     // their sum, which the draws are scaled to
+	frac     []float64   // per opportunity: the fraction of a_p lost in this draw
+	firmLoss []float64   // per firm: its loss in this draw
+}
+
+// newStresser resolves plan a against the instance behind d.
+func newStresser(d *model.Derived, a *model.Assignment, lm LossModel) (*stresser, error) {
 	in := d.Inst
 	nF, nP, nK := len(in.Firms), len(in.Opportunities), len(in.Scenarios)
-	// stakes[p] lists (firm, money at stake a_p·s_fp) of each project.
-	type hold struct {
-		firm  int
-		money float64
-	}
-	stakes := make([][]hold, nP)
-	atRisk := make([]bool, nF)
+	st := &stresser{lm: lm, stakes: make([][]hold, nP), atRisk: make([]bool, nF),
+		loss: make([][]float64, nP), cum: make([]float64, nK), frac: make([]float64, nP), firmLoss: make([]float64, nF)}
 	for _, pj := range a.Projects {
 		p, ok := d.Opp[pj.ID]
 		if !ok {
 			return nil, fmt.Errorf("bench: plan: unknown opportunity %q", pj.ID)
 		}
-		for _, st := range pj.Participants {
-			f, ok := d.Firm[st.Firm]
+		for _, s := range pj.Participants {
+			f, ok := d.Firm[s.Firm]
 			if !ok {
-				return nil, fmt.Errorf("bench: plan: project %q: unknown firm %q", pj.ID, st.Firm)
+				return nil, fmt.Errorf("bench: plan: project %q: unknown firm %q", pj.ID, s.Firm)
 			}
-			stakes[p] = append(stakes[p], hold{f, st.Stake * d.NetCost[p]})
-			atRisk[f] = true
+			st.stakes[p] = append(st.stakes[p], hold{f, s.Stake * d.NetCost[p]})
+			st.atRisk[f] = true
 		}
 	}
-	// loss[p][k] = ℓ_pk; cum = cumulative scenario probabilities, scaled to 1.
-	loss := make([][]float64, nP)
-	for p := range loss {
-		loss[p] = make([]float64, nK)
+	for p := range st.loss {
+		st.loss[p] = make([]float64, nK)
 		for k, s := range in.Scenarios {
-			loss[p][k] = in.Opportunities[p].Loss[s.ID]
+			st.loss[p][k] = in.Opportunities[p].Loss[s.ID]
 		}
 	}
-	cum := make([]float64, nK)
-	total := 0.0
 	for k, pr := range d.Probs {
-		total += pr
-		cum[k] = total
+		st.total += pr
+		st.cum[k] = st.total
 	}
-	pick := func(u float64) int {
-		u *= total
-		for k, c := range cum {
-			if u < c {
-				return k
-			}
-		}
-		return nK - 1
-	}
-	h := fnv.New64a()
-	h.Write([]byte(in.Name))
-	rng := rand.New(rand.NewPCG(opts.Seed, h.Sum64()))
+	return st, nil
+}
 
-	res := &StressResult{Draws: opts.Draws, DistressedFirms: []string{}, OverCapitalFirms: []string{}}
-	for _, r := range atRisk {
+// pick returns the scenario that the uniform draw u ∈ [0, 1) falls in.
+func (st *stresser) pick(u float64) int {
+	u *= st.total
+	for k, c := range st.cum {
+		if u < c {
+			return k
+		}
+	}
+	return len(st.cum) - 1
+}
+
+// draw sets frac for one draw. It takes one number for the scenario and
+// one per opportunity, in file order, whatever the loss model and plan.
+func (st *stresser) draw(rng *rand.Rand) {
+	k := st.pick(rng.Float64())
+	for p := range st.frac {
+		u := rng.Float64()
+		switch st.lm {
+		case WriteOff:
+			if u < st.loss[p][k] {
+				st.frac[p] = 1
+			} else {
+				st.frac[p] = 0
+			}
+		case ScenarioLoss:
+			st.frac[p] = st.loss[p][k]
+		case IndependentScenarios:
+			st.frac[p] = st.loss[p][st.pick(u)]
+		}
+	}
+}
+
+// realise sets each firm's loss in the draw and returns the cluster's.
+func (st *stresser) realise() float64 {
+	clear(st.firmLoss)
+	total := 0.0
+	for p, hs := range st.stakes {
+		if st.frac[p] == 0 {
+			continue
+		}
+		for _, hd := range hs {
+			l := hd.money * st.frac[p]
+			st.firmLoss[hd.firm] += l
+			total += l
+		}
+	}
+	return total
+}
+
+// stressTally accumulates the draws' outcomes.
+type stressTally struct {
+	draws                    int
+	everDistressed, everOver []bool    // per firm
+	clusterLoss              []float64 // per draw
+	distressDraws, overDraws int       // draws with a distressed / over-capital firm
+	distressedSum, overSum   int       // firms distressed / over capital, over all draws
+	distressedMax, overMax   int
+	excessSum, lossSum       float64
+}
+
+func newStressTally(nF, draws int) *stressTally {
+	return &stressTally{draws: draws, everDistressed: make([]bool, nF), everOver: make([]bool, nF),
+		clusterLoss: make([]float64, draws)}
+}
+
+// record adds draw n: the cluster's loss and each firm's, against its
+// risk limit and capital (within riskTol).
+func (t *stressTally) record(n int, clusterLoss float64, firmLoss []float64, firms []model.Firm) {
+	t.clusterLoss[n] = clusterLoss
+	t.lossSum += clusterLoss
+	distressed, over := 0, 0
+	for f := range firms {
+		fm := &firms[f]
+		l := firmLoss[f]
+		if l > fm.RiskLimit+riskTol*math.Max(1, fm.RiskLimit) {
+			distressed++
+			t.everDistressed[f] = true
+			t.excessSum += l - fm.RiskLimit
+		}
+		if l > fm.Capital+riskTol*math.Max(1, fm.Capital) {
+			over++
+			t.everOver[f] = true
+		}
+	}
+	t.distressedSum += distressed
+	t.overSum += over
+	t.distressedMax = max(t.distressedMax, distressed)
+	t.overMax = max(t.overMax, over)
+	if distressed > 0 {
+		t.distressDraws++
+	}
+	if over > 0 {
+		t.overDraws++
+	}
+}
+
+// result summarises the tally; it sorts the cluster losses.
+func (t *stressTally) result(st *stresser, firms []model.Firm) *StressResult {
+	res := &StressResult{Draws: t.draws, DistressedFirms: []string{}, OverCapitalFirms: []string{},
+		DistressedMax: t.distressedMax, OverCapitalMax: t.overMax}
+	for _, r := range st.atRisk {
 		if r {
 			res.FirmsAtRisk++
 		}
 	}
-	everDistressed := make([]bool, nF)
-	everOver := make([]bool, nF)
-	firmLoss := make([]float64, nF)
-	clusterLoss := make([]float64, opts.Draws)
-	frac := make([]float64, nP)
-	distressDraws, overDraws := 0, 0
-	var distressedSum, overSum int
-	excessSum, lossSum := 0.0, 0.0
-	for n := range opts.Draws {
-		k := pick(rng.Float64())
-		for p := range nP {
-			u := rng.Float64()
-			switch lm {
-			case WriteOff:
-				if u < loss[p][k] {
-					frac[p] = 1
-				} else {
-					frac[p] = 0
-				}
-			case ScenarioLoss:
-				frac[p] = loss[p][k]
-			case IndependentScenarios:
-				frac[p] = loss[p][pick(u)]
-			}
-		}
-		clear(firmLoss)
-		total := 0.0
-		for p, hs := range stakes {
-			if frac[p] == 0 {
-				continue
-			}
-			for _, hd := range hs {
-				l := hd.money * frac[p]
-				firmLoss[hd.firm] += l
-				total += l
-			}
-		}
-		clusterLoss[n] = total
-		lossSum += total
-		distressed, over := 0, 0
-		for f := range nF {
-			fm := &in.Firms[f]
-			l := firmLoss[f]
-			if l > fm.RiskLimit+riskTol*math.Max(1, fm.RiskLimit) {
-				distressed++
-				everDistressed[f] = true
-				excessSum += l - fm.RiskLimit
-			}
-			if l > fm.Capital+riskTol*math.Max(1, fm.Capital) {
-				over++
-				everOver[f] = true
-			}
-		}
-		distressedSum += distressed
-		overSum += over
-		res.DistressedMax = max(res.DistressedMax, distressed)
-		res.OverCapitalMax = max(res.OverCapitalMax, over)
-		if distressed > 0 {
-			distressDraws++
-		}
-		if over > 0 {
-			overDraws++
-		}
-	}
-	nd := float64(opts.Draws)
-	res.DistressedMean = float64(distressedSum) / nd
+	nd := float64(t.draws)
+	res.DistressedMean = float64(t.distressedSum) / nd
 	if res.FirmsAtRisk > 0 {
 		res.DistressRate = res.DistressedMean / float64(res.FirmsAtRisk)
 	}
-	res.OverCapitalMean = float64(overSum) / nd
-	res.DistressShare = float64(distressDraws) / nd
-	res.OverCapitalShare = float64(overDraws) / nd
-	res.ExcessLossMean = excessSum / nd
-	res.LossMean = lossSum / nd
-	for f := range nF {
-		if everDistressed[f] {
-			res.DistressedFirms = append(res.DistressedFirms, in.Firms[f].ID)
+	res.OverCapitalMean = float64(t.overSum) / nd
+	res.DistressShare = float64(t.distressDraws) / nd
+	res.OverCapitalShare = float64(t.overDraws) / nd
+	res.ExcessLossMean = t.excessSum / nd
+	res.LossMean = t.lossSum / nd
+	for f := range firms {
+		if t.everDistressed[f] {
+			res.DistressedFirms = append(res.DistressedFirms, firms[f].ID)
 		}
-		if everOver[f] {
-			res.OverCapitalFirms = append(res.OverCapitalFirms, in.Firms[f].ID)
+		if t.everOver[f] {
+			res.OverCapitalFirms = append(res.OverCapitalFirms, firms[f].ID)
 		}
 	}
-	sort.Float64s(clusterLoss)
-	res.LossP5 = percentile(clusterLoss, 0.05)
-	res.LossP50 = percentile(clusterLoss, 0.50)
-	res.LossP95 = percentile(clusterLoss, 0.95)
-	return res, nil
+	sort.Float64s(t.clusterLoss)
+	res.LossP5 = percentile(t.clusterLoss, 0.05)
+	res.LossP50 = percentile(t.clusterLoss, 0.50)
+	res.LossP95 = percentile(t.clusterLoss, 0.95)
+	return res
 }
 
 // percentile returns the nearest-rank q-quantile of sorted xs: the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +21,7 @@ import (
 const maxStressDraws = 10_000_000
 
 func benchCommand() *cli.Command {
-	lossModels := make([]string, len(bench.LossModels))
-	for i, m := range bench.LossModels {
-		lossModels[i] = string(m)
-	}
+	lossModels := lossModelNames()
 	return &cli.Command{
 		Name:      "bench",
 		Usage:     "compare the cluster plan with firms investing alone, on files and generated families",
@@ -70,138 +68,198 @@ func benchCommand() *cli.Command {
 	}
 }
 
-func benchAction(c *cli.Context) error {
-	files := c.Args().Slice()
-	families := c.StringSlice("family")
-	if len(files) == 0 && len(families) == 0 {
-		return usageError("bench: no instances: give instance files and/or --family FxPxM (see ofdi bench --help)")
-	}
-	count := c.Int("count")
-	if count < 1 || count > 10000 {
-		return usageError("--count: must be in [1, 10000], got %d", count)
-	}
-	if c.IsSet("count") && len(families) == 0 {
-		return usageError("--count: only applies to --family")
-	}
-	if c.IsSet("seed") && len(families) == 0 {
-		return usageError("--seed: only applies to --family (the stress test has --stress-seed)")
-	}
-	if c.Duration("time-limit") < 0 {
-		return usageError("--time-limit: must be >= 0, got %s", c.Duration("time-limit"))
-	}
-	draws := c.Int("stress")
-	if draws < 0 || draws > maxStressDraws {
-		return usageError("--stress: must be in [0, %d], got %d", maxStressDraws, draws)
-	}
-	lossModel := c.String("loss-model")
-	valid := make([]string, len(bench.LossModels))
+// lossModelNames returns the names of bench.LossModels, the default first.
+func lossModelNames() []string {
+	names := make([]string, len(bench.LossModels))
 	for i, m := range bench.LossModels {
-		valid[i] = string(m)
+		names[i] = string(m)
 	}
-	if err := oneOf("loss-model", lossModel, valid...); err != nil {
-		return err
-	}
-	if err := oneOf("sharing", c.String("sharing"), model.SharingReport, model.SharingStakes); err != nil {
-		return err
-	}
-	for _, fam := range families {
-		if _, err := bench.ParseFamily(fam); err != nil {
-			return usageError("--family: %v", err)
-		}
-	}
-	out := c.String("out")
-	if out == "" {
-		return usageError("--out: must not be empty")
-	}
-	if st, err := os.Stat(out); err == nil && !st.IsDir() {
-		return usageError("--out %s: is not a directory", out)
-	}
+	return names
+}
 
-	quiet := c.Bool("quiet")
+// benchConfig is the bench command's flags and arguments, checked.
+type benchConfig struct {
+	files     []string // instance files
+	families  []string // --family FxPxM
+	count     int
+	seed      uint64
+	draws     int // --stress
+	lossModel string
+	out       string
+	quiet     bool
+}
+
+func benchAction(c *cli.Context) error {
+	cfg, err := benchFlags(c)
+	if err != nil {
+		return err
+	}
 	stderr := c.App.ErrWriter
-	var insts []*model.Instance
-	source := map[string]string{} // instance name → where it came from
-	groups := map[string]string{}
-	add := func(inst *model.Instance, from string) error {
-		if prev, ok := source[inst.Name]; ok {
-			return usageError("bench: %s and %s are both named %q; instance names must be distinct", prev, from, inst.Name)
-		}
-		source[inst.Name] = from
-		insts = append(insts, inst)
-		return nil
+	insts, groups, err := cfg.instances(stderr)
+	if err != nil {
+		return err
 	}
-	for _, path := range files {
-		inst, err := loadInstance(path, stderr, !quiet)
-		if err != nil {
-			return err
-		}
-		if err := add(inst, path); err != nil {
-			return err
-		}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return usageError("--out %s: %v", cfg.out, err)
 	}
-	for _, fam := range families {
-		gen, err := bench.Family(fam, count, c.Uint64("seed"))
-		if err != nil {
-			return usageError("--family: %v", err)
-		}
-		cfg, _ := bench.ParseFamily(fam)
-		label := bench.FamilyLabel(cfg)
-		for _, inst := range gen {
-			if err := model.ValidateErr(inst); err != nil {
-				return cli.Exit(fmt.Sprintf("internal error: generated instance %s: %v", inst.Name, err), exitInternal)
-			}
-			if err := add(inst, "--family "+fam); err != nil {
-				return err
-			}
-			groups[inst.Name] = label
-		}
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return usageError("--out %s: %v", out, err)
-	}
-
 	opts := bench.Options{
 		TimeLimit: c.Duration("time-limit"),
-		Stress:    draws,
+		Stress:    cfg.draws,
 		Seed:      c.Uint64("stress-seed"),
-		LossModel: bench.LossModel(lossModel),
+		LossModel: bench.LossModel(cfg.lossModel),
 		Groups:    groups,
 		Sharing:   c.String("sharing"),
 	}
-	if !quiet {
-		opts.Progress = func(p bench.Progress) {
-			r := p.Row
-			z := "-"
-			if r.Objective != nil {
-				z = fmt.Sprintf("%.6g", *r.Objective)
-			}
-			fmt.Fprintf(stderr, "[%*d/%d] %-24s %-12s %-10s Z %-12s %6.2fs\n", len(fmt.Sprint(p.Total)), p.Done, p.Total,
-				r.Instance, r.Method, r.Status, z, r.SolveSeconds)
-		}
+	if !cfg.quiet {
+		opts.Progress = benchProgress(stderr)
 		opts.SolverProgress = progressPrinter(stderr)
 	}
 	rep, runErr := bench.Run(c.Context, insts, opts)
 	if rep == nil {
 		return cli.Exit(runErr.Error(), exitInternal)
 	}
+	if err := cfg.write(c.App.Writer, stderr, rep); err != nil {
+		return err
+	}
+	return benchOutcome(rep, runErr, len(insts))
+}
+
+// benchFlags checks the flags and arguments, in a fixed order, and
+// returns them; a usage error (exit 2) names the first one that is wrong.
+func benchFlags(c *cli.Context) (*benchConfig, error) {
+	cfg := &benchConfig{files: c.Args().Slice(), families: c.StringSlice("family"), count: c.Int("count"),
+		seed: c.Uint64("seed"), draws: c.Int("stress"), lossModel: c.String("loss-model"), out: c.String("out"),
+		quiet: c.Bool("quiet")}
+	if len(cfg.files) == 0 && len(cfg.families) == 0 {
+		return nil, usageError("bench: no instances: give instance files and/or --family FxPxM (see ofdi bench --help)")
+	}
+	if cfg.count < 1 || cfg.count > 10000 {
+		return nil, usageError("--count: must be in [1, 10000], got %d", cfg.count)
+	}
+	if c.IsSet("count") && len(cfg.families) == 0 {
+		return nil, usageError("--count: only applies to --family")
+	}
+	if c.IsSet("seed") && len(cfg.families) == 0 {
+		return nil, usageError("--seed: only applies to --family (the stress test has --stress-seed)")
+	}
+	if c.Duration("time-limit") < 0 {
+		return nil, usageError("--time-limit: must be >= 0, got %s", c.Duration("time-limit"))
+	}
+	if cfg.draws < 0 || cfg.draws > maxStressDraws {
+		return nil, usageError("--stress: must be in [0, %d], got %d", maxStressDraws, cfg.draws)
+	}
+	if err := oneOf("loss-model", cfg.lossModel, lossModelNames()...); err != nil {
+		return nil, err
+	}
+	if err := oneOf("sharing", c.String("sharing"), model.SharingReport, model.SharingStakes); err != nil {
+		return nil, err
+	}
+	for _, fam := range cfg.families {
+		if _, err := bench.ParseFamily(fam); err != nil {
+			return nil, usageError("--family: %v", err)
+		}
+	}
+	if cfg.out == "" {
+		return nil, usageError("--out: must not be empty")
+	}
+	if st, err := os.Stat(cfg.out); err == nil && !st.IsDir() {
+		return nil, usageError("--out %s: is not a directory", cfg.out)
+	}
+	return cfg, nil
+}
+
+// instances loads the instance files (warnings on stderr unless quiet)
+// and generates the families, in that order; groups maps each generated
+// instance's name to its family's label. Names must be distinct.
+func (cfg *benchConfig) instances(stderr io.Writer) (insts []*model.Instance, groups map[string]string, err error) {
+	set := instanceSet{source: map[string]string{}}
+	for _, path := range cfg.files {
+		inst, err := loadInstance(path, stderr, !cfg.quiet)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := set.add(inst, path); err != nil {
+			return nil, nil, err
+		}
+	}
+	groups = map[string]string{}
+	for _, fam := range cfg.families {
+		gen, err := bench.Family(fam, cfg.count, cfg.seed)
+		if err != nil {
+			return nil, nil, usageError("--family: %v", err)
+		}
+		famCfg, _ := bench.ParseFamily(fam)
+		label := bench.FamilyLabel(famCfg)
+		for _, inst := range gen {
+			if err := model.ValidateErr(inst); err != nil {
+				return nil, nil, cli.Exit(fmt.Sprintf("internal error: generated instance %s: %v", inst.Name, err), exitInternal)
+			}
+			if err := set.add(inst, "--family "+fam); err != nil {
+				return nil, nil, err
+			}
+			groups[inst.Name] = label
+		}
+	}
+	return set.insts, groups, nil
+}
+
+// instanceSet collects the bench's instances, refusing a repeated name.
+type instanceSet struct {
+	insts  []*model.Instance
+	source map[string]string // instance name → where it came from
+}
+
+func (s *instanceSet) add(inst *model.Instance, from string) error {
+	if prev, ok := s.source[inst.Name]; ok {
+		return usageError("bench: %s and %s are both named %q; instance names must be distinct", prev, from, inst.Name)
+	}
+	s.source[inst.Name] = from
+	s.insts = append(s.insts, inst)
+	return nil
+}
+
+// benchProgress returns the progress printer of finished solves: count,
+// instance, method, status, Z and solve time.
+func benchProgress(stderr io.Writer) func(bench.Progress) {
+	return func(p bench.Progress) {
+		r := p.Row
+		z := "-"
+		if r.Objective != nil {
+			z = fmt.Sprintf("%.6g", *r.Objective)
+		}
+		fmt.Fprintf(stderr, "[%*d/%d] %-24s %-12s %-10s Z %-12s %6.2fs\n", len(fmt.Sprint(p.Total)), p.Done, p.Total,
+			r.Instance, r.Method, r.Status, z, r.SolveSeconds)
+	}
+}
+
+// write prints the table on stdout and writes every file of the report
+// to the --out directory, saying so on stderr unless quiet.
+func (cfg *benchConfig) write(stdout, stderr io.Writer, rep *bench.Report) error {
 	var table bytes.Buffer
 	if err := rep.WriteTable(&table); err != nil {
 		return cli.Exit(err.Error(), exitInternal)
 	}
-	if _, err := c.App.Writer.Write(table.Bytes()); err != nil {
+	if _, err := stdout.Write(table.Bytes()); err != nil {
 		return err
 	}
-	written, err := rep.WriteAll(out)
+	written, err := rep.WriteAll(cfg.out)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("write %s: %v", out, err), exitInternal)
+		return cli.Exit(fmt.Sprintf("write %s: %v", cfg.out, err), exitInternal)
 	}
-	if !quiet {
-		fmt.Fprintf(stderr, "wrote %d files to %s (%s, %s, %s, %s/, %s/)\n", len(written), out,
+	if !cfg.quiet {
+		fmt.Fprintf(stderr, "wrote %d files to %s (%s, %s, %s, %s/, %s/)\n", len(written), cfg.out,
 			bench.TableFile, bench.CSVFile, bench.JSONFile, bench.ChartsDir, bench.PlansDir)
 	}
+	return nil
+}
+
+// benchOutcome returns the command's exit: internal error (1) when the run
+// was interrupted or failed, or a plan fails the independent check; nil
+// otherwise. nInsts is the number of instances benchmarked.
+func benchOutcome(rep *bench.Report, runErr error, nInsts int) error {
 	if runErr != nil {
 		if errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded) {
-			return cli.Exit(fmt.Sprintf("bench: interrupted after %d of %d solves; the finished rows are written", len(rep.Rows), len(insts)*len(rep.Methods)), exitInternal)
+			return cli.Exit(fmt.Sprintf("bench: interrupted after %d of %d solves; the finished rows are written", len(rep.Rows), nInsts*len(rep.Methods)), exitInternal)
 		}
 		return cli.Exit(runErr.Error(), exitInternal)
 	}

@@ -65,29 +65,36 @@ func TestBenchFamily(t *testing.T) {
 func TestBenchBadInput(t *testing.T) {
 	dir := t.TempDir()
 	file := writeFile(t, dir, "file", []byte("x"))
-	for _, args := range [][]string{
-		{},                                     // no instances
-		{"--family", "30x20"},                  // bad family
-		{"--family", "0x1x1"},                  // bad family
-		{tinyPath, "--count", "3"},             // --count without --family
-		{"--family", "5x4x2", "--count", "0"},  // bad count
-		{tinyPath, "--seed", "2"},              // --seed without --family
-		{tinyPath, "--stress", "-1"},           // bad stress
-		{tinyPath, "--time-limit", "-1s"},      // bad time limit
-		{tinyPath, "--loss-model", "gauss"},    // bad loss model
-		{tinyPath, "--out", file},              // out is a file
-		{tinyPath, tinyPath},                   // duplicate instance names
-		{filepath.Join(dir, "missing.json")},   // no such file
-		{tinyPath, "--bogus"},                  // unknown flag
-		{tinyPath, "--out", ""},                // empty out
-		{tinyPath, "--family", "5x4x2", "--x"}, // unknown flag after family
+	for _, tc := range []struct {
+		args []string
+		msg  string // a part of the error on stderr
+	}{
+		{[]string{}, "bench: no instances"},
+		{[]string{"--family", "30x20"}, `--family: bad family "30x20"`},
+		{[]string{"--family", "0x1x1"}, "--family: "},
+		{[]string{tinyPath, "--count", "3"}, "--count: only applies to --family"},
+		{[]string{"--family", "5x4x2", "--count", "0"}, "--count: must be in [1, 10000], got 0"},
+		{[]string{tinyPath, "--seed", "2"}, "--seed: only applies to --family"},
+		{[]string{tinyPath, "--stress", "-1"}, "--stress: must be in [0, 10000000], got -1"},
+		{[]string{tinyPath, "--time-limit", "-1s"}, "--time-limit: must be >= 0, got -1s"},
+		{[]string{tinyPath, "--loss-model", "gauss"}, `--loss-model: unknown value "gauss" (want writeoff, scenario, independent)`},
+		{[]string{tinyPath, "--sharing", "fair"}, `--sharing: unknown value "fair"`},
+		{[]string{tinyPath, "--out", file}, "is not a directory"},
+		{[]string{tinyPath, tinyPath}, `are both named "tiny"; instance names must be distinct`},
+		{[]string{filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{tinyPath, "--bogus"}, "bogus"},
+		{[]string{tinyPath, "--out", ""}, "--out: must not be empty"},
+		{[]string{tinyPath, "--family", "5x4x2", "--x"}, "-x"},
 	} {
-		r := ofdi(t, append([]string{"bench", "-q"}, args...)...)
+		r := ofdi(t, append([]string{"bench", "-q"}, tc.args...)...)
 		if r.code != exitBadInput {
-			t.Errorf("%v: want exit 2, got %s", args, r)
+			t.Errorf("%v: want exit 2, got %s", tc.args, r)
 		}
 		if r.stdout != "" {
-			t.Errorf("%v: stdout not empty:\n%s", args, r.stdout)
+			t.Errorf("%v: stdout not empty:\n%s", tc.args, r.stdout)
+		}
+		if !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%v: stderr %q does not say %q", tc.args, r.stderr, tc.msg)
 		}
 	}
 }

@@ -151,23 +151,52 @@ func openMarketPower(inst *model.Instance, vs []oppView) float64 {
 // by Σ_p max_k ℓ_pk·a_p·s_fp (≥ any CVaR), and a non-pioneer joins without
 // the knowledge only together with a pioneer of Π_p.
 func buildWitness(inst *model.Instance, vs []oppView) witness {
+	b := newWitnessBuilder(inst)
+	for _, p := range byMarketPower(inst) {
+		b.fund(p, &vs[p])
+	}
+	return b.w
+}
+
+// witnessBuilder is the greedy's state: what each firm has left as
+// projects are funded, and the witness so far.
+type witnessBuilder struct {
+	inst                   *model.Instance
+	sMin, sLead, sMinority float64   // s_min, max(s_min, σ_lead), the minority cap
+	budget                 []float64 // capital left, per firm
+	risk                   []float64 // risk limit left against the worst-case loss bound, per firm
+	slots                  []int     // projects a firm may still join (MaxInt: no limit)
+	joined                 []bool    // firm takes part in a project already
+	w                      witness
+}
+
+func newWitnessBuilder(inst *model.Instance) *witnessBuilder {
 	sMin := inst.Rules.MinStakeOr()
-	sLead := math.Max(sMin, inst.Rules.LeadMinStakeOr())
-	sMinority := inst.Rules.MinorityMaxStakeOr()
 	n := len(inst.Firms)
-	budget := make([]float64, n)
-	risk := make([]float64, n)
-	slots := make([]int, n)
-	joined := make([]bool, n)
+	b := &witnessBuilder{
+		inst:      inst,
+		sMin:      sMin,
+		sLead:     math.Max(sMin, inst.Rules.LeadMinStakeOr()),
+		sMinority: inst.Rules.MinorityMaxStakeOr(),
+		budget:    make([]float64, n),
+		risk:      make([]float64, n),
+		slots:     make([]int, n),
+		joined:    make([]bool, n),
+	}
 	for i := range inst.Firms {
 		f := &inst.Firms[i]
-		budget[i], risk[i] = f.Capital, f.RiskLimit
-		slots[i] = math.MaxInt
+		b.budget[i], b.risk[i] = f.Capital, f.RiskLimit
+		b.slots[i] = math.MaxInt
 		if f.MaxProjects != nil {
-			slots[i] = *f.MaxProjects
+			b.slots[i] = *f.MaxProjects
 		}
 	}
+	return b
+}
 
+// byMarketPower returns the opportunities' indices by market power,
+// descending, ties in file order.
+func byMarketPower(inst *model.Instance) []int {
 	order := make([]int, len(inst.Opportunities))
 	for i := range order {
 		order[i] = i
@@ -175,139 +204,172 @@ func buildWitness(inst *model.Instance, vs []oppView) witness {
 	sort.SliceStable(order, func(a, b int) bool {
 		return inst.Opportunities[order[a]].MarketPower > inst.Opportunities[order[b]].MarketPower
 	})
+	return order
+}
 
-	var w witness
-	for _, p := range order {
-		o := &inst.Opportunities[p]
-		v := &vs[p]
-		maxP := math.MaxInt
-		if o.MaxPartners != nil {
-			maxP = *o.MaxPartners
-		}
-		// headroom: the largest stake f can take in p.
-		headroom := func(f int) float64 {
-			if slots[f] <= 0 || v.a <= 0 {
-				return 0
-			}
-			h := budget[f] / v.a
-			if v.maxLoss > 0 {
-				h = math.Min(h, risk[f]/(v.maxLoss*v.a))
-			}
-			return math.Min(h, 1)
-		}
-		// cap is the stake rule's upper bound ub_fp.
-		cap := func(f int) float64 {
-			if v.rule.Lead != "" && inst.Firms[f].Role != v.rule.Lead {
-				return sMinority
-			}
-			return 1
-		}
-		in := map[int]bool{}
-		var members []int
-		var lo []float64
-		hasPioneer := false
-		// pick adds the eligible firm with the largest headroom among those
-		// accepted by ok, needing stake lower bound low; it reports success.
-		pick := func(low float64, ok func(f int, direct bool) bool) bool {
-			best, bestH := -1, 0.0
-			for i, f := range v.eligible {
-				if in[f] || !ok(f, v.direct[i]) {
-					continue
-				}
-				if !v.direct[i] && !hasPioneer {
-					continue // a learning pair needs a pioneer of Π_p in the coalition
-				}
-				h := math.Min(headroom(f), cap(f))
-				if h >= low && h > bestH {
-					best, bestH = f, h
-				}
-			}
-			if best < 0 {
-				return false
-			}
-			in[best] = true
-			members = append(members, best)
-			lo = append(lo, low)
-			if inst.Firms[best].Pioneer {
-				hasPioneer = true // eligible pioneers are direct, so in Π_p
-			}
-			return true
-		}
-		ofRole := func(r model.Role) func(int, bool) bool {
-			return func(f int, _ bool) bool { return inst.Firms[f].Role == r }
-		}
-		isPioneer := func(f int, _ bool) bool { return inst.Firms[f].Pioneer }
-		anyone := func(int, bool) bool { return true }
-
-		lead := -1
-		if v.rule.Lead != "" {
-			// A pioneer lead first (it lets SMEs learn), else the roomiest.
-			if !pick(sLead, func(f int, _ bool) bool { return inst.Firms[f].Role == v.rule.Lead && inst.Firms[f].Pioneer }) &&
-				!pick(sLead, ofRole(v.rule.Lead)) {
-				continue
-			}
-			lead = members[0]
-		}
-		if !hasPioneer && v.pioneers > 0 && len(members)+len(v.rule.Requires) < maxP {
-			pick(sMin, isPioneer)
-		}
-		failed := false
-		for _, r := range v.rule.Requires {
-			if !pick(sMin, ofRole(r)) {
-				failed = true
-				break
-			}
-		}
-		if failed {
-			continue
-		}
-		if len(members) == 0 && !pick(sMin, anyone) {
-			continue
-		}
-		// Up to two SMEs that take part nowhere yet.
-		for k := 0; k < 2 && len(members) < maxP; k++ {
-			if !pick(sMin, func(f int, _ bool) bool { return inst.Firms[f].Role == model.SME && !joined[f] }) {
-				break
-			}
-		}
-		for len(members) < o.MinPartnersOr() && len(members) < maxP {
-			if !pick(sMin, anyone) {
-				break
-			}
-		}
-		if len(members) < o.MinPartnersOr() || len(members) > maxP {
-			continue
-		}
-		// Stakes: lower bounds first, the rest in member order (lead first).
-		stakes := append([]float64(nil), lo...)
-		rest := 1.0
-		for _, s := range stakes {
-			rest -= s
-		}
-		if rest < -1e-12 {
-			continue
-		}
-		for i, f := range members {
-			add := math.Min(rest, math.Min(headroom(f), cap(f))-stakes[i])
-			if add > 0 {
-				stakes[i] += add
-				rest -= add
-			}
-		}
-		if rest > 1e-9 {
-			continue
-		}
-		for i, f := range members {
-			budget[f] -= stakes[i] * v.a
-			risk[f] -= stakes[i] * v.a * v.maxLoss
-			slots[f]--
-			if inst.Firms[f].Role == model.SME && !joined[f] {
-				w.smes++
-			}
-			joined[f] = true
-		}
-		w.projects = append(w.projects, witnessProject{opp: p, lead: lead, members: members, stakes: stakes})
-		w.marketPower += o.MarketPower
+// fund adds opportunity p (view v) to the witness when a coalition can be
+// formed for it and its stakes split within the firms' headroom.
+func (b *witnessBuilder) fund(p int, v *oppView) {
+	o := &b.inst.Opportunities[p]
+	maxP := math.MaxInt
+	if o.MaxPartners != nil {
+		maxP = *o.MaxPartners
 	}
-	return w
+	c := &coalition{b: b, v: v, in: map[int]bool{}}
+	lead, ok := c.gather(o.MinPartnersOr(), maxP)
+	if !ok {
+		return
+	}
+	stakes, ok := c.split()
+	if !ok {
+		return
+	}
+	for i, f := range c.members {
+		b.budget[f] -= stakes[i] * v.a
+		b.risk[f] -= stakes[i] * v.a * v.maxLoss
+		b.slots[f]--
+		if b.inst.Firms[f].Role == model.SME && !b.joined[f] {
+			b.w.smes++
+		}
+		b.joined[f] = true
+	}
+	b.w.projects = append(b.w.projects, witnessProject{opp: p, lead: lead, members: c.members, stakes: stakes})
+	b.w.marketPower += o.MarketPower
+}
+
+// coalition is the coalition being formed for one opportunity.
+type coalition struct {
+	b          *witnessBuilder
+	v          *oppView
+	in         map[int]bool // members
+	members    []int        // in the order picked (the lead first)
+	lo         []float64    // each member's stake lower bound
+	hasPioneer bool
+}
+
+// gather picks the members: the lead (a pioneer first, it lets SMEs
+// learn), a pioneer when there is room, one firm of each required role,
+// someone if still empty, up to two SMEs that take part nowhere yet, and
+// more until minP. It returns the lead (−1 for modes without a lead) and
+// whether the coalition has the roles and between minP and maxP members.
+func (c *coalition) gather(minP, maxP int) (lead int, ok bool) {
+	v, inst, sMin := c.v, c.b.inst, c.b.sMin
+	lead = -1
+	if v.rule.Lead != "" {
+		pioneerLead := func(f int, _ bool) bool { return inst.Firms[f].Role == v.rule.Lead && inst.Firms[f].Pioneer }
+		if !c.pick(c.b.sLead, pioneerLead) && !c.pick(c.b.sLead, c.ofRole(v.rule.Lead)) {
+			return -1, false
+		}
+		lead = c.members[0]
+	}
+	if !c.hasPioneer && v.pioneers > 0 && len(c.members)+len(v.rule.Requires) < maxP {
+		c.pick(sMin, func(f int, _ bool) bool { return inst.Firms[f].Pioneer })
+	}
+	for _, r := range v.rule.Requires {
+		if !c.pick(sMin, c.ofRole(r)) {
+			return lead, false
+		}
+	}
+	if len(c.members) == 0 && !c.pick(sMin, anyone) {
+		return lead, false
+	}
+	newSME := func(f int, _ bool) bool { return inst.Firms[f].Role == model.SME && !c.b.joined[f] }
+	for k := 0; k < 2 && len(c.members) < maxP; k++ {
+		if !c.pick(sMin, newSME) {
+			break
+		}
+	}
+	for len(c.members) < minP && len(c.members) < maxP {
+		if !c.pick(sMin, anyone) {
+			break
+		}
+	}
+	return lead, len(c.members) >= minP && len(c.members) <= maxP
+}
+
+// anyone accepts every eligible firm.
+func anyone(int, bool) bool { return true }
+
+// ofRole accepts the firms of role r.
+func (c *coalition) ofRole(r model.Role) func(int, bool) bool {
+	return func(f int, _ bool) bool { return c.b.inst.Firms[f].Role == r }
+}
+
+// pick adds the eligible firm with the largest room (headroom within its
+// cap) among those accepted by ok (given the firm and whether it knows
+// enough directly), needing stake lower bound low; it reports success. A
+// learning pair needs a pioneer of Π_p in the coalition already.
+func (c *coalition) pick(low float64, ok func(f int, direct bool) bool) bool {
+	v := c.v
+	best, bestH := -1, 0.0
+	for i, f := range v.eligible {
+		if c.in[f] || !ok(f, v.direct[i]) {
+			continue
+		}
+		if !v.direct[i] && !c.hasPioneer {
+			continue
+		}
+		h := math.Min(c.headroom(f), c.stakeCap(f))
+		if h >= low && h > bestH {
+			best, bestH = f, h
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	c.in[best] = true
+	c.members = append(c.members, best)
+	c.lo = append(c.lo, low)
+	if c.b.inst.Firms[best].Pioneer {
+		c.hasPioneer = true // eligible pioneers are direct, so in Π_p
+	}
+	return true
+}
+
+// headroom is the largest stake f can take in the project with the
+// capital and risk limit it has left: 0 without a project slot.
+func (c *coalition) headroom(f int) float64 {
+	v, b := c.v, c.b
+	if b.slots[f] <= 0 || v.a <= 0 {
+		return 0
+	}
+	h := b.budget[f] / v.a
+	if v.maxLoss > 0 {
+		h = math.Min(h, b.risk[f]/(v.maxLoss*v.a))
+	}
+	return math.Min(h, 1)
+}
+
+// stakeCap is the stake rule's upper bound ub_fp: the minority cap for a firm
+// of another role than the mode's lead role, else 1.
+func (c *coalition) stakeCap(f int) float64 {
+	if c.v.rule.Lead != "" && c.b.inst.Firms[f].Role != c.v.rule.Lead {
+		return c.b.sMinority
+	}
+	return 1
+}
+
+// split returns the members' stakes: the lower bounds first, then the
+// rest given in member order (lead first) up to each one's room; ok is
+// false when the lower bounds exceed 1 or the room falls short of it.
+func (c *coalition) split() (stakes []float64, ok bool) {
+	stakes = append([]float64(nil), c.lo...)
+	rest := 1.0
+	for _, s := range stakes {
+		rest -= s
+	}
+	if rest < -1e-12 {
+		return nil, false
+	}
+	for i, f := range c.members {
+		add := math.Min(rest, math.Min(c.headroom(f), c.stakeCap(f))-stakes[i])
+		if add > 0 {
+			stakes[i] += add
+			rest -= add
+		}
+	}
+	if rest > 1e-9 {
+		return nil, false
+	}
+	return stakes, true
 }

@@ -429,113 +429,151 @@ func (c *checker) pioneers(o *model.Opportunity, rule model.ModeRule) map[string
 	return pi
 }
 
+// checkProject checks the constraints of one project: funding (1),
+// each participant's eligibility, learning (7) and stake bounds (2), the
+// lead (3), required roles (4), partners (5) and, for a baseline plan,
+// that one firm funds it all.
 func (c *checker) checkProject(pr *project) {
-	o, rule, tol := pr.opp, pr.rule, c.tol
-	sMin := c.inst.Rules.MinStakeOr()
-	sLead := c.inst.Rules.LeadMinStakeOr()
-	sMinority := c.inst.Rules.MinorityMaxStakeOr()
-
-	// 1. Funding.
-	var sum float64
-	for _, pt := range pr.parts {
-		sum += pt.stake
-	}
-	if !(math.Abs(sum-1) <= tol) {
-		c.add(Funding, pr.where, "stakes sum to %s, not 1", num(sum))
-	}
-
-	// Eligibility, learning (7) and stake bounds (2).
-	pi := c.pioneers(o, rule)
+	c.checkFunding(pr)
+	pi := c.pioneers(pr.opp, pr.rule)
 	taking := map[string]bool{}
 	for _, pt := range pr.parts {
 		taking[pt.firm.ID] = true
 	}
 	for _, pt := range pr.parts {
-		f := pt.firm
-		fw := pr.where + ", firm " + f.ID
-		var why []string
-		if !rule.Allows(f.Role) {
-			why = append(why, fmt.Sprintf("role %q may not take part in mode %q (allowed: %s)", f.Role, o.Mode, roleList(rule.Roles)))
-		}
-		if !f.Serves(o.Segment) {
-			why = append(why, fmt.Sprintf("does not serve segment %q", o.Segment))
-		}
-		kappa := c.knowledge(f, pr)
-		learningPair := false
-		if kappa < o.KnowledgeRequired-c.knowTol() {
-			switch {
-			case f.Pioneer:
-				why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and pioneers never learn",
-					num(kappa), o.Market, num(o.KnowledgeRequired)))
-			case len(pi) == 0: // f is no pioneer, so Π_p \ {f} = Π_p
-				why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and no pioneer is eligible with enough knowledge",
-					num(kappa), o.Market, num(o.KnowledgeRequired)))
-			default:
-				learningPair = true
-			}
-		}
-		if len(why) > 0 {
-			c.add(Eligibility, fw, "not eligible: %s", strings.Join(why, "; "))
-		} else if learningPair {
-			withPioneer := false
-			for g := range pi {
-				if g != f.ID && taking[g] {
-					withPioneer = true
-					break
-				}
-			}
-			if !withPioneer {
-				c.add(Learning, fw, "learning pair (knowledge %s < required %s) but no pioneer of %s takes part",
-					num(kappa), num(o.KnowledgeRequired), idList(pi))
-			}
-		}
+		c.checkParticipant(pr, pt, pi, taking)
+		c.checkStakeBounds(pr, pt)
+	}
+	c.checkLead(pr)
+	c.checkRequiredRoles(pr)
+	c.checkPartners(pr)
+	if !c.cluster {
+		c.checkBaseline(pr)
+	}
+}
 
-		ub := 1.0
-		if rule.Lead != "" && f.Role != rule.Lead {
-			ub = sMinority
-		}
-		if !(pt.stake >= sMin-tol) {
-			c.add(Stake, fw, "stake %s below min_stake %s", num(pt.stake), num(sMin))
-		}
-		if !(pt.stake <= ub+tol) {
-			if ub == 1 {
-				c.add(Stake, fw, "stake %s above 1", num(pt.stake))
-			} else {
-				c.add(Stake, fw, "stake %s of a %s firm above minority_max_stake %s", num(pt.stake), f.Role, num(ub))
-			}
+// checkFunding checks that the project's stakes sum to 1 (constraint 1).
+func (c *checker) checkFunding(pr *project) {
+	var sum float64
+	for _, pt := range pr.parts {
+		sum += pt.stake
+	}
+	if !(math.Abs(sum-1) <= c.tol) {
+		c.add(Funding, pr.where, "stakes sum to %s, not 1", num(sum))
+	}
+}
+
+// checkParticipant checks that the pair (f,p) is eligible and, for a
+// learning pair (f short of knowledge, learning from a pioneer), that a
+// pioneer of Π_p (pi) other than f takes part (taking: the project's
+// participants), constraint 7.
+func (c *checker) checkParticipant(pr *project, pt part, pi, taking map[string]bool) {
+	f, o := pt.firm, pr.opp
+	fw := pr.where + ", firm " + f.ID
+	why, learningPair := c.ineligible(pr, f, pi)
+	if len(why) > 0 {
+		c.add(Eligibility, fw, "not eligible: %s", strings.Join(why, "; "))
+		return
+	}
+	if !learningPair {
+		return
+	}
+	for g := range pi {
+		if g != f.ID && taking[g] {
+			return
 		}
 	}
+	c.add(Learning, fw, "learning pair (knowledge %s < required %s) but no pioneer of %s takes part",
+		num(c.knowledge(f, pr)), num(o.KnowledgeRequired), idList(pi))
+}
 
-	// 3. Lead.
-	lead := pr.p.Lead
+// ineligible returns why firm f may not take part in the project (none
+// when it may), and whether it may only as a learning pair: it knows too
+// little of the market, is no pioneer, and some pioneer of Π_p (pi) knows
+// enough.
+func (c *checker) ineligible(pr *project, f *model.Firm, pi map[string]bool) (why []string, learningPair bool) {
+	o, rule := pr.opp, pr.rule
+	if !rule.Allows(f.Role) {
+		why = append(why, fmt.Sprintf("role %q may not take part in mode %q (allowed: %s)", f.Role, o.Mode, roleList(rule.Roles)))
+	}
+	if !f.Serves(o.Segment) {
+		why = append(why, fmt.Sprintf("does not serve segment %q", o.Segment))
+	}
+	kappa := c.knowledge(f, pr)
+	if kappa < o.KnowledgeRequired-c.knowTol() {
+		switch {
+		case f.Pioneer:
+			why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and pioneers never learn",
+				num(kappa), o.Market, num(o.KnowledgeRequired)))
+		case len(pi) == 0: // f is no pioneer, so Π_p \ {f} = Π_p
+			why = append(why, fmt.Sprintf("knowledge %s of market %q below the required %s, and no pioneer is eligible with enough knowledge",
+				num(kappa), o.Market, num(o.KnowledgeRequired)))
+		default:
+			learningPair = true
+		}
+	}
+	return why, learningPair
+}
+
+// checkStakeBounds checks s_min ≤ s ≤ ub (constraint 2), where ub is
+// minority_max_stake for a firm of another role than the mode's lead
+// role, else 1.
+func (c *checker) checkStakeBounds(pr *project, pt part) {
+	f, tol := pt.firm, c.tol
+	fw := pr.where + ", firm " + f.ID
+	sMin := c.inst.Rules.MinStakeOr()
+	ub := 1.0
+	if pr.rule.Lead != "" && f.Role != pr.rule.Lead {
+		ub = c.inst.Rules.MinorityMaxStakeOr()
+	}
+	if !(pt.stake >= sMin-tol) {
+		c.add(Stake, fw, "stake %s below min_stake %s", num(pt.stake), num(sMin))
+	}
+	if !(pt.stake <= ub+tol) {
+		if ub == 1 {
+			c.add(Stake, fw, "stake %s above 1", num(pt.stake))
+		} else {
+			c.add(Stake, fw, "stake %s of a %s firm above minority_max_stake %s", num(pt.stake), f.Role, num(ub))
+		}
+	}
+}
+
+// checkLead checks the lead (constraint 3): none for a mode without a
+// lead role; otherwise a participant of the lead role holding at least
+// lead_min_stake.
+func (c *checker) checkLead(pr *project) {
+	o, rule, lead := pr.opp, pr.rule, pr.p.Lead
 	if rule.Lead == "" {
 		if lead != "" {
 			c.add(Lead, pr.where, "lead %q named, but mode %q has no lead role", lead, o.Mode)
 		}
-	} else {
-		var lp *part
-		for i := range pr.parts {
-			if pr.parts[i].firm.ID == lead {
-				lp = &pr.parts[i]
-			}
-		}
-		switch {
-		case lead == "":
-			c.add(Lead, pr.where, "no lead, but mode %q needs a %s lead", o.Mode, rule.Lead)
-		case lp == nil:
-			c.add(Lead, pr.where, "lead %q is not a participant", lead)
-		default:
-			if lp.firm.Role != rule.Lead {
-				c.add(Lead, pr.where, "lead %q has role %s, but mode %q is led by a %s firm", lead, lp.firm.Role, o.Mode, rule.Lead)
-			}
-			if !(lp.stake >= sLead-tol) {
-				c.add(Lead, pr.where, "lead %q holds stake %s, below lead_min_stake %s", lead, num(lp.stake), num(sLead))
-			}
+		return
+	}
+	var lp *part
+	for i := range pr.parts {
+		if pr.parts[i].firm.ID == lead {
+			lp = &pr.parts[i]
 		}
 	}
+	switch {
+	case lead == "":
+		c.add(Lead, pr.where, "no lead, but mode %q needs a %s lead", o.Mode, rule.Lead)
+	case lp == nil:
+		c.add(Lead, pr.where, "lead %q is not a participant", lead)
+	default:
+		if lp.firm.Role != rule.Lead {
+			c.add(Lead, pr.where, "lead %q has role %s, but mode %q is led by a %s firm", lead, lp.firm.Role, o.Mode, rule.Lead)
+		}
+		if sLead := c.inst.Rules.LeadMinStakeOr(); !(lp.stake >= sLead-c.tol) {
+			c.add(Lead, pr.where, "lead %q holds stake %s, below lead_min_stake %s", lead, num(lp.stake), num(sLead))
+		}
+	}
+}
 
-	// 4. Required roles.
-	for _, r := range rule.Requires {
+// checkRequiredRoles checks that every role the mode requires has a
+// participant (constraint 4).
+func (c *checker) checkRequiredRoles(pr *project) {
+	for _, r := range pr.rule.Requires {
 		found := false
 		for _, pt := range pr.parts {
 			if pt.firm.Role == r {
@@ -544,27 +582,31 @@ func (c *checker) checkProject(pr *project) {
 			}
 		}
 		if !found {
-			c.add(RequiredRole, pr.where, "mode %q requires a %s participant; none takes part", o.Mode, r)
+			c.add(RequiredRole, pr.where, "mode %q requires a %s participant; none takes part", pr.opp.Mode, r)
 		}
 	}
+}
 
-	// 5. Partners.
-	n := len(pr.parts)
+// checkPartners checks the participant count against min_partners and
+// max_partners (constraint 5).
+func (c *checker) checkPartners(pr *project) {
+	o, n := pr.opp, len(pr.parts)
 	if mn := o.MinPartnersOr(); n < mn {
 		c.add(Partners, pr.where, "%d participants, fewer than min_partners %d", n, mn)
 	}
 	if o.MaxPartners != nil && n > *o.MaxPartners {
 		c.add(Partners, pr.where, "%d participants, more than max_partners %d", n, *o.MaxPartners)
 	}
+}
 
-	// Baselines: one firm funds the whole project.
-	if !c.cluster {
-		listed := len(pr.p.Participants)
-		if listed != 1 {
-			c.add(Baseline, pr.where, "%s plan: %d participants, a baseline project has exactly one", c.plan.Method, listed)
-		} else if len(pr.parts) == 1 && !(math.Abs(pr.parts[0].stake-1) <= tol) {
-			c.add(Baseline, pr.where, "%s plan: stake %s, a baseline firm funds the whole project (stake 1)", c.plan.Method, num(pr.parts[0].stake))
-		}
+// checkBaseline checks a baseline project: exactly one firm listed, and
+// it funds the whole project (stake 1).
+func (c *checker) checkBaseline(pr *project) {
+	listed := len(pr.p.Participants)
+	if listed != 1 {
+		c.add(Baseline, pr.where, "%s plan: %d participants, a baseline project has exactly one", c.plan.Method, listed)
+	} else if len(pr.parts) == 1 && !(math.Abs(pr.parts[0].stake-1) <= c.tol) {
+		c.add(Baseline, pr.where, "%s plan: stake %s, a baseline firm funds the whole project (stake 1)", c.plan.Method, num(pr.parts[0].stake))
 	}
 }
 
@@ -701,65 +743,101 @@ func (c *checker) checkMarketsEntered(projs []project) {
 func (c *checker) metrics(projs []project) {
 	in := c.inst
 	m := &c.rep.Metrics
-	m.Projects = len(projs)
+	t := c.tally(projs)
+	m.InfoCost = c.infoCost(t)
+	m.Dissipation = c.dissipation(t.perSegment)
+	smes, smesIn := c.firmMetrics(t.taking)
+	m.CreditDrawn = c.creditDrawn()
+	c.targets(smes, smesIn)
+	c.rep.Objective = m.InfoCost + m.Dissipation - m.Value -
+		in.Objective.MarketPowerValue*m.MarketPower - in.Objective.LearningValue*float64(m.Learning)
+}
 
-	entered := map[string]bool{}
-	perSegment := map[[2]string]int{}
-	firmMarkets := map[string]map[string]bool{} // firm → markets it entered
-	taking := map[string]bool{}
+// planTally is what the plan's projects enter and who takes part.
+type planTally struct {
+	entered     map[string]bool            // markets with a project
+	perSegment  map[[2]string]int          // projects per (market, segment)
+	firmMarkets map[string]map[string]bool // firm → markets it entered
+	taking      map[string]bool            // firms in at least one project
+}
+
+// tally goes through the projects once: it sets the metrics summed over
+// projects (projects, value, market power, capital deployed, learning)
+// and returns what the other metrics need.
+func (c *checker) tally(projs []project) planTally {
+	in := c.inst
+	m := &c.rep.Metrics
+	m.Projects = len(projs)
+	t := planTally{entered: map[string]bool{}, perSegment: map[[2]string]int{},
+		firmMarkets: map[string]map[string]bool{}, taking: map[string]bool{}}
 	for _, pr := range projs {
 		o := pr.opp
-		entered[o.Market] = true
-		perSegment[[2]string{o.Market, o.Segment}]++
+		t.entered[o.Market] = true
+		t.perSegment[[2]string{o.Market, o.Segment}]++
 		m.Value += o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
 		m.MarketPower += o.MarketPower
 		m.CapitalDeployed += pr.a
 		for _, pt := range pr.parts {
 			id := pt.firm.ID
-			taking[id] = true
-			if firmMarkets[id] == nil {
-				firmMarkets[id] = map[string]bool{}
+			t.taking[id] = true
+			if t.firmMarkets[id] == nil {
+				t.firmMarkets[id] = map[string]bool{}
 			}
-			firmMarkets[id][o.Market] = true
+			t.firmMarkets[id][o.Market] = true
 		}
-		// Learning participations: an SME, no pioneer, co-investing with a
-		// pioneer of Π_p other than itself.
-		pi := c.pioneers(o, pr.rule)
-		for _, pt := range pr.parts {
-			f := pt.firm
-			if f.Role != model.SME || f.Pioneer {
-				continue
-			}
-			for _, q := range pr.parts {
-				if q.firm != f && pi[q.firm.ID] {
-					m.Learning++
-					break
-				}
+		m.Learning += c.learning(pr)
+	}
+	return t
+}
+
+// learning counts the project's learning participations: an SME, no
+// pioneer, co-investing with a pioneer of Π_p other than itself.
+func (c *checker) learning(pr project) int {
+	pi := c.pioneers(pr.opp, pr.rule)
+	n := 0
+	for _, pt := range pr.parts {
+		f := pt.firm
+		if f.Role != model.SME || f.Pioneer {
+			continue
+		}
+		for _, q := range pr.parts {
+			if q.firm != f && pi[q.firm.ID] {
+				n++
+				break
 			}
 		}
 	}
+	return n
+}
 
-	// Info cost: once per market for the cluster, per firm and market for
-	// the baselines.
-	infoCost := func(id string) float64 {
+// infoCost returns the information cost: once per market entered for the
+// cluster, per firm and market for the baselines (markets not in the
+// instance cost 0).
+func (c *checker) infoCost(t planTally) float64 {
+	cost := func(id string) float64 {
 		if mk, ok := c.markets[id]; ok {
 			return mk.InfoCost
 		}
 		return 0
 	}
+	var sum float64
 	if c.cluster {
-		for _, id := range sortedKeys(entered) {
-			m.InfoCost += infoCost(id)
+		for _, id := range sortedKeys(t.entered) {
+			sum += cost(id)
 		}
-	} else {
-		for i := range in.Firms {
-			for _, id := range sortedKeys(firmMarkets[in.Firms[i].ID]) {
-				m.InfoCost += infoCost(id)
-			}
+		return sum
+	}
+	for i := range c.inst.Firms {
+		for _, id := range sortedKeys(t.firmMarkets[c.inst.Firms[i].ID]) {
+			sum += cost(id)
 		}
 	}
+	return sum
+}
 
-	// Dissipation.
+// dissipation returns Σ over (market, segment), in sorted order, of the
+// market's dissipation times the projects beyond its capacity.
+func (c *checker) dissipation(perSegment map[[2]string]int) float64 {
 	keys := make([][2]string, 0, len(perSegment))
 	for k := range perSegment {
 		keys = append(keys, k)
@@ -770,25 +848,33 @@ func (c *checker) metrics(projs []project) {
 		}
 		return keys[i][1] < keys[j][1]
 	})
+	var sum float64
 	for _, k := range keys {
 		mk, ok := c.markets[k[0]]
 		if !ok {
 			continue
 		}
 		if excess := perSegment[k] - mk.Cap(k[1]); excess > 0 {
-			m.Dissipation += mk.Dissipation * float64(excess)
+			sum += mk.Dissipation * float64(excess)
 		}
 	}
+	return sum
+}
 
-	// Firms, SMEs, credit, CVaR utilisation.
+// firmMetrics sets the firms by role, SME participation and CVaR
+// utilisation (max and mean over the participants with R_f > 0), and
+// returns the number of SMEs and of SMEs taking part. A firm with a
+// duplicate id counts once.
+func (c *checker) firmMetrics(taking map[string]bool) (smes, smesIn int) {
+	m := &c.rep.Metrics
 	m.FirmsByRole = map[model.Role]int{}
 	for _, r := range model.Roles {
 		m.FirmsByRole[r] = 0
 	}
-	var smes, smesIn, utilN int
+	var utilN int
 	var utilSum float64
-	for i := range in.Firms {
-		f := &in.Firms[i]
+	for i := range c.inst.Firms {
+		f := &c.inst.Firms[i]
 		if c.firms[f.ID] != f {
 			continue
 		}
@@ -817,35 +903,45 @@ func (c *checker) metrics(projs []project) {
 	if smes > 0 {
 		m.SMEParticipation = float64(smesIn) / float64(smes)
 	}
-	// Credit drawn: entries for unknown firms, repeated entries and
-	// non-finite amounts (all reported by checkFirms) are left out.
+	return smes, smesIn
+}
+
+// creditDrawn returns the credit drawn: entries for unknown firms,
+// repeated entries and non-finite amounts (all reported by checkFirms)
+// are left out.
+func (c *checker) creditDrawn() float64 {
+	var sum float64
 	seen := map[string]bool{}
 	for _, cr := range c.plan.Plan.Credit {
 		if _, ok := c.firms[cr.Firm]; !ok || seen[cr.Firm] || math.IsNaN(cr.Amount) || math.IsInf(cr.Amount, 0) {
 			continue
 		}
 		seen[cr.Firm] = true
-		m.CreditDrawn += cr.Amount
+		sum += cr.Amount
 	}
+	return sum
+}
 
-	// Targets.
+// targets sets whether the targets are met, by the metric's fixed
+// tolerance, and for a cluster plan checks them (constraints 13 and 14)
+// within Options.Tol.
+func (c *checker) targets(smes, smesIn int) {
+	in, m := c.inst, &c.rep.Metrics
 	G := in.Objective.MarketPowerTarget
 	need := smesNeeded(in.Objective.SMEParticipationTarget, smes)
 	m.MarketPowerTarget = m.MarketPower >= G-1e-6*math.Max(1, G)
 	m.SMETarget = smesIn >= need
 	m.TargetsMet = m.MarketPowerTarget && m.SMETarget
-	if c.cluster {
-		if !(m.MarketPower >= G-c.tol*math.Max(1, G)) {
-			c.add(MarketPowerTarget, "", "market power %s below market_power_target %s", num(m.MarketPower), num(G))
-		}
-		if smesIn < need {
-			c.add(SMETarget, "", "%d of %d SMEs take part, sme_participation_target %s needs %d",
-				smesIn, smes, num(in.Objective.SMEParticipationTarget), need)
-		}
+	if !c.cluster {
+		return
 	}
-
-	c.rep.Objective = m.InfoCost + m.Dissipation - m.Value -
-		in.Objective.MarketPowerValue*m.MarketPower - in.Objective.LearningValue*float64(m.Learning)
+	if !(m.MarketPower >= G-c.tol*math.Max(1, G)) {
+		c.add(MarketPowerTarget, "", "market power %s below market_power_target %s", num(m.MarketPower), num(G))
+	}
+	if smesIn < need {
+		c.add(SMETarget, "", "%d of %d SMEs take part, sme_participation_target %s needs %d",
+			smesIn, smes, num(in.Objective.SMEParticipationTarget), need)
+	}
 }
 
 // compare checks the reported metrics, objective, bound and gap against the

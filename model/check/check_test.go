@@ -588,3 +588,48 @@ func TestReportErr(t *testing.T) {
 		t.Errorf("error text:\n%v", err)
 	}
 }
+
+// TestInfoCostAndDissipation checks the two plan-wide costs on their own:
+// info cost once per market for the cluster and per firm and market for a
+// baseline, markets not in the instance costing nothing; dissipation per
+// (market, segment) beyond its capacity (de/ic 3, others 1).
+func TestInfoCostAndDissipation(t *testing.T) {
+	in := testInstance()
+	tests := []struct {
+		name        string
+		cluster     bool
+		firmMarkets map[string][]string
+		perSegment  map[[2]string]int
+		info, diss  float64
+	}{
+		{"nothing", true, nil, nil, 0, 0},
+		{"cluster pays each market once", true,
+			map[string][]string{"L1": {"de", "us"}, "L2": {"de"}, "S1": {"fr", "de"}}, nil, 4 + 3 + 2, 0},
+		{"baseline pays per firm", false,
+			map[string][]string{"L1": {"de", "us"}, "L2": {"de"}, "S1": {"fr", "de"}}, nil, (4 + 3) + 4 + (2 + 4), 0},
+		{"unknown market costs nothing", true, map[string][]string{"L1": {"xx", "de"}}, nil, 4, 0},
+		{"within capacity", true, nil, map[[2]string]int{{"de", "ic"}: 3, {"us", "display"}: 1}, 0, 0},
+		{"beyond capacity", true, nil,
+			map[[2]string]int{{"de", "ic"}: 5, {"de", "display"}: 2, {"us", "ic"}: 3, {"xx", "ic"}: 9}, 0, 25*2 + 25*1 + 10*2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &checker{inst: in, cluster: tc.cluster, rep: &Report{}}
+			c.index()
+			tl := planTally{entered: map[string]bool{}, firmMarkets: map[string]map[string]bool{}}
+			for f, ms := range tc.firmMarkets {
+				tl.firmMarkets[f] = map[string]bool{}
+				for _, m := range ms {
+					tl.entered[m] = true
+					tl.firmMarkets[f][m] = true
+				}
+			}
+			if got := c.infoCost(tl); got != tc.info {
+				t.Errorf("info cost %v, want %v", got, tc.info)
+			}
+			if got := c.dissipation(tc.perSegment); got != tc.diss {
+				t.Errorf("dissipation %v, want %v", got, tc.diss)
+			}
+		})
+	}
+}

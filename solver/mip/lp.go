@@ -31,162 +31,200 @@ func (p *Problem) WriteLP(w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	l := p.layout()
 	e := errWriter{bw}
-	lw := &lpLine{w: e}
+	l := p.layout()
+	lw := &lpWriter{p: p, e: e, l: l, line: &lpLine{w: e}, zeroCol: p.zeroColumn(l)}
+	lw.header()
+	lw.objective()
+	lw.constraints()
+	lw.bounds()
+	lw.integers()
+	e.str("End\n")
+	return bw.Flush()
+}
 
-	zeroCol := "" // column for 0·x terms
-	if len(p.Cols) > 0 {
-		zeroCol = p.Cols[0].Name
-	} else if l.constCol != "" {
-		zeroCol = l.constCol
-	} else {
-		zeroCol = uniqueName(zeroColName, p.colNames())
+// lpWriter writes one Problem in CPLEX LP format, one method per section.
+type lpWriter struct {
+	p       *Problem
+	e       errWriter
+	l       layout
+	line    *lpLine // writes linear forms (the objective and the rows)
+	zeroCol string  // the column of the 0·x term of a form left empty
+	buf     []byte  // reused by bounds
+}
+
+// zeroColumn returns the column of the 0·x term written for a linear form
+// with no term: the first column, else the objective-constant column,
+// else a new column "zero" (see zeroColName).
+func (p *Problem) zeroColumn(l layout) string {
+	switch {
+	case len(p.Cols) > 0:
+		return p.Cols[0].Name
+	case l.constCol != "":
+		return l.constCol
+	default:
+		return uniqueName(zeroColName, p.colNames())
 	}
+}
 
-	e.str("\\ Problem: ")
-	e.str(p.Name)
-	e.str("\n")
-	if l.constCol != "" {
-		e.str("\\ Column " + l.constCol + " is fixed at 1 and carries the objective constant.\n")
+// header writes the problem's name and the comment on the
+// objective-constant column.
+func (w *lpWriter) header() {
+	w.e.str("\\ Problem: ")
+	w.e.str(w.p.Name)
+	w.e.str("\n")
+	if w.l.constCol != "" {
+		w.e.str("\\ Column " + w.l.constCol + " is fixed at 1 and carries the objective constant.\n")
 	}
+}
 
-	// Objective.
+// objective writes the Minimize section: every column with a cost or
+// with no coefficient in a written row (so that readers know it), then
+// the objective constant.
+func (w *lpWriter) objective() {
+	p := w.p
 	inRow := make([]bool, len(p.Cols))
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		if r.isFree() {
-			continue
-		}
-		for k, j := range r.Ind {
-			if r.Val[k] != 0 {
-				inRow[j] = true
-			}
-		}
-	}
-	e.str("Minimize\n")
-	lw.start(" " + l.obj + ":")
+	p.eachWritten(func(_, j int, _ float64) { inRow[j] = true })
+	w.e.str("Minimize\n")
+	w.line.start(" " + w.l.obj + ":")
 	terms := 0
 	for j := range p.Cols {
 		c := &p.Cols[j]
 		if c.Obj != 0 || !inRow[j] {
-			lw.term(c.Obj, c.Name)
+			w.line.term(c.Obj, c.Name)
 			terms++
 		}
 	}
-	if l.constCol != "" {
-		lw.term(p.ObjConst, l.constCol)
+	if w.l.constCol != "" {
+		w.line.term(p.ObjConst, w.l.constCol)
 		terms++
 	}
 	if terms == 0 {
-		lw.term(0, zeroCol)
+		w.line.term(0, w.zeroCol)
 	}
-	lw.end("")
+	w.line.end("")
+}
 
-	// Constraints.
-	e.str("Subject To\n")
+// constraints writes the Subject To section: free rows left out, a
+// ranged row as the two rows name_lo and name_hi, suffixed when either
+// name is taken.
+func (w *lpWriter) constraints() {
+	p := w.p
+	w.e.str("Subject To\n")
 	rowTaken := make(map[string]bool, len(p.Rows)+1)
 	for i := range p.Rows {
 		rowTaken[p.Rows[i].Name] = true
 	}
-	rowTaken[l.obj] = true
+	rowTaken[w.l.obj] = true
 	for i := range p.Rows {
 		r := &p.Rows[i]
 		switch {
 		case r.isFree():
 		case r.Lo == r.Hi:
-			p.lpRow(lw, r.Name, r, " = ", r.Lo, zeroCol)
+			w.row(r.Name, r, " = ", r.Lo)
 		case math.IsInf(r.Lo, -1):
-			p.lpRow(lw, r.Name, r, " <= ", r.Hi, zeroCol)
+			w.row(r.Name, r, " <= ", r.Hi)
 		case math.IsInf(r.Hi, 1):
-			p.lpRow(lw, r.Name, r, " >= ", r.Lo, zeroCol)
+			w.row(r.Name, r, " >= ", r.Lo)
 		default:
-			p.lpRow(lw, uniqueName(r.Name+"_lo", rowTaken), r, " >= ", r.Lo, zeroCol)
-			p.lpRow(lw, uniqueName(r.Name+"_hi", rowTaken), r, " <= ", r.Hi, zeroCol)
+			w.row(uniqueName(r.Name+"_lo", rowTaken), r, " >= ", r.Lo)
+			w.row(uniqueName(r.Name+"_hi", rowTaken), r, " <= ", r.Hi)
 		}
 	}
+}
 
-	// Bounds.
-	e.str("Bounds\n")
-	var b []byte
+// row writes one constraint.
+func (w *lpWriter) row(name string, r *Row, sense string, rhs float64) {
+	w.line.start(" " + name + ":")
+	terms := 0
+	for k, j := range r.Ind {
+		if r.Val[k] != 0 {
+			w.line.term(r.Val[k], w.p.Cols[j].Name)
+			terms++
+		}
+	}
+	if terms == 0 {
+		w.line.term(0, w.zeroCol)
+	}
+	w.line.end(sense + string(appendNum(nil, rhs)))
+}
+
+// bounds writes the Bounds section: the bounds of every non-binary column
+// that differ from the default [0, +Inf), then fixes the
+// objective-constant column at 1 or the added zero column at 0.
+func (w *lpWriter) bounds() {
+	p := w.p
+	w.e.str("Bounds\n")
 	for j := range p.Cols {
 		c := &p.Cols[j]
 		if c.Kind == Binary {
 			continue
 		}
-		b = b[:0]
-		loInf, hiInf := math.IsInf(c.Lo, -1), math.IsInf(c.Hi, 1)
-		switch {
-		case c.Lo == 0 && hiInf:
-			continue // the default
-		case loInf && hiInf:
-			b = append(b, ' ')
-			b = append(b, c.Name...)
-			b = append(b, " free"...)
-		case c.Lo == c.Hi:
-			b = append(b, ' ')
-			b = append(b, c.Name...)
-			b = append(b, " = "...)
-			b = appendNum(b, c.Lo)
-		case hiInf:
-			b = append(b, ' ')
-			b = append(b, c.Name...)
-			b = append(b, " >= "...)
-			b = appendNum(b, c.Lo)
-		default:
-			if loInf {
-				b = append(b, " -inf"...)
-			} else {
-				b = append(b, ' ')
-				b = appendNum(b, c.Lo)
-			}
-			b = append(b, " <= "...)
-			b = append(b, c.Name...)
-			b = append(b, " <= "...)
-			b = appendNum(b, c.Hi)
+		if b, ok := appendLPBound(w.buf[:0], c); ok {
+			w.buf = append(b, '\n')
+			w.e.bytes(w.buf)
 		}
-		b = append(b, '\n')
-		e.bytes(b)
 	}
-	if l.constCol != "" {
-		e.str(" " + l.constCol + " = 1\n")
+	if w.l.constCol != "" {
+		w.e.str(" " + w.l.constCol + " = 1\n")
 	}
-	if zeroCol != "" && len(p.Cols) == 0 && l.constCol == "" {
-		e.str(" " + zeroCol + " = 0\n")
+	if w.zeroCol != "" && len(p.Cols) == 0 && w.l.constCol == "" {
+		w.e.str(" " + w.zeroCol + " = 0\n")
 	}
+}
 
-	// Integer sections.
+// appendLPBound appends the bound line of c, without its newline, to b;
+// ok is false when c has the default bounds [0, +Inf) and needs no line.
+func appendLPBound(b []byte, c *Col) (_ []byte, ok bool) {
+	loInf, hiInf := math.IsInf(c.Lo, -1), math.IsInf(c.Hi, 1)
+	switch {
+	case c.Lo == 0 && hiInf:
+		return b, false
+	case loInf && hiInf:
+		b = append(b, ' ')
+		b = append(b, c.Name...)
+		b = append(b, " free"...)
+	case c.Lo == c.Hi:
+		b = append(b, ' ')
+		b = append(b, c.Name...)
+		b = append(b, " = "...)
+		b = appendNum(b, c.Lo)
+	case hiInf:
+		b = append(b, ' ')
+		b = append(b, c.Name...)
+		b = append(b, " >= "...)
+		b = appendNum(b, c.Lo)
+	default:
+		if loInf {
+			b = append(b, " -inf"...)
+		} else {
+			b = append(b, ' ')
+			b = appendNum(b, c.Lo)
+		}
+		b = append(b, " <= "...)
+		b = append(b, c.Name...)
+		b = append(b, " <= "...)
+		b = appendNum(b, c.Hi)
+	}
+	return b, true
+}
+
+// integers writes the Generals (Integer columns) and Binaries sections,
+// each only when it has a column.
+func (w *lpWriter) integers() {
 	for _, sec := range [...]struct {
 		head string
 		kind Kind
 	}{{"Generals\n", Integer}, {"Binaries\n", Binary}} {
 		head := sec.head
-		for j := range p.Cols {
-			if p.Cols[j].Kind == sec.kind {
-				e.str(head)
+		for j := range w.p.Cols {
+			if w.p.Cols[j].Kind == sec.kind {
+				w.e.str(head)
 				head = ""
-				e.str(" " + p.Cols[j].Name + "\n")
+				w.e.str(" " + w.p.Cols[j].Name + "\n")
 			}
 		}
 	}
-	e.str("End\n")
-	return bw.Flush()
-}
-
-// lpRow writes one constraint.
-func (p *Problem) lpRow(lw *lpLine, name string, r *Row, sense string, rhs float64, zeroCol string) {
-	lw.start(" " + name + ":")
-	terms := 0
-	for k, j := range r.Ind {
-		if r.Val[k] != 0 {
-			lw.term(r.Val[k], p.Cols[j].Name)
-			terms++
-		}
-	}
-	if terms == 0 {
-		lw.term(0, zeroCol)
-	}
-	lw.end(sense + string(appendNum(nil, rhs)))
 }
 
 // lpLine writes a linear form, wrapping lines before maxLine characters.

@@ -31,108 +31,108 @@ func (p *Problem) WriteMPS(w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	e := errWriter{bw}
-	l := p.layout()
-	var b []byte
-	line := func(fields ...string) {
-		b = b[:0]
-		for _, f := range fields {
-			b = append(b, ' ')
-			b = append(b, f...)
-		}
-		b = append(b, '\n')
-		e.bytes(b)
-	}
-	num := func(v float64) string { return string(appendNum(nil, v)) }
+	m := &mpsWriter{p: p, e: errWriter{bw}, l: p.layout()}
+	m.header()
+	m.rows()
+	m.columns()
+	m.rhs()
+	m.ranges()
+	m.bounds()
+	m.e.str("ENDATA\n")
+	return bw.Flush()
+}
 
-	name := p.Name
+// mpsWriter writes one Problem in free MPS, one method per section.
+type mpsWriter struct {
+	p   *Problem
+	e   errWriter
+	l   layout
+	buf []byte // reused by line
+}
+
+// line writes one data line: the fields, each after a blank.
+func (m *mpsWriter) line(fields ...string) {
+	m.buf = m.buf[:0]
+	for _, f := range fields {
+		m.buf = append(m.buf, ' ')
+		m.buf = append(m.buf, f...)
+	}
+	m.buf = append(m.buf, '\n')
+	m.e.bytes(m.buf)
+}
+
+// numStr formats v as appendNum does.
+func numStr(v float64) string { return string(appendNum(nil, v)) }
+
+// header writes the NAME line ("problem" for an unnamed problem) and the
+// comment on the objective-constant column.
+func (m *mpsWriter) header() {
+	name := m.p.Name
 	if name == "" {
 		name = "problem"
 	}
-	e.str("NAME " + name + " FREE\n")
-	if l.constCol != "" {
-		e.str("* Column " + l.constCol + " is fixed at 1 and carries the objective constant.\n")
+	m.e.str("NAME " + name + " FREE\n")
+	if m.l.constCol != "" {
+		m.e.str("* Column " + m.l.constCol + " is fixed at 1 and carries the objective constant.\n")
 	}
+}
 
-	e.str("ROWS\n")
-	line("N", l.obj)
-	for i := range p.Rows {
-		r := &p.Rows[i]
+// rows writes the ROWS section: the objective, then every row that is not
+// free with its sense (a ranged row is a G row).
+func (m *mpsWriter) rows() {
+	m.e.str("ROWS\n")
+	m.line("N", m.l.obj)
+	for i := range m.p.Rows {
+		r := &m.p.Rows[i]
 		switch {
 		case r.isFree():
 		case r.Lo == r.Hi:
-			line("E", r.Name)
+			m.line("E", r.Name)
 		case math.IsInf(r.Lo, -1):
-			line("L", r.Name)
+			m.line("L", r.Name)
 		default:
-			line("G", r.Name)
+			m.line("G", r.Name)
 		}
 	}
+}
 
-	// Transpose the matrix, skipping free rows and zeros.
-	count := make([]int, len(p.Cols)+1)
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		if r.isFree() {
-			continue
-		}
-		for k, j := range r.Ind {
-			if r.Val[k] != 0 {
-				count[j+1]++
-			}
-		}
-	}
-	for j := 1; j <= len(p.Cols); j++ {
-		count[j] += count[j-1]
-	}
-	start := count // start[j] .. start[j+1] after the fill below
-	rowOf := make([]int32, start[len(p.Cols)])
-	valOf := make([]float64, len(rowOf))
-	next := make([]int, len(p.Cols))
-	copy(next, start[:len(p.Cols)])
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		if r.isFree() {
-			continue
-		}
-		for k, j := range r.Ind {
-			if r.Val[k] != 0 {
-				rowOf[next[j]] = int32(i)
-				valOf[next[j]] = r.Val[k]
-				next[j]++
-			}
-		}
-	}
-
-	e.str("COLUMNS\n")
+// columns writes the COLUMNS section column by column, integer runs
+// between MARKER lines, and the objective-constant column last.
+func (m *mpsWriter) columns() {
+	p := m.p
+	t := p.transpose()
+	m.e.str("COLUMNS\n")
 	inMarker := false
 	for j := range p.Cols {
 		c := &p.Cols[j]
 		if c.Kind.IsInteger() != inMarker {
 			if inMarker {
-				line("MARKER", "'MARKER'", "'INTEND'")
+				m.line("MARKER", "'MARKER'", "'INTEND'")
 			} else {
-				line("MARKER", "'MARKER'", "'INTORG'")
+				m.line("MARKER", "'MARKER'", "'INTORG'")
 			}
 			inMarker = !inMarker
 		}
-		if c.Obj != 0 || start[j] == start[j+1] {
-			line(c.Name, l.obj, num(c.Obj))
+		if c.Obj != 0 || t.start[j] == t.start[j+1] {
+			m.line(c.Name, m.l.obj, numStr(c.Obj))
 		}
-		for k := start[j]; k < start[j+1]; k++ {
-			line(c.Name, p.Rows[rowOf[k]].Name, num(valOf[k]))
+		for k := t.start[j]; k < t.start[j+1]; k++ {
+			m.line(c.Name, p.Rows[t.row[k]].Name, numStr(t.val[k]))
 		}
 	}
 	if inMarker {
-		line("MARKER", "'MARKER'", "'INTEND'")
+		m.line("MARKER", "'MARKER'", "'INTEND'")
 	}
-	if l.constCol != "" {
-		line(l.constCol, l.obj, num(p.ObjConst))
+	if m.l.constCol != "" {
+		m.line(m.l.constCol, m.l.obj, numStr(p.ObjConst))
 	}
+}
 
-	e.str("RHS\n")
-	for i := range p.Rows {
-		r := &p.Rows[i]
+// rhs writes the RHS section: Hi of ≤ rows, Lo of the others, when not 0.
+func (m *mpsWriter) rhs() {
+	m.e.str("RHS\n")
+	for i := range m.p.Rows {
+		r := &m.p.Rows[i]
 		rhs := 0.0
 		switch {
 		case r.isFree():
@@ -142,56 +142,114 @@ func (p *Problem) WriteMPS(w io.Writer) error {
 			rhs = r.Lo
 		}
 		if rhs != 0 {
-			line("RHS", r.Name, num(rhs))
+			m.line("RHS", r.Name, numStr(rhs))
 		}
 	}
+}
 
+// ranges writes the RANGES section, Hi−Lo of every ranged row; nothing,
+// not even the header, when no row is ranged.
+func (m *mpsWriter) ranges() {
 	head := "RANGES\n"
+	for i := range m.p.Rows {
+		r := &m.p.Rows[i]
+		if !math.IsInf(r.Lo, 0) && !math.IsInf(r.Hi, 0) && r.Lo < r.Hi {
+			m.e.str(head)
+			head = ""
+			m.line("RNG", r.Name, numStr(r.Hi-r.Lo))
+		}
+	}
+}
+
+// bounds writes the BOUNDS section, then fixes the objective-constant
+// column at 1.
+func (m *mpsWriter) bounds() {
+	m.e.str("BOUNDS\n")
+	for j := range m.p.Cols {
+		m.colBounds(&m.p.Cols[j])
+	}
+	if m.l.constCol != "" {
+		m.line("FX", "BND", m.l.constCol, "1")
+	}
+}
+
+// colBounds writes the bound lines of one column: BV for a binary, FX
+// for a fixed column, both bounds always for an integer column (readers
+// default its upper bound to 1), and for a continuous one only what
+// differs from the default [0, +Inf).
+func (m *mpsWriter) colBounds(c *Col) {
+	loInf, hiInf := math.IsInf(c.Lo, -1), math.IsInf(c.Hi, 1)
+	switch {
+	case c.Kind == Binary:
+		m.line("BV", "BND", c.Name)
+	case c.Lo == c.Hi:
+		m.line("FX", "BND", c.Name, numStr(c.Lo))
+	case c.Kind == Integer:
+		if loInf {
+			m.line("MI", "BND", c.Name)
+		} else {
+			m.line("LO", "BND", c.Name, numStr(c.Lo))
+		}
+		if hiInf {
+			m.line("PL", "BND", c.Name)
+		} else {
+			m.line("UP", "BND", c.Name, numStr(c.Hi))
+		}
+	case loInf && hiInf:
+		m.line("FR", "BND", c.Name)
+	default:
+		if loInf {
+			m.line("MI", "BND", c.Name)
+		} else if c.Lo != 0 {
+			m.line("LO", "BND", c.Name, numStr(c.Lo))
+		}
+		if !hiInf {
+			m.line("UP", "BND", c.Name, numStr(c.Hi))
+		}
+	}
+}
+
+// columnMajor is the written part of the matrix by columns: the entries
+// of column j are row[k], val[k] for k in [start[j], start[j+1]), in row
+// order.
+type columnMajor struct {
+	start []int
+	row   []int32
+	val   []float64
+}
+
+// transpose returns the nonzero coefficients of the rows that are not
+// free, by columns.
+func (p *Problem) transpose() columnMajor {
+	count := make([]int, len(p.Cols)+1)
+	p.eachWritten(func(_, j int, _ float64) { count[j+1]++ })
+	for j := 1; j <= len(p.Cols); j++ {
+		count[j] += count[j-1]
+	}
+	t := columnMajor{start: count, row: make([]int32, count[len(p.Cols)])}
+	t.val = make([]float64, len(t.row))
+	next := make([]int, len(p.Cols))
+	copy(next, t.start[:len(p.Cols)])
+	p.eachWritten(func(i, j int, v float64) {
+		t.row[next[j]] = int32(i)
+		t.val[next[j]] = v
+		next[j]++
+	})
+	return t
+}
+
+// eachWritten calls fn(i, j, v) for every nonzero coefficient v of
+// column j in row i, rows that are not free only, in row order.
+func (p *Problem) eachWritten(fn func(i, j int, v float64)) {
 	for i := range p.Rows {
 		r := &p.Rows[i]
-		if !math.IsInf(r.Lo, 0) && !math.IsInf(r.Hi, 0) && r.Lo < r.Hi {
-			e.str(head)
-			head = ""
-			line("RNG", r.Name, num(r.Hi-r.Lo))
+		if r.isFree() {
+			continue
 		}
-	}
-
-	e.str("BOUNDS\n")
-	for j := range p.Cols {
-		c := &p.Cols[j]
-		loInf, hiInf := math.IsInf(c.Lo, -1), math.IsInf(c.Hi, 1)
-		switch {
-		case c.Kind == Binary:
-			line("BV", "BND", c.Name)
-		case c.Lo == c.Hi:
-			line("FX", "BND", c.Name, num(c.Lo))
-		case c.Kind == Integer:
-			if loInf {
-				line("MI", "BND", c.Name)
-			} else {
-				line("LO", "BND", c.Name, num(c.Lo))
-			}
-			if hiInf {
-				line("PL", "BND", c.Name)
-			} else {
-				line("UP", "BND", c.Name, num(c.Hi))
-			}
-		case loInf && hiInf:
-			line("FR", "BND", c.Name)
-		default:
-			if loInf {
-				line("MI", "BND", c.Name)
-			} else if c.Lo != 0 {
-				line("LO", "BND", c.Name, num(c.Lo))
-			}
-			if !hiInf {
-				line("UP", "BND", c.Name, num(c.Hi))
+		for k, j := range r.Ind {
+			if r.Val[k] != 0 {
+				fn(i, j, r.Val[k])
 			}
 		}
 	}
-	if l.constCol != "" {
-		line("FX", "BND", l.constCol, "1")
-	}
-	e.str("ENDATA\n")
-	return bw.Flush()
 }

@@ -404,3 +404,48 @@ func TestWritersReportWriteErrors(t *testing.T) {
 		t.Errorf("WriteMPS: %v, want disk full", err)
 	}
 }
+
+func TestAppendLPBound(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		col  Col
+		want string // "" for no line
+	}{
+		{Col{Name: "x", Lo: 0, Hi: inf}, ""},
+		{Col{Name: "x", Lo: -inf, Hi: inf}, " x free"},
+		{Col{Name: "x", Lo: 2.5, Hi: 2.5}, " x = 2.5"},
+		{Col{Name: "x", Lo: 0, Hi: 0}, " x = 0"},
+		{Col{Name: "x", Lo: -3, Hi: inf}, " x >= -3"},
+		{Col{Name: "x", Lo: -inf, Hi: 4}, " -inf <= x <= 4"},
+		{Col{Name: "x", Lo: 0, Hi: 1e-7}, " 0 <= x <= 1e-07"},
+		{Col{Name: "x", Lo: math.Copysign(0, -1), Hi: 1}, " 0 <= x <= 1"},
+	} {
+		b, ok := appendLPBound([]byte("junk"), &tc.col)
+		got := ""
+		if ok {
+			got = string(b[len("junk"):])
+		} else if string(b) != "junk" {
+			t.Errorf("%+v: no line, but %q appended", tc.col, b)
+		}
+		if got != tc.want {
+			t.Errorf("%+v: got %q, want %q", tc.col, got, tc.want)
+		}
+	}
+}
+
+func TestTranspose(t *testing.T) {
+	inf := math.Inf(1)
+	p := &Problem{Cols: make([]Col, 3)}
+	p.AddRow(Row{Name: "a", Lo: 1, Hi: inf, Ind: []int{2, 0}, Val: []float64{5, 0}})
+	p.AddRow(Row{Name: "free", Lo: -inf, Hi: inf, Ind: []int{0, 1}, Val: []float64{1, 1}})
+	p.AddRow(Row{Name: "b", Lo: 1, Hi: 1, Ind: []int{0, 2}, Val: []float64{-1, 2}})
+	tr := p.transpose()
+	// Column 0: row b (its 0 in row a and the free row are left out);
+	// column 1: nothing; column 2: rows a and b, in row order.
+	wantStart := []int{0, 1, 1, 3}
+	wantRow := []int32{2, 0, 2}
+	wantVal := []float64{-1, 5, 2}
+	if fmt.Sprint(tr.start) != fmt.Sprint(wantStart) || fmt.Sprint(tr.row) != fmt.Sprint(wantRow) || fmt.Sprint(tr.val) != fmt.Sprint(wantVal) {
+		t.Errorf("transpose: start %v row %v val %v, want %v %v %v", tr.start, tr.row, tr.val, wantStart, wantRow, wantVal)
+	}
+}

@@ -254,29 +254,52 @@ func phr(g, lam, mu float64) (float64, float64) {
 
 // eval computes the objective and its gradient at x, unless x is the last
 // point evaluated (gonum asks for the value and the gradient separately).
-// It also records every constraint's value for update.
+// It also records every constraint's value for update. The terms are
+// added to e.f one by one in a fixed order: per variable firm (CVaR,
+// budget, constraint 16), the credit line, per free stake (bounds).
 func (e *evaluator) eval(x []float64) {
 	if e.valid && equal(x, e.lastX) {
 		return
 	}
 	copy(e.lastX, x)
 	e.valid = true
-	pb := e.pb
-	in := pb.d.Inst
-	nk := pb.nk
-	mu := e.mu
-	z := x
+	e.setStakes(x)
+	e.sumExposure()
+	e.f = 0
+	for v := range e.pb.vFirms {
+		e.firmTerms(v)
+	}
+	e.creditLineTerm()
+	e.stakeTerms()
+	e.centreGradient()
+}
 
+// groupMean returns the mean of xs over the free stakes of group gr.
+func groupMean(gr group, xs []float64) float64 {
+	var mean float64
+	for j := gr.start; j < gr.end; j++ {
+		mean += xs[j]
+	}
+	return mean / float64(gr.end-gr.start)
+}
+
+// setStakes sets the free stakes e.s = s0 + z − mean(z), per group, so
+// that each group's sum stays that of s0.
+func (e *evaluator) setStakes(z []float64) {
+	pb := e.pb
 	for _, gr := range pb.groups {
-		var mean float64
-		for j := gr.start; j < gr.end; j++ {
-			mean += z[j]
-		}
-		mean /= float64(gr.end - gr.start)
+		mean := groupMean(gr, z)
 		for j := gr.start; j < gr.end; j++ {
 			e.s[j] = pb.s0[pb.free[j]] + z[j] - mean
 		}
 	}
+}
+
+// sumExposure sets each variable firm's loss per scenario, spend and
+// stake return: its fixed stakes' plus its free stakes'.
+func (e *evaluator) sumExposure() {
+	pb := e.pb
+	nk := pb.nk
 	copy(e.loss, pb.fixLoss)
 	copy(e.spend, pb.fixSpnd)
 	copy(e.ret, pb.fixRet)
@@ -292,49 +315,65 @@ func (e *evaluator) eval(x []float64) {
 			l[k] += co[k] * s
 		}
 	}
+}
 
-	var obj float64
+// firmTerms adds the terms of variable firm v: the objective w·max(0,F)²
+// with its CVaR penalty, the budget penalty and, with outside options,
+// that of constraint 16; it sets the firm's gradients with respect to
+// its losses (gL), spend (gSp) and return (gRet).
+func (e *evaluator) firmTerms(v int) {
+	pb, mu := e.pb, e.mu
+	f := pb.vFirms[v]
+	R, K := pb.d.Inst.Firms[f].RiskLimit, pb.d.Inst.Firms[f].Capital
+	nk := pb.nk
+	l, gl := e.loss[v*nk:(v+1)*nk], e.gL[v*nk:(v+1)*nk]
+	for k := range l {
+		e.u[k] = l[k] / R
+	}
+	F := smoothCVaR(e.u, pb.probs, e.inv, e.eps, gl, e.bp)
+	pos := F
+	if pos < 0 {
+		pos = 0
+	}
+	e.cCVaR[v] = F - 1 + e.mCVaR[v]
+	pen, dpen := phr(e.cCVaR[v], e.lCVaR[v], mu)
+	e.f += e.w*pos*pos + pen
+	gF := (2*e.w*pos + dpen) / R
+	for k := range gl {
+		gl[k] *= gF
+	}
+	e.cBudget[v] = e.spend[v]/K - 1 - e.beta + e.mBudget[v]
+	pen, dpen = phr(e.cBudget[v], e.lBudget[v], mu)
+	e.f += pen
+	e.gSp[v] = dpen / K
+	if e.ret != nil {
+		o := pb.outside[f]
+		sc := math.Max(1, math.Abs(o))
+		e.cFair[v] = (o-e.ret[v])/sc + e.mFair[v]
+		pen, dpen := phr(e.cFair[v], e.lFair[v], mu)
+		e.f += pen
+		e.gRet[v] = -dpen / sc // d pen / d ret_f
+	}
+}
+
+// creditLineTerm adds the credit line's penalty, on the credit drawn
+// Σ_f max(0, spend_f − K_f), and its gradient to the spend of every
+// variable firm that draws credit. Without a credit line there is none.
+func (e *evaluator) creditLineTerm() {
+	pb := e.pb
+	in := pb.d.Inst
 	drawn := pb.fixCred
 	for v, f := range pb.vFirms {
-		R, K := in.Firms[f].RiskLimit, in.Firms[f].Capital
-		l, gl := e.loss[v*nk:(v+1)*nk], e.gL[v*nk:(v+1)*nk]
-		for k := range l {
-			e.u[k] = l[k] / R
-		}
-		F := smoothCVaR(e.u, pb.probs, e.inv, e.eps, gl, e.bp)
-		pos := F
-		if pos < 0 {
-			pos = 0
-		}
-		e.cCVaR[v] = F - 1 + e.mCVaR[v]
-		pen, dpen := phr(e.cCVaR[v], e.lCVaR[v], mu)
-		obj += e.w*pos*pos + pen
-		gF := (2*e.w*pos + dpen) / R
-		for k := range gl {
-			gl[k] *= gF
-		}
-		e.cBudget[v] = e.spend[v]/K - 1 - e.beta + e.mBudget[v]
-		pen, dpen = phr(e.cBudget[v], e.lBudget[v], mu)
-		obj += pen
-		e.gSp[v] = dpen / K
-		if e.spend[v] > K {
+		if K := in.Firms[f].Capital; e.spend[v] > K {
 			drawn += e.spend[v] - K
-		}
-		if e.ret != nil {
-			o := pb.outside[f]
-			sc := math.Max(1, math.Abs(o))
-			e.cFair[v] = (o-e.ret[v])/sc + e.mFair[v]
-			pen, dpen := phr(e.cFair[v], e.lFair[v], mu)
-			obj += pen
-			e.gRet[v] = -dpen / sc // d pen / d ret_f
 		}
 	}
 	e.cCredit = (drawn-pb.credit)/e.bScale + e.mCredit
 	if e.noLine {
 		e.cCredit = -1 // satisfied, with no penalty, no multiplier
 	}
-	pen, dpen := phr(e.cCredit, e.lCredit, mu)
-	obj += pen
+	pen, dpen := phr(e.cCredit, e.lCredit, e.mu)
+	e.f += pen
 	if dpen > 0 {
 		for v, f := range pb.vFirms {
 			if e.spend[v] > in.Firms[f].Capital {
@@ -342,7 +381,14 @@ func (e *evaluator) eval(x []float64) {
 			}
 		}
 	}
+}
 
+// stakeTerms adds the penalties of each free stake's bounds and sets
+// its gradient gs by the chain rule through its firm's spend, return and
+// losses.
+func (e *evaluator) stakeTerms() {
+	pb, mu := e.pb, e.mu
+	nk := pb.nk
 	for j, i := range pb.free {
 		sk := &pb.stakes[i]
 		v, s := pb.vIdx[sk.firm], e.s[j]
@@ -356,24 +402,24 @@ func (e *evaluator) eval(x []float64) {
 		}
 		e.cLower[j], e.cUpper[j] = sk.lo-s, s-sk.hi
 		pen, dpen := phr(e.cLower[j], e.lLower[j], mu)
-		obj += pen
+		e.f += pen
 		g -= dpen
 		pen, dpen = phr(e.cUpper[j], e.lUpper[j], mu)
-		obj += pen
+		e.f += pen
 		g += dpen
 		e.gs[j] = g
 	}
-	for _, gr := range pb.groups {
-		var mean float64
-		for j := gr.start; j < gr.end; j++ {
-			mean += e.gs[j]
-		}
-		mean /= float64(gr.end - gr.start)
+}
+
+// centreGradient sets the gradient in z: as s = s0 + z − mean(z) per
+// group, it is gs minus its group mean.
+func (e *evaluator) centreGradient() {
+	for _, gr := range e.pb.groups {
+		mean := groupMean(gr, e.gs)
 		for j := gr.start; j < gr.end; j++ {
 			e.g[j] = e.gs[j] - mean
 		}
 	}
-	e.f = obj
 }
 
 // update moves every multiplier to max(0, λ + μ·g) at x and returns the

@@ -67,8 +67,25 @@ type problem struct {
 	fixCred float64   // Σ max(0, spend_f − K_f) over firms without a free stake
 }
 
-// build resolves the plan against the instance.
+// build resolves the plan against the instance: the stakes with their
+// bounds, the constraints, which stakes are free and what the fixed ones
+// add to each firm's loss, spend and return.
 func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, error) {
+	pb, err := newProblem(d, outside)
+	if err != nil {
+		return nil, err
+	}
+	if err := pb.addProjects(a); err != nil {
+		return nil, err
+	}
+	pb.addConstraints()
+	isFree := pb.chooseFree()
+	pb.sumFixed(isFree)
+	return pb, nil
+}
+
+// newProblem returns an empty problem with the policy's parameters.
+func newProblem(d *model.Derived, outside []float64) (*problem, error) {
 	in := d.Inst
 	pb := &problem{
 		d:      d,
@@ -84,71 +101,17 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 		}
 		pb.outside = outside
 	}
+	return pb, nil
+}
+
+// addProjects adds the stakes of every project of a, in plan order, and
+// lists the firms in the plan (inPlan).
+func (pb *problem) addProjects(a *model.Assignment) error {
 	seen := map[string]bool{}
-	taking := make([]bool, len(in.Firms))
+	taking := make([]bool, len(pb.d.Inst.Firms))
 	for j := range a.Projects {
-		pj := &a.Projects[j]
-		p, ok := d.Opp[pj.ID]
-		if !ok {
-			return nil, fmt.Errorf("stakes: project %q: no such opportunity", pj.ID)
-		}
-		if seen[pj.ID] {
-			return nil, fmt.Errorf("stakes: project %q listed more than once", pj.ID)
-		}
-		seen[pj.ID] = true
-		rule := in.Rules.Mode(in.Opportunities[p].Mode)
-		if len(pj.Participants) == 0 {
-			return nil, fmt.Errorf("%w: project %q has no participants", ErrInfeasible, pj.ID)
-		}
-		pb.projID = append(pb.projID, pj.ID)
-		pb.first = append(pb.first, len(pb.stakes))
-		member := map[int]bool{}
-		leadFound := false
-		for _, st := range pj.Participants {
-			f, ok := d.Firm[st.Firm]
-			if !ok {
-				return nil, fmt.Errorf("stakes: project %q: no firm %q", pj.ID, st.Firm)
-			}
-			if member[f] {
-				return nil, fmt.Errorf("stakes: project %q: firm %q listed more than once", pj.ID, st.Firm)
-			}
-			member[f] = true
-			if math.IsNaN(st.Stake) || math.IsInf(st.Stake, 0) {
-				return nil, fmt.Errorf("stakes: project %q: firm %q: stake %v is not finite", pj.ID, st.Firm, st.Stake)
-			}
-			var pair *model.Pair
-			for i := range d.Pairs[p] {
-				if d.Pairs[p][i].Firm == f {
-					pair = &d.Pairs[p][i]
-					break
-				}
-			}
-			if pair == nil {
-				return nil, fmt.Errorf("%w: project %q: firm %q is not eligible", ErrInfeasible, pj.ID, st.Firm)
-			}
-			sk := stake{proj: len(pb.projID) - 1, firm: f, a: d.NetCost[p], v: in.ProjectValue(&in.Opportunities[p]), lo: d.MinStake, hi: pair.StakeCap}
-			if rule.Lead != "" && st.Firm == pj.Lead {
-				if !pair.Lead {
-					return nil, fmt.Errorf("%w: project %q: lead %q is not a %s firm", ErrInfeasible, pj.ID, pj.Lead, rule.Lead)
-				}
-				leadFound = true
-				sk.lead = true
-				sk.lo = math.Max(sk.lo, d.LeadStake)
-			}
-			pb.stakes = append(pb.stakes, sk)
-			pb.s0 = append(pb.s0, st.Stake)
-			for k := 0; k < pb.nk; k++ {
-				pb.lossCo = append(pb.lossCo, d.Loss(p, k))
-			}
-			taking[f] = true
-		}
-		switch {
-		case rule.Lead == "" && pj.Lead != "":
-			return nil, fmt.Errorf("%w: project %q: lead %q named, but mode %q has no lead role", ErrInfeasible, pj.ID, pj.Lead, in.Opportunities[p].Mode)
-		case rule.Lead != "" && pj.Lead == "":
-			return nil, fmt.Errorf("%w: project %q: no lead, but mode %q needs one", ErrInfeasible, pj.ID, in.Opportunities[p].Mode)
-		case rule.Lead != "" && !leadFound:
-			return nil, fmt.Errorf("%w: project %q: lead %q is not a participant", ErrInfeasible, pj.ID, pj.Lead)
+		if err := pb.addProject(&a.Projects[j], seen, taking); err != nil {
+			return err
 		}
 	}
 	pb.first = append(pb.first, len(pb.stakes))
@@ -157,8 +120,101 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 			pb.inPlan = append(pb.inPlan, f)
 		}
 	}
+	return nil
+}
 
-	// Constraints, in a fixed order.
+// addProject adds the stakes of pj, a known opportunity not seen before,
+// and marks its members in taking. Its participants must be eligible and
+// its lead must fit the mode (ErrInfeasible otherwise).
+func (pb *problem) addProject(pj *model.Project, seen map[string]bool, taking []bool) error {
+	d, in := pb.d, pb.d.Inst
+	p, ok := d.Opp[pj.ID]
+	if !ok {
+		return fmt.Errorf("stakes: project %q: no such opportunity", pj.ID)
+	}
+	if seen[pj.ID] {
+		return fmt.Errorf("stakes: project %q listed more than once", pj.ID)
+	}
+	seen[pj.ID] = true
+	mode := in.Opportunities[p].Mode
+	rule := in.Rules.Mode(mode)
+	if len(pj.Participants) == 0 {
+		return fmt.Errorf("%w: project %q has no participants", ErrInfeasible, pj.ID)
+	}
+	pb.projID = append(pb.projID, pj.ID)
+	pb.first = append(pb.first, len(pb.stakes))
+	member := map[int]bool{}
+	leadFound := false
+	for _, st := range pj.Participants {
+		sk, err := pb.newStake(pj, p, rule, st, member)
+		if err != nil {
+			return err
+		}
+		leadFound = leadFound || sk.lead
+		pb.stakes = append(pb.stakes, sk)
+		pb.s0 = append(pb.s0, st.Stake)
+		for k := 0; k < pb.nk; k++ {
+			pb.lossCo = append(pb.lossCo, d.Loss(p, k))
+		}
+		taking[sk.firm] = true
+	}
+	switch {
+	case rule.Lead == "" && pj.Lead != "":
+		return fmt.Errorf("%w: project %q: lead %q named, but mode %q has no lead role", ErrInfeasible, pj.ID, pj.Lead, mode)
+	case rule.Lead != "" && pj.Lead == "":
+		return fmt.Errorf("%w: project %q: no lead, but mode %q needs one", ErrInfeasible, pj.ID, mode)
+	case rule.Lead != "" && !leadFound:
+		return fmt.Errorf("%w: project %q: lead %q is not a participant", ErrInfeasible, pj.ID, pj.Lead)
+	}
+	return nil
+}
+
+// newStake returns the stake of participant st in project pj (opportunity
+// p, mode rule) with its bounds: s_min and the pair's cap, σ_lead for the
+// lead. member holds the firms of pj so far; st's is added.
+func (pb *problem) newStake(pj *model.Project, p int, rule model.ModeRule, st model.Stake, member map[int]bool) (stake, error) {
+	d, in := pb.d, pb.d.Inst
+	f, ok := d.Firm[st.Firm]
+	if !ok {
+		return stake{}, fmt.Errorf("stakes: project %q: no firm %q", pj.ID, st.Firm)
+	}
+	if member[f] {
+		return stake{}, fmt.Errorf("stakes: project %q: firm %q listed more than once", pj.ID, st.Firm)
+	}
+	member[f] = true
+	if math.IsNaN(st.Stake) || math.IsInf(st.Stake, 0) {
+		return stake{}, fmt.Errorf("stakes: project %q: firm %q: stake %v is not finite", pj.ID, st.Firm, st.Stake)
+	}
+	pair := pairOf(d, p, f)
+	if pair == nil {
+		return stake{}, fmt.Errorf("%w: project %q: firm %q is not eligible", ErrInfeasible, pj.ID, st.Firm)
+	}
+	sk := stake{proj: len(pb.projID) - 1, firm: f, a: d.NetCost[p], v: in.ProjectValue(&in.Opportunities[p]), lo: d.MinStake, hi: pair.StakeCap}
+	if rule.Lead != "" && st.Firm == pj.Lead {
+		if !pair.Lead {
+			return stake{}, fmt.Errorf("%w: project %q: lead %q is not a %s firm", ErrInfeasible, pj.ID, pj.Lead, rule.Lead)
+		}
+		sk.lead = true
+		sk.lo = math.Max(sk.lo, d.LeadStake)
+	}
+	return sk, nil
+}
+
+// pairOf returns the eligible pair of firm f in opportunity p, or nil.
+func pairOf(d *model.Derived, p, f int) *model.Pair {
+	for i := range d.Pairs[p] {
+		if d.Pairs[p][i].Firm == f {
+			return &d.Pairs[p][i]
+		}
+	}
+	return nil
+}
+
+// addConstraints lists the constraints in a fixed order: funding per
+// project, lower and upper bound per stake, budget, CVaR (and constraint
+// 16) per firm in the plan, the credit line.
+func (pb *problem) addConstraints() {
+	in := pb.d.Inst
 	for j := range pb.projID {
 		pb.cons = append(pb.cons, constraint{consFunding, j, 1})
 	}
@@ -175,8 +231,13 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 		}
 	}
 	pb.cons = append(pb.cons, constraint{consCreditLine, 0, math.Max(1, pb.credit)})
+}
 
-	// Free stakes: members with R_f > 0 of projects with at least two.
+// chooseFree picks the free stakes, members with R_f > 0 of projects with
+// at least two of them, grouped by project (free, groups); numbers the
+// firms holding one (vFirms, vIdx); and returns which stakes are free.
+func (pb *problem) chooseFree() (isFree []bool) {
+	in := pb.d.Inst
 	for j := range pb.projID {
 		start := len(pb.free)
 		for i := pb.first[j]; i < pb.first[j+1]; i++ {
@@ -190,7 +251,7 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 		}
 		pb.groups = append(pb.groups, group{start, len(pb.free)})
 	}
-	isFree := make([]bool, len(pb.stakes))
+	isFree = make([]bool, len(pb.stakes))
 	hasFree := make([]bool, len(in.Firms))
 	for _, i := range pb.free {
 		isFree[i] = true
@@ -204,6 +265,14 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 			pb.vFirms = append(pb.vFirms, f)
 		}
 	}
+	return isFree
+}
+
+// sumFixed adds up what the fixed stakes contribute: to each variable
+// firm's loss per scenario, spend and return (fixLoss, fixSpnd, fixRet),
+// and the credit drawn by the firms without a free stake (fixCred).
+func (pb *problem) sumFixed(isFree []bool) {
+	in := pb.d.Inst
 	pb.fixLoss = make([]float64, len(pb.vFirms)*pb.nk)
 	pb.fixSpnd = make([]float64, len(pb.vFirms))
 	pb.fixRet = make([]float64, len(pb.vFirms))
@@ -225,7 +294,6 @@ func build(d *model.Derived, a *model.Assignment, outside []float64) (*problem, 
 			pb.fixCred += math.Max(0, spend[f]-in.Firms[f].Capital)
 		}
 	}
-	return pb, nil
 }
 
 // exposure returns each firm's spend and loss per scenario (firm-major).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -362,39 +363,59 @@ func TestBalanceErrors(t *testing.T) {
 	in := trio(t, model.Rules{})
 	d := model.Derive(in)
 	o := &in.Opportunities[0]
-	tests := []struct {
-		name       string
-		a          *model.Assignment
-		infeasible bool
-	}{
-		{"unknown project", &model.Assignment{Projects: []model.Project{{ID: "zz", Participants: []model.Stake{{Firm: "L", Stake: 1}}}}}, false},
-		{"unknown firm", assignment(in, project(o, "L", "L", 0.5, "X", 0.5)), false},
-		{"repeated firm", assignment(in, project(o, "L", "L", 0.5, "L", 0.5)), false},
-		{"repeated project", assignment(in, project(o, "L", "L", 1.0), project(o, "L", "L", 1.0)), false},
-		{"stakes do not sum to 1", assignment(in, project(o, "L", "L", 0.5, "S1", 0.3)), true},
-		{"minority cap exceeded", assignment(in, project(o, "L", "L", 0.5, "S1", 0.5)), true},
-		{"lead below σ_lead", assignment(in, project(o, "L", "L", 0.4, "S1", 0.3, "S2", 0.3)), true},
-		{"no lead", assignment(in, project(o, "", "L", 0.5, "S1", 0.25, "S2", 0.25)), true},
-		{"lead of the wrong role", assignment(in, project(o, "S1", "L", 0.5, "S1", 0.25, "S2", 0.25)), true},
-		{"CVaR above the risk limit", assignment(in, project(o, "L", "L", 0.7, "S1", 0.3)), true},
-	}
 	// L has R = 50 and, with 0.7 of the cost, CVaR 0.7·50 = 35: fine; a
 	// risk limit of 30 makes the plan infeasible.
 	tight := trio(t, model.Rules{})
 	tight.Firms[0].RiskLimit = 30
 	dTight := model.Derive(tight)
+	// S2 does not serve the project's segment: its pair is not eligible.
+	narrow := trio(t, model.Rules{})
+	narrow.Firms[2].Segments = []string{"iot"}
+	dNarrow := model.Derive(narrow)
+	ne := pair(t, 100, 100, 1000) // non_equity: no lead role
+	dNE := model.Derive(ne)
+	oNE := &ne.Opportunities[0]
+	tests := []struct {
+		name       string
+		d          *model.Derived // nil: d
+		a          *model.Assignment
+		outside    []float64
+		infeasible bool
+		msg        string // a part of the error message
+	}{
+		{"unknown project", nil, &model.Assignment{Projects: []model.Project{{ID: "zz", Participants: []model.Stake{{Firm: "L", Stake: 1}}}}}, nil, false, `project "zz": no such opportunity`},
+		{"unknown firm", nil, assignment(in, project(o, "L", "L", 0.5, "X", 0.5)), nil, false, `project "p1": no firm "X"`},
+		{"repeated firm", nil, assignment(in, project(o, "L", "L", 0.5, "L", 0.5)), nil, false, `project "p1": firm "L" listed more than once`},
+		{"repeated project", nil, assignment(in, project(o, "L", "L", 1.0), project(o, "L", "L", 1.0)), nil, false, `project "p1" listed more than once`},
+		{"non-finite stake", nil, assignment(in, project(o, "L", "L", math.NaN(), "S1", 0.5)), nil, false, `firm "L": stake NaN is not finite`},
+		{"wrong number of outside options", nil, assignment(in, project(o, "L", "L", 0.5, "S1", 0.25, "S2", 0.25)), []float64{1, 2}, false, "2 outside options for 3 firms"},
+		{"no participants", nil, assignment(in, project(o, "L")), nil, true, `project "p1" has no participants`},
+		{"ineligible firm", dNarrow, assignment(narrow, project(&narrow.Opportunities[0], "L", "L", 0.5, "S1", 0.25, "S2", 0.25)), nil, true, `project "p1": firm "S2" is not eligible`},
+		{"stakes do not sum to 1", nil, assignment(in, project(o, "L", "L", 0.5, "S1", 0.3)), nil, true, `project "p1": stakes sum to 1 ± 0.2`},
+		{"minority cap exceeded", nil, assignment(in, project(o, "L", "L", 0.5, "S1", 0.5)), nil, true, `project "p1", firm "S1": stake 0.5 above its cap`},
+		{"lead below σ_lead", nil, assignment(in, project(o, "L", "L", 0.4, "S1", 0.3, "S2", 0.3)), nil, true, `project "p1", firm "L": lead stake 0.4 below 0.5`},
+		{"no lead", nil, assignment(in, project(o, "", "L", 0.5, "S1", 0.25, "S2", 0.25)), nil, true, `project "p1": no lead, but mode "acquisition" needs one`},
+		{"lead of the wrong role", nil, assignment(in, project(o, "S1", "L", 0.5, "S1", 0.25, "S2", 0.25)), nil, true, `project "p1": lead "S1" is not a large firm`},
+		{"lead not a participant", nil, assignment(in, project(o, "S2", "L", 0.5, "S1", 0.5)), nil, true, `project "p1": lead "S2" is not a participant`},
+		{"lead without a lead role", dNE, assignment(ne, project(oNE, "f1", "f1", 0.5, "f2", 0.5)), nil, true, `project "p1": lead "f1" named, but mode "non_equity" has no lead role`},
+		{"CVaR above the risk limit", dTight, assignment(tight, project(&tight.Opportunities[0], "L", "L", 0.7, "S1", 0.3)), nil, true, `firm "L": CVaR exceeds risk_limit by 5`},
+		{"outside option not met", nil, assignment(in, project(o, "L", "L", 0.5, "S1", 0.25, "S2", 0.25)), []float64{0, 0, 3}, true, `firm "S2": stake return below its outside option by 0.5`},
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			d := d
-			if tc.name == "CVaR above the risk limit" {
-				d = dTight
+			if tc.d != nil {
+				d = tc.d
 			}
-			out, _, err := Balance(d, tc.a, Options{})
+			out, _, err := Balance(d, tc.a, Options{Outside: tc.outside})
 			if err == nil || out != nil {
 				t.Fatalf("want an error, got %v, %+v", err, out)
 			}
 			if got := errors.Is(err, ErrInfeasible); got != tc.infeasible {
 				t.Errorf("errors.Is(%v, ErrInfeasible) = %v, want %v", err, got, tc.infeasible)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q does not say %q", err, tc.msg)
 			}
 		})
 	}
