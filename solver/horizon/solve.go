@@ -33,6 +33,14 @@ type Options struct {
 	// then carries (Formulation.Fair): no firm's discounted stake return
 	// below o_f. Nil (the default): no constraint 16.
 	Outside []float64
+	// Force lists opportunity indices the plan must take, each in exactly
+	// one of the periods it may start (Formulation.Force); nil means none.
+	// A forced opportunity no coalition can fund in any period makes the
+	// result infeasible, with the reason, without a solve. The bound of a
+	// solve with forced opportunities may be the unforced model's (the
+	// one-period relaxation of large models ignores them): still a valid
+	// lower bound.
+	Force []int
 }
 
 // Result is the outcome of Solve.
@@ -53,8 +61,8 @@ type Result struct {
 	Duration time.Duration
 	Nodes    int
 	// Explanation names, for an instance Fair shows infeasible without
-	// solving, the firms whose outside option no plan can match; nil
-	// otherwise.
+	// solving, the firms whose outside option no plan can match, and for
+	// a forced opportunity no coalition can fund, why; nil otherwise.
 	Explanation []string
 }
 
@@ -89,6 +97,17 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 			return nil, fmt.Errorf("solve %s: %d outside options for %d firms", in.Name, len(opts.Outside), len(in.Firms))
 		}
 		if why := fm.Fair(opts.Outside); len(why) > 0 {
+			return &Result{Status: model.StatusInfeasible, Objective: math.NaN(), Bound: math.Inf(-1), Formulation: fm,
+				Explanation: why, Duration: time.Since(start)}, nil
+		}
+	}
+	for _, p := range opts.Force {
+		if p < 0 || p >= len(in.Opportunities) {
+			return nil, fmt.Errorf("solve %s: forced opportunity index %d out of range", in.Name, p)
+		}
+	}
+	if len(opts.Force) > 0 {
+		if why := fm.Force(opts.Force); len(why) > 0 {
 			return &Result{Status: model.StatusInfeasible, Objective: math.NaN(), Bound: math.Inf(-1), Formulation: fm,
 				Explanation: why, Duration: time.Since(start)}, nil
 		}
