@@ -82,9 +82,6 @@ func explainAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := onePeriodOnly("explain", inst); err != nil {
-		return err
-	}
 	var out explainOutput
 	if c.NArg() == 2 {
 		plan, err := loadPlan(inst, c.Args().Get(1))
@@ -153,18 +150,30 @@ func loadPlan(inst *model.Instance, path string) (*model.Plan, error) {
 func writeExplainText(w io.Writer, inst *model.Instance, out *explainOutput) {
 	cur := inst.Currency
 	if ex := out.Explain; ex != nil {
-		fmt.Fprintf(w, "explain %s: plan %s, Z = %s %s\n\n", ex.Instance, ex.Status, num(ex.Objective), cur)
-		writeDecomposition(w, ex.Decomposition)
+		fmt.Fprintf(w, "explain %s: plan %s, Z = %s %s", ex.Instance, ex.Status, num(ex.Objective), cur)
+		if ex.Periods > 0 {
+			fmt.Fprintf(w, " over %d periods (money discounted to period 1)", ex.Periods)
+		}
+		fmt.Fprint(w, "\n\n")
+		writeDecomposition(w, ex.Decomposition, ex.Periods)
 		writeLeftOut(w, ex.LeftOut)
-		writeFirmLimits(w, ex.Firms)
+		if ex.Periods > 0 {
+			writeHorizonLimits(w, ex.Firms)
+		} else {
+			writeFirmLimits(w, ex.Firms)
+		}
 	}
 	if lv := out.Levers; lv != nil {
 		writeLevers(w, lv)
 	}
 }
 
-func writeDecomposition(w io.Writer, d solver.Decomposition) {
-	fmt.Fprintln(w, "Z decomposition (each term's contribution to Z; gains are negative):")
+func writeDecomposition(w io.Writer, d solver.Decomposition, periods int) {
+	if periods > 0 {
+		fmt.Fprintf(w, "Z decomposition (each term's contribution to Z, each period's discounted to period 1 and summed over the %d periods; gains are negative):\n", periods)
+	} else {
+		fmt.Fprintln(w, "Z decomposition (each term's contribution to Z; gains are negative):")
+	}
 	for _, t := range []struct {
 		name string
 		v    float64
@@ -193,14 +202,18 @@ func leftOutReason(lo solver.LeftOut) string {
 		return "never fundable: " + strings.Join(lo.Static, "; ")
 	}
 	fs := lo.Forced
+	forcing := "forcing it in"
+	if fs.Period > 0 {
+		forcing = fmt.Sprintf("forcing it in (starting in period %d)", fs.Period)
+	}
 	switch fs.Status {
 	case "optimal":
-		return fmt.Sprintf("forcing it in costs %s (exact; best Z with it %s)", signedNum(*fs.CostHigh), num(*fs.Objective))
+		return fmt.Sprintf("%s costs %s (exact; best Z with it %s)", forcing, signedNum(*fs.CostHigh), num(*fs.Objective))
 	case "feasible":
 		if fs.CostLow == nil {
-			return fmt.Sprintf("forcing it in costs at most %s (no bound; re-solve stopped at its limit)", signedNum(*fs.CostHigh))
+			return fmt.Sprintf("%s costs at most %s (no bound; re-solve stopped at its limit)", forcing, signedNum(*fs.CostHigh))
 		}
-		return fmt.Sprintf("forcing it in costs between %s and %s (bounded: re-solve stopped at its limit)", signedNum(*fs.CostLow), signedNum(*fs.CostHigh))
+		return fmt.Sprintf("%s costs between %s and %s (bounded: re-solve stopped at its limit)", forcing, signedNum(*fs.CostLow), signedNum(*fs.CostHigh))
 	case "infeasible":
 		return "cannot be forced in: " + fs.Message
 	case "no_solution":
@@ -222,6 +235,35 @@ func writeFirmLimits(w io.Writer, firms []solver.FirmLimits) {
 			bind = "-"
 		}
 		fmt.Fprintf(w, "  %-6s %10s / %-8s %8s / %-8s %4d / %-3s  %s\n", f.Firm, num(f.Committed), num(f.Capital+f.Credit), num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeHorizonLimits is writeFirmLimits over a horizon: each period's
+// cumulative budget row (money put in by then, undiscounted, against the
+// capital released by then plus credit; * where it binds), CVaR of the
+// whole portfolio and the projects over the horizon.
+func writeHorizonLimits(w io.Writer, firms []solver.FirmLimits) {
+	fmt.Fprintln(w, "firms: use of their limits over the horizon, and which bind")
+	fmt.Fprintln(w, "  (budget: money put in by the end of each period, undiscounted / capital released by then + credit; * binds)")
+	fmt.Fprintf(w, "  %-6s %-36s %19s %9s  %s\n", "firm", "budget by period", "cvar / risk limit", "projects", "binding")
+	for _, f := range firms {
+		np := "-"
+		if f.MaxProjects != nil {
+			np = fmt.Sprint(*f.MaxProjects)
+		}
+		rows := make([]string, len(f.Budget))
+		for i, b := range f.Budget {
+			rows[i] = num(b.Spent) + "/" + num(b.Limit)
+			if b.Binds {
+				rows[i] += "*"
+			}
+		}
+		bind := strings.Join(f.Binding, ", ")
+		if bind == "" {
+			bind = "-"
+		}
+		fmt.Fprintf(w, "  %-6s %-36s %8s / %-8s %4d / %-3s  %s\n", f.Firm, strings.Join(rows, "  "), num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
 	}
 	fmt.Fprintln(w)
 }
