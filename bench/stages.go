@@ -100,7 +100,8 @@ func (r *Report) stageChart() *figure {
 // are left out; an error when none has any. width is the panel's width
 // (0: one panel's width).
 func StagesSVG(title string, plans []*model.Plan, width vg.Length) ([]byte, error) {
-	fg := &figure{title: stageTitle, subtitle: stageSubtitle, cols: 1, w: width}
+	fg := &figure{title: "SMEs climbing the Uppsala stages", subtitle: "SMEs abroad dashed, experienced solid; period 0: before the plan",
+		cols: 1, w: width}
 	var methods []string
 	var stages [][]model.StageCount
 	for _, p := range plans {

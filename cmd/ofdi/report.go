@@ -53,9 +53,6 @@ func reportAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := onePeriodOnly("report", inst); err != nil {
-		return err
-	}
 	say := func(format string, args ...any) {
 		if !quiet {
 			fmt.Fprintf(stderr, "report: "+format+"\n", args...)
