@@ -240,3 +240,45 @@ func TestForceNeverFundable(t *testing.T) {
 		t.Error("an index out of range: no error")
 	}
 }
+
+// TestForceAll: forcing in every opportunity some period can fund (more
+// than budgets allow on most clusters) gives CBC's answer on the LP with
+// the rows: infeasible with a reason, or the same optimum, plan checked.
+func TestForceAll(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not installed")
+	}
+	dir := t.TempDir()
+	infeasible := 0
+	for _, in := range forceCases() {
+		fm, err := horizon.Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []int
+		for p := range in.Opportunities {
+			if len(fm.Unfundable(p)) == 0 {
+				all = append(all, p)
+			}
+		}
+		res, err := horizon.Solve(context.Background(), in, horizon.Options{Force: all, TimeLimit: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch res.Status {
+		case model.StatusInfeasible:
+			infeasible++
+		case model.StatusOptimal:
+			checkPlan(t, in, res)
+			if len(res.Assignment.Projects) != len(all) {
+				t.Errorf("%s: %d projects, %d forced", in.Name, len(res.Assignment.Projects), len(all))
+			}
+		default:
+			t.Fatalf("%s: status %s", in.Name, res.Status)
+		}
+		crossForced(t, dir, in.Name+"-all", res)
+	}
+	if infeasible == 0 {
+		t.Error("no cluster is infeasible with everything forced in: the infeasible path is not tested")
+	}
+}
