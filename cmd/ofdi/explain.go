@@ -30,12 +30,18 @@ func explainCommand() *cli.Command {
 			"With --levers (PLAN optional) it also re-solves the instance with the credit line, each subsidy\n" +
 			"rate, each target and alpha moved up in steps (docs/explain.md), and reports dZ and dW per unit\n" +
 			"between steps, exact or as an interval, and whether the lever binds at each step.\n" +
-			"--time-limit bounds all re-solves together; what it leaves out is marked not_tried.\n\n" +
+			"--time-limit bounds all re-solves together; what it leaves out is marked not_tried.\n" +
+			"Over a horizon (an instance with a \"horizon\" block) every money figure is each period's,\n" +
+			"discounted to period 1 and summed; a forced-in opportunity starts in exactly one of the periods\n" +
+			"it may start in, and the output names which; the firms' table gives each period's cumulative\n" +
+			"budget row (money put in by then against the capital released by then plus credit).\n\n" +
 			"Examples:\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
 			"   ofdi explain instances/jiangsu-electronics.json plan.json\n" +
 			"   ofdi explain instances/jiangsu-electronics.json plan.json --per-solve 5s --format json -o why.json\n" +
-			"   ofdi explain instances/jiangsu-electronics.json --levers --steps 2\n\n" + exitHelp,
+			"   ofdi explain instances/jiangsu-electronics.json --levers --steps 2\n" +
+			"   ofdi solve instances/jiangsu-3-periods.json --format json -o plan3.json\n" +
+			"   ofdi explain instances/jiangsu-3-periods.json plan3.json --per-solve 20s\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable) or json"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
