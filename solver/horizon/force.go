@@ -122,8 +122,3 @@ func (fm *Formulation) whyNot(p, t int) string {
 	return fmt.Sprintf("the firms that can take part together can hold at most %.0f%% of the net cost %g with the capital released by then and their risk limits",
 		100*total, d.NetCost[p])
 }
-
-// isForced reports whether opportunity p is forced in (see Force).
-func (fm *Formulation) isForced(p int) bool {
-	return fm.forced != nil && fm.forced[p]
-}
