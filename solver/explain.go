@@ -166,7 +166,7 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 		if opts.Progress != nil {
 			opts.Progress(lo.ID, i, len(todo))
 		}
-		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, ex.Objective)
+		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, ex.Objective, plan.Plan)
 		if err != nil {
 			return nil, fmt.Errorf("explain %s: %w", lo.ID, err)
 		}
@@ -176,9 +176,15 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 }
 
 // forceSolve solves inst with opportunity id forced in and prices it
-// against the plan's Z.
-func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap, z float64) (*ForcedSolve, error) {
-	res, err := Solve(ctx, inst, Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true})
+// against the plan's Z. Over a horizon the plan explained, a, is the
+// start the forced solve repairs into a first plan (horizon.Options.Start;
+// the one-period solver's greedy takes forced opportunities first).
+func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap, z float64, a *model.Assignment) (*ForcedSolve, error) {
+	opts := Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true}
+	if inst.MultiPeriod() {
+		opts.Start = a
+	}
+	res, err := Solve(ctx, inst, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		return horizonBaseline(inst, opts.Method, start)
 	}
 	d := model.Derive(inst)
-	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()}
+	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap(), Start: opts.Start}
 	for _, id := range opts.Force {
 		p, ok := d.Opp[id]
 		if !ok {

@@ -48,7 +48,10 @@ type Options struct {
 	// warm start: the plan of a neighbouring instance in a sweep). It is
 	// used as a first incumbent if it is feasible for this instance and
 	// better than the greedy start, and ignored otherwise. Baselines
-	// ignore it. Nil (the default): a cold start.
+	// ignore it. Over a horizon it is used only with Force: a plan
+	// without the forced opportunities (Explain passes the plan it
+	// explains), repaired into a first plan that takes them
+	// (solver/horizon's Options.Start). Nil (the default): a cold start.
 	Start *model.Assignment
 }
 

@@ -282,3 +282,93 @@ func TestForceAll(t *testing.T) {
 		t.Error("no cluster is infeasible with everything forced in: the infeasible path is not tested")
 	}
 }
+
+// TestForceStart: a forced solve given the unforced optimal plan as its
+// start (Options.Start, as explain gives it) and a limit: the plan takes
+// the forced opportunity once and passes the checker, and its Z is at
+// least the forced optimum (TestForce's solve without a start); with a
+// minute, both are optimal and equal.
+func TestForceStart(t *testing.T) {
+	started := 0
+	for _, in := range forceCases() {
+		base := solve(t, in)
+		for p := range in.Opportunities {
+			id := in.Opportunities[p].ID
+			if len(periodsOf(base.Assignment, id)) > 0 {
+				continue
+			}
+			cold, err := horizon.Solve(context.Background(), in, horizon.Options{Force: []int{p}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			warm, err := horizon.Solve(context.Background(), in, horizon.Options{Force: []int{p}, Start: base.Assignment, TimeLimit: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if warm.Status != cold.Status || (cold.Assignment != nil && !near(warm.Objective, cold.Objective)) {
+				t.Errorf("%s %s: with a start %s Z %g, without %s Z %g", in.Name, id, warm.Status, warm.Objective, cold.Status, cold.Objective)
+			}
+			if warm.Assignment == nil {
+				continue
+			}
+			started++
+			if got := periodsOf(warm.Assignment, id); len(got) != 1 {
+				t.Errorf("%s %s: started in periods %v", in.Name, id, got)
+			}
+			checkPlan(t, in, warm)
+		}
+	}
+	if started < 4 {
+		t.Errorf("only %d forced solves with a start", started)
+	}
+}
+
+// TestRepair: the unforced optimal plan repaired around each forced
+// opportunity (the first plan of a forced solve with a start) is a
+// solution of the MIP with the force row that takes it once, passes the
+// checker, and is no better than the forced optimum.
+func TestRepair(t *testing.T) {
+	repaired := 0
+	for _, in := range forceCases() {
+		base := solve(t, in)
+		for p := range in.Opportunities {
+			id := in.Opportunities[p].ID
+			if len(periodsOf(base.Assignment, id)) > 0 {
+				continue
+			}
+			fm, err := horizon.Build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if why := fm.Force([]int{p}); len(why) > 0 {
+				continue
+			}
+			x := fm.Repair(context.Background(), base.Assignment, 0)
+			if x == nil {
+				t.Logf("%s %s: no repair", in.Name, id)
+				continue
+			}
+			repaired++
+			if err := fm.Prob.CheckFeasible(x, 1e-6); err != nil {
+				t.Fatalf("%s %s: %v", in.Name, id, err)
+			}
+			a := fm.Decode(x)
+			if got := periodsOf(a, id); len(got) != 1 {
+				t.Errorf("%s %s: repaired plan starts it in periods %v", in.Name, id, got)
+			}
+			z := fm.Prob.Objective(x)
+			checkPlan(t, in, &horizon.Result{Status: model.StatusFeasible, Objective: z, Bound: math.Inf(-1), Assignment: a})
+			opt, err := horizon.Solve(context.Background(), in, horizon.Options{Force: []int{p}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if opt.Status != model.StatusOptimal || z < opt.Objective-1e-6*math.Max(1, math.Abs(opt.Objective)) {
+				t.Errorf("%s %s: repaired Z %g, forced optimum %s %g", in.Name, id, z, opt.Status, opt.Objective)
+			}
+		}
+	}
+	t.Logf("%d repaired plans", repaired)
+	if repaired < 4 {
+		t.Errorf("only %d repaired plans", repaired)
+	}
+}
