@@ -86,8 +86,10 @@ type ForcedSolve struct {
 	// CostLow and CostHigh bound the cost of forcing it in: the least Z
 	// with y_p = 1 minus the plan's Z. Equal (and Exact true) when the
 	// re-solve is optimal; CostHigh is the found plan's, CostLow the
-	// bound's, when it is feasible. A negative cost means the re-solve
-	// found a plan better than the one explained.
+	// bound's, when it is feasible: the larger of the re-solve's bound
+	// and the explained plan's own (a bound on the optimum without the
+	// opportunity forced in, hence with it). A negative cost means the
+	// re-solve found a plan better than the one explained.
 	CostLow  *float64 `json:"cost_low,omitempty"`
 	CostHigh *float64 `json:"cost_high,omitempty"`
 	Exact    bool     `json:"exact"`
@@ -166,7 +168,7 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 		if opts.Progress != nil {
 			opts.Progress(lo.ID, i, len(todo))
 		}
-		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, ex.Objective, plan.Plan)
+		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, plan)
 		if err != nil {
 			return nil, fmt.Errorf("explain %s: %w", lo.ID, err)
 		}
@@ -176,18 +178,22 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 }
 
 // forceSolve solves inst with opportunity id forced in and prices it
-// against the plan's Z. Over a horizon the plan explained, a, is the
-// start the forced solve repairs into a first plan (horizon.Options.Start;
-// the one-period solver's greedy takes forced opportunities first).
-func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap, z float64, a *model.Assignment) (*ForcedSolve, error) {
+// against the plan's Z. Over a horizon the plan explained is the start the
+// forced solve repairs into a first plan (horizon.Options.Start; the
+// one-period solver's greedy takes forced opportunities first). The
+// plan's own bound, when it has one, bounds the forced optimum from below
+// too (forcing only removes plans), so a re-solve stopped at its limit
+// gets the larger of the two bounds.
+func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap float64, plan *model.Plan) (*ForcedSolve, error) {
 	opts := Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true}
 	if inst.MultiPeriod() {
-		opts.Start = a
+		opts.Start = plan.Plan
 	}
 	res, err := Solve(ctx, inst, opts)
 	if err != nil {
 		return nil, err
 	}
+	z := *plan.Objective
 	fs := &ForcedSolve{Status: res.Status.String(), Seconds: res.Stats.Duration.Seconds()}
 	switch res.Status {
 	case Optimal:
@@ -195,8 +201,12 @@ func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time
 		fs.CostLow, fs.CostHigh, fs.Exact = ptr(res.Objective-z), ptr(res.Objective-z), true
 	case Feasible:
 		fs.Objective, fs.CostHigh = ptr(res.Objective), ptr(res.Objective-z)
-		if res.HasBound && !math.IsInf(res.Bound, 0) {
-			fs.Bound, fs.CostLow = ptr(res.Bound), ptr(res.Bound-z)
+		b, ok := res.Bound, res.HasBound && !math.IsInf(res.Bound, 0)
+		if plan.Bound != nil && (!ok || *plan.Bound > b) {
+			b, ok = math.Min(*plan.Bound, res.Objective), true
+		}
+		if ok {
+			fs.Bound, fs.CostLow = ptr(b), ptr(b-z)
 		}
 	case Infeasible:
 		fs.Message = joinLines(res.Explanation)
