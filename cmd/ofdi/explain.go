@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -252,26 +253,43 @@ func writeFirmLimits(w io.Writer, firms []solver.FirmLimits) {
 func writeHorizonLimits(w io.Writer, firms []solver.FirmLimits) {
 	fmt.Fprintln(w, "firms: use of their limits over the horizon, and which bind")
 	fmt.Fprintln(w, "  (budget: money put in by the end of each period, undiscounted / capital released by then + credit; * binds)")
-	fmt.Fprintf(w, "  %-6s %-36s %19s %9s  %s\n", "firm", "budget by period", "cvar / risk limit", "projects", "binding")
-	for _, f := range firms {
+	budgets, width := make([]string, len(firms)), len("budget by period")
+	for i, f := range firms {
+		rows := make([]string, len(f.Budget))
+		for k, b := range f.Budget {
+			rows[k] = budgetNum(b.Spent) + "/" + budgetNum(b.Limit)
+			if b.Binds {
+				rows[k] += "*"
+			}
+		}
+		budgets[i] = strings.Join(rows, "  ")
+		width = max(width, len(budgets[i]))
+	}
+	fmt.Fprintf(w, "  %-6s %-*s %19s %9s  %s\n", "firm", width, "budget by period", "cvar / risk limit", "projects", "binding")
+	for i, f := range firms {
 		np := "-"
 		if f.MaxProjects != nil {
 			np = fmt.Sprint(*f.MaxProjects)
-		}
-		rows := make([]string, len(f.Budget))
-		for i, b := range f.Budget {
-			rows[i] = num(b.Spent) + "/" + num(b.Limit)
-			if b.Binds {
-				rows[i] += "*"
-			}
 		}
 		bind := strings.Join(f.Binding, ", ")
 		if bind == "" {
 			bind = "-"
 		}
-		fmt.Fprintf(w, "  %-6s %-36s %8s / %-8s %4d / %-3s  %s\n", f.Firm, strings.Join(rows, "  "), num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
+		fmt.Fprintf(w, "  %-6s %-*s %8s / %-8s %4d / %-3s  %s\n", f.Firm, width, budgets[i], num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
 	}
 	fmt.Fprintln(w)
+}
+
+// budgetNum prints a budget figure short: whole units from 100 up, else 4
+// significant digits.
+func budgetNum(x float64) string {
+	if math.Abs(x) >= 100 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	if s := fmt.Sprintf("%.4g", x); s != "-0" {
+		return s
+	}
+	return "0"
 }
 
 func writeLevers(w io.Writer, rep *solver.LeverReport) {
