@@ -372,3 +372,49 @@ func TestRepair(t *testing.T) {
 		t.Errorf("only %d repaired plans", repaired)
 	}
 }
+
+// TestForceShortLimit: a forced solve whose limit ends during its first
+// plan (or before) ends without an error, with a plan that takes the
+// opportunity once and passes the checker, or with none.
+func TestForceShortLimit(t *testing.T) {
+	in := forceCases()[2]
+	base := solve(t, in)
+	p := -1
+	for q := range in.Opportunities {
+		if len(periodsOf(base.Assignment, in.Opportunities[q].ID)) == 0 && p < 0 {
+			p = q
+		}
+	}
+	if p < 0 {
+		t.Fatal("the optimum takes every opportunity")
+	}
+	id := in.Opportunities[p].ID
+	for _, limit := range []time.Duration{time.Nanosecond, time.Millisecond, 20 * time.Millisecond} {
+		for _, start := range []*model.Assignment{nil, base.Assignment} {
+			res, err := horizon.Solve(context.Background(), in, horizon.Options{Force: []int{p}, Start: start, TimeLimit: limit})
+			if err != nil {
+				t.Fatalf("limit %v, start %v: %v", limit, start != nil, err)
+			}
+			if res.Assignment == nil {
+				if res.Status != model.StatusNoSolution {
+					t.Errorf("limit %v: status %s without a plan", limit, res.Status)
+				}
+				continue
+			}
+			if got := periodsOf(res.Assignment, id); len(got) != 1 {
+				t.Errorf("limit %v: %s started in periods %v", limit, id, got)
+			}
+			checkPlan(t, in, res)
+		}
+	}
+}
+
+// TestShortLimitNoError: a solve whose limit ends before branch and cut
+// starts reports no_solution, not an error (explain's levers give the
+// last solves what the total limit leaves).
+func TestShortLimitNoError(t *testing.T) {
+	res, err := horizon.Solve(context.Background(), forceCases()[2], horizon.Options{TimeLimit: time.Nanosecond})
+	if err != nil || res.Status != model.StatusNoSolution {
+		t.Fatalf("status %v, error %v", res, err)
+	}
+}

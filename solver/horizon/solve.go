@@ -197,6 +197,13 @@ func branch(ctx context.Context, fm *Formulation, prm glpk.Params, opts Options,
 		}
 	}
 	gr, err := fm.branchSmall(ctx, prm, opts, start)
+	if gr == nil && ctx.Err() != nil {
+		// The limit ended before branch and cut (in the build or the
+		// first plan): GLPK refuses a context that has ended. No plan, no
+		// error, as when it ends during the search.
+		gr, err = &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(),
+			Bound: math.Inf(-1), LPObjective: math.NaN()}, ctx.Err()
+	}
 	if first != nil && gr != nil {
 		fm.keepFirst(gr, first, prm.RelGap)
 	}
