@@ -29,8 +29,16 @@ type Decomposition struct {
 }
 
 // Decompose computes the Decomposition of cluster assignment a (info cost
-// paid once per market entered). It fails on unknown ids.
+// paid once per market entered). Over a horizon each period's terms are
+// discounted to period 1 (d^(t−1)) and summed, as in the multi-period Z
+// (MODEL.md): npv, subsidy, market power and learning of a project started
+// in t are weighted d^(t−1), info cost and dissipation are
+// EvaluateHorizon's (discounted). It fails on unknown ids and, over a
+// horizon, on periods outside 1..T.
 func Decompose(d *model.Derived, a *model.Assignment) (Decomposition, error) {
+	if d.Inst.MultiPeriod() {
+		return decomposeHorizon(d, a)
+	}
 	in := d.Inst
 	m, _, err := d.Evaluate(a, model.MethodCluster)
 	if err != nil {
@@ -49,7 +57,42 @@ func Decompose(d *model.Derived, a *model.Assignment) (Decomposition, error) {
 	dec.MarketPower = -in.Objective.MarketPowerValue * m.MarketPower
 	dec.Learning = -in.Objective.LearningValue * float64(m.Learning)
 	dec.InfoCost, dec.Dissipation = m.InfoCost, m.Dissipation
+	dec.total()
+	return dec, nil
+}
+
+// total fills Z and the money value from the six terms.
+func (dec *Decomposition) total() {
 	dec.Z = dec.NPV + dec.Subsidy + dec.MarketPower + dec.Learning + dec.InfoCost + dec.Dissipation
 	dec.MoneyValue = -(dec.NPV + dec.Subsidy + dec.InfoCost + dec.Dissipation)
+}
+
+// decomposeHorizon is Decompose over a horizon: EvaluateHorizon gives the
+// discounted info cost and dissipation and, per period, the learning
+// participations; the projects' terms are weighted by their period's
+// discount here.
+func decomposeHorizon(d *model.Derived, a *model.Assignment) (Decomposition, error) {
+	in := d.Inst
+	m, _, view, err := d.EvaluateHorizon(a, model.MethodCluster)
+	if err != nil {
+		return Decomposition{}, err
+	}
+	var dec Decomposition
+	for _, pj := range a.Projects {
+		p, ok := d.Opp[pj.ID]
+		if !ok {
+			return dec, fmt.Errorf("plan: unknown opportunity %q", pj.ID)
+		}
+		o := &in.Opportunities[p]
+		w := in.Horizon.DiscountAt(pj.Period)
+		dec.NPV -= w * o.NPV
+		dec.Subsidy -= w * in.Policy.SubsidyOf(o.Mode) * o.Cost
+		dec.MarketPower -= w * in.Objective.MarketPowerValue * o.MarketPower
+	}
+	for _, pp := range view.Periods {
+		dec.Learning -= in.Horizon.DiscountAt(pp.Period) * in.Objective.LearningValue * float64(len(pp.Learning))
+	}
+	dec.InfoCost, dec.Dissipation = m.InfoCost, m.Dissipation
+	dec.total()
 	return dec, nil
 }

@@ -17,6 +17,6 @@ var (
 	// ErrUnknownSharing: Options.Sharing names no supported sharing rule.
 	ErrUnknownSharing = errors.New("solver: unknown or unsupported sharing rule")
 	// ErrMultiPeriod: what was asked is not implemented for an instance
-	// with a horizon block (forcing opportunities in).
+	// with a horizon block.
 	ErrMultiPeriod = errors.New("solver: multi-period instance")
 )

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/horizon"
 )
 
 // ErrNoPlan is returned by Explain for a plan JSON without a plan block
@@ -43,6 +44,10 @@ type Explanation struct {
 	// Status and Objective are the plan's (as given).
 	Status    string  `json:"status"`
 	Objective float64 `json:"objective"`
+	// Periods is the number of periods of a multi-period instance (0 for
+	// one period): every money figure is then discounted to period 1 and
+	// summed over the periods.
+	Periods int `json:"periods,omitempty"`
 	// Decomposition splits the plan's Z into its terms.
 	Decomposition Decomposition `json:"decomposition"`
 	// LeftOut has one entry per opportunity the plan does not take, in
@@ -59,7 +64,9 @@ type LeftOut struct {
 	Segment string     `json:"segment"`
 	Mode    model.Mode `json:"mode"`
 	// Static holds the reasons no coalition can ever fund it (validate's
-	// warning); empty when some coalition might. No re-solve is run then.
+	// warning; over a horizon, in no period it may start: the
+	// multi-period MIP has no column for it); empty when some coalition
+	// might. No re-solve is run then.
 	Static []string `json:"static,omitempty"`
 	// Forced is the re-solve with y_p = 1 (nil for a static reason).
 	Forced *ForcedSolve `json:"forced,omitempty"`
@@ -79,13 +86,18 @@ type ForcedSolve struct {
 	// CostLow and CostHigh bound the cost of forcing it in: the least Z
 	// with y_p = 1 minus the plan's Z. Equal (and Exact true) when the
 	// re-solve is optimal; CostHigh is the found plan's, CostLow the
-	// bound's, when it is feasible. A negative cost means the re-solve
-	// found a plan better than the one explained.
+	// bound's, when it is feasible: the larger of the re-solve's bound
+	// and the explained plan's own (a bound on the optimum without the
+	// opportunity forced in, hence with it). A negative cost means the
+	// re-solve found a plan better than the one explained.
 	CostLow  *float64 `json:"cost_low,omitempty"`
 	CostHigh *float64 `json:"cost_high,omitempty"`
 	Exact    bool     `json:"exact"`
 	// Message says why the re-solve is infeasible, when it is.
-	Message string  `json:"message,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Period is, over a horizon, the period in which the best plan found
+	// with the opportunity starts it (0 without a plan, and in one period).
+	Period  int     `json:"period,omitempty"`
 	Seconds float64 `json:"seconds"`
 }
 
@@ -94,7 +106,10 @@ type ForcedSolve struct {
 // either why no coalition can ever fund it or what forcing it in costs,
 // from a re-solve with y_p = 1 under opts' limits. The plan must be a
 // cluster plan with a plan block; it is not checked here (use
-// model/check first).
+// model/check first). Over a horizon the decomposition is discounted and
+// summed over the periods, the re-solve forces the opportunity into one
+// of its periods (Σ_t y_pt = 1) and says which, and the firms' limits are
+// those of the plan's firm accounts over the horizon.
 func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts ExplainOptions) (*Explanation, error) {
 	start := time.Now()
 	if plan.Method != "" && plan.Method != model.MethodCluster {
@@ -111,7 +126,14 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 	if err != nil {
 		return nil, fmt.Errorf("explain: %w", err)
 	}
+	static, err := staticReasons(inst, d)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
 	ex := &Explanation{Instance: inst.Name, Status: plan.Status, Objective: *plan.Objective, Decomposition: dec}
+	if inst.MultiPeriod() {
+		ex.Periods = inst.Periods()
+	}
 	ex.Firms = FirmLimitsOf(d, plan.Plan)
 	taken := map[string]bool{}
 	for _, pj := range plan.Plan.Projects {
@@ -130,7 +152,7 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 		if taken[o.ID] {
 			continue
 		}
-		lo := LeftOut{ID: o.ID, Market: o.Market, Segment: o.Segment, Mode: o.Mode, Static: d.Unfundable[p]}
+		lo := LeftOut{ID: o.ID, Market: o.Market, Segment: o.Segment, Mode: o.Mode, Static: static[p]}
 		if len(lo.Static) == 0 {
 			todo = append(todo, len(ex.LeftOut))
 		}
@@ -146,7 +168,7 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 		if opts.Progress != nil {
 			opts.Progress(lo.ID, i, len(todo))
 		}
-		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, ex.Objective)
+		fs, err := forceSolve(ctx, inst, lo.ID, min(per, left), opts.Gap, plan)
 		if err != nil {
 			return nil, fmt.Errorf("explain %s: %w", lo.ID, err)
 		}
@@ -156,12 +178,22 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 }
 
 // forceSolve solves inst with opportunity id forced in and prices it
-// against the plan's Z.
-func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap, z float64) (*ForcedSolve, error) {
-	res, err := Solve(ctx, inst, Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true})
+// against the plan's Z. Over a horizon the plan explained is the start the
+// forced solve repairs into a first plan (horizon.Options.Start; the
+// one-period solver's greedy takes forced opportunities first). The
+// plan's own bound, when it has one, bounds the forced optimum from below
+// too (forcing only removes plans), so a re-solve stopped at its limit
+// gets the larger of the two bounds.
+func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time.Duration, gap float64, plan *model.Plan) (*ForcedSolve, error) {
+	opts := Options{TimeLimit: limit, Gap: gap, Force: []string{id}, NoBalance: true}
+	if inst.MultiPeriod() {
+		opts.Start = plan.Plan
+	}
+	res, err := Solve(ctx, inst, opts)
 	if err != nil {
 		return nil, err
 	}
+	z := *plan.Objective
 	fs := &ForcedSolve{Status: res.Status.String(), Seconds: res.Stats.Duration.Seconds()}
 	switch res.Status {
 	case Optimal:
@@ -169,13 +201,44 @@ func forceSolve(ctx context.Context, inst *model.Instance, id string, limit time
 		fs.CostLow, fs.CostHigh, fs.Exact = ptr(res.Objective-z), ptr(res.Objective-z), true
 	case Feasible:
 		fs.Objective, fs.CostHigh = ptr(res.Objective), ptr(res.Objective-z)
-		if res.HasBound && !math.IsInf(res.Bound, 0) {
-			fs.Bound, fs.CostLow = ptr(res.Bound), ptr(res.Bound-z)
+		b, ok := res.Bound, res.HasBound && !math.IsInf(res.Bound, 0)
+		if plan.Bound != nil && (!ok || *plan.Bound > b) {
+			b, ok = math.Min(*plan.Bound, res.Objective), true
+		}
+		if ok {
+			fs.Bound, fs.CostLow = ptr(b), ptr(b-z)
 		}
 	case Infeasible:
 		fs.Message = joinLines(res.Explanation)
 	}
+	if res.Assignment != nil && inst.MultiPeriod() {
+		for _, pj := range res.Assignment.Projects {
+			if pj.ID == id {
+				fs.Period = pj.Period
+			}
+		}
+	}
 	return fs, nil
+}
+
+// staticReasons returns, per opportunity, why no coalition can ever fund
+// it: validate's reasons in one period (Derived.Unfundable); over a
+// horizon, why the multi-period MIP has no column for it in any period it
+// may start (horizon's Unfundable: knowledge grows and capital is released
+// over time, so the one-period reasons do not carry over).
+func staticReasons(inst *model.Instance, d *model.Derived) ([][]string, error) {
+	if !inst.MultiPeriod() {
+		return d.Unfundable, nil
+	}
+	fm, err := horizon.Build(inst)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]string, len(inst.Opportunities))
+	for p := range out {
+		out[p] = fm.Unfundable(p)
+	}
+	return out, nil
 }
 
 func ptr(x float64) *float64 { return &x }

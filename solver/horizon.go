@@ -17,11 +17,15 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 	if opts.Method != model.MethodCluster {
 		return horizonBaseline(inst, opts.Method, start)
 	}
-	if len(opts.Force) > 0 {
-		return nil, fmt.Errorf("%w: forcing opportunities in is not implemented over a horizon", ErrMultiPeriod)
-	}
 	d := model.Derive(inst)
-	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap()}
+	hopts := horizon.Options{TimeLimit: opts.TimeLimit, Gap: opts.gap(), Start: opts.Start}
+	for _, id := range opts.Force {
+		p, ok := d.Opp[id]
+		if !ok {
+			return nil, fmt.Errorf("%w: unknown opportunity %q", ErrBadForce, id)
+		}
+		hopts.Force = append(hopts.Force, p)
+	}
 	if opts.Sharing == model.SharingStakes {
 		outside, err := OutsideOptions(d)
 		if err != nil {
@@ -54,7 +58,7 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 		res.Status = Feasible
 	case model.StatusInfeasible:
 		res.Status = Infeasible
-		res.Explanation = infeasibleWhy(hr, hopts.Outside != nil)
+		res.Explanation = infeasibleWhy(hr, hopts.Outside != nil, len(hopts.Force) > 0)
 	default:
 		res.Status = NoSolution
 	}
@@ -89,12 +93,17 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 }
 
 // infeasibleWhy explains an infeasible multi-period instance: the firms
-// Fair found unmatchable, else the constraints, constraint 16 among them
-// when the MIP carries it.
-func infeasibleWhy(hr *horizon.Result, fair bool) []string {
+// Fair found unmatchable or the forced opportunities no coalition can
+// fund, else the constraints, constraint 16 and the forced opportunities
+// among them when the MIP carries them.
+func infeasibleWhy(hr *horizon.Result, fair, forced bool) []string {
 	switch {
 	case len(hr.Explanation) > 0:
 		return hr.Explanation
+	case forced && fair:
+		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (targets, windows, budgets released over time, constraint 16)"}
+	case forced:
+		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (targets, windows, budgets released over time)"}
 	case fair:
 		return []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time) while every firm's discounted stake return meets its outside option (constraint 16)"}
 	}

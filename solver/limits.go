@@ -37,14 +37,41 @@ type FirmLimits struct {
 	// committed ≥ K_f + credit; credit when β·K_f > 0 and credit = β·K_f;
 	// risk when R_f > 0 and CVaR = R_f; projects when n_f > 0 and count = n_f
 	// (model.Derived.Accounts' rule: a zero limit is a rule of the
-	// instance, not a limit the plan runs into).
+	// instance, not a limit the plan runs into). Over a horizon these are
+	// the plan's firm accounts' (model.Derived.Accounts): capital when
+	// some period's cumulative budget row binds (see Budget), credit,
+	// risk (CVaR of the whole portfolio) and projects over the horizon.
 	Binding []string `json:"binding"`
+	// Budget is, over a horizon, each period's cumulative budget row (8);
+	// nil in one period. Committed is then the accounts' figure,
+	// discounted to period 1 (docs/horizon.md), and Budget the
+	// undiscounted money the rows count.
+	Budget []BudgetUse `json:"budget,omitempty"`
+}
+
+// BudgetUse is one period's cumulative budget row of a firm over a
+// horizon: Σ_{t'≤t} Σ_p a_p·s_fpt' ≤ min(1, r·t)·K_f + c_f.
+type BudgetUse struct {
+	Period int `json:"period"`
+	// Spent is the money put in by the end of the period, undiscounted;
+	// Limit the capital released by then plus the credit drawn.
+	Spent float64 `json:"spent"`
+	Limit float64 `json:"limit"`
+	// Binds is true when Spent reaches Limit (relative 1e-6).
+	Binds bool `json:"binds"`
 }
 
 // FirmLimitsOf computes every firm's FirmLimits under assignment a, in
 // file order. Unknown ids are ignored (use Evaluate or model/check to
-// reject them).
+// reject them). Over a horizon the limits are read from the plan's firm
+// accounts (horizonLimits); a plan the accounts reject (unknown ids,
+// periods outside 1..T) gets the one-period reading, without Budget.
 func FirmLimitsOf(d *model.Derived, a *model.Assignment) []FirmLimits {
+	if d.Inst.MultiPeriod() {
+		if out, err := horizonLimits(d, a); err == nil {
+			return out
+		}
+	}
 	in := d.Inst
 	out := make([]FirmLimits, len(in.Firms))
 	for f := range in.Firms {
@@ -92,4 +119,43 @@ func FirmLimitsOf(d *model.Derived, a *model.Assignment) []FirmLimits {
 // reached reports whether use ≥ limit within the relative tolerance.
 func reached(use, limit float64) bool {
 	return use >= limit-bindTol*math.Max(1, math.Abs(limit))
+}
+
+// horizonLimits is FirmLimitsOf over a horizon: committed, credit, CVaR,
+// projects and the binding limits are the firm accounts'
+// (model.Derived.Accounts, which the checker verifies; the outside options
+// do not enter them), and Budget gives each period's cumulative budget
+// row.
+func horizonLimits(d *model.Derived, a *model.Assignment) ([]FirmLimits, error) {
+	in := d.Inst
+	ac, err := d.Accounts(a, model.MethodCluster, model.SharingReport, make([]float64, len(in.Firms)))
+	if err != nil {
+		return nil, err
+	}
+	T := in.Periods()
+	spent := make([][]float64, len(in.Firms)) // per firm and period, undiscounted
+	for f := range spent {
+		spent[f] = make([]float64, T)
+	}
+	for _, pj := range a.Projects {
+		p := d.Opp[pj.ID]
+		for _, st := range pj.Participants {
+			spent[d.Firm[st.Firm]][pj.Period-1] += d.NetCost[p] * st.Stake
+		}
+	}
+	out := make([]FirmLimits, len(in.Firms))
+	for f := range in.Firms {
+		fm, acc := &in.Firms[f], &ac.Firms[f]
+		l := FirmLimits{Firm: fm.ID, Committed: acc.Committed, Capital: fm.Capital, Credit: acc.Credit,
+			CreditCap: in.Policy.CreditPerFirm * fm.Capital, CVaR: acc.CVaR, RiskLimit: fm.RiskLimit,
+			Projects: acc.Projects, MaxProjects: fm.MaxProjects, Binding: append([]string{}, acc.Binding...)}
+		cum := 0.0
+		for t := 1; t <= T; t++ {
+			cum += spent[f][t-1]
+			limit := in.Horizon.Release(t)*fm.Capital + acc.Credit
+			l.Budget = append(l.Budget, BudgetUse{Period: t, Spent: cum, Limit: limit, Binds: limit > 0 && reached(cum, limit)})
+		}
+		out[f] = l
+	}
+	return out, nil
 }

@@ -28,7 +28,10 @@ type Options struct {
 	// Force lists opportunity ids the plan must take (y_p = 1), for the
 	// cluster method only; nil means none. Explain uses it to price an
 	// opportunity left out. An id no coalition can fund makes the result
-	// Infeasible, with the reason.
+	// Infeasible, with the reason. Over a horizon each forced opportunity
+	// starts in exactly one of its periods (Σ_t y_pt = 1; solver/horizon's
+	// Force); the bound reported may be the unforced model's (a valid
+	// lower bound, weaker).
 	Force []string
 	// Sharing is the sharing rule of a cluster plan's firm accounts;
 	// "" means model.SharingReport (transfers, the MIP unchanged).
@@ -45,7 +48,10 @@ type Options struct {
 	// warm start: the plan of a neighbouring instance in a sweep). It is
 	// used as a first incumbent if it is feasible for this instance and
 	// better than the greedy start, and ignored otherwise. Baselines
-	// ignore it. Nil (the default): a cold start.
+	// ignore it. Over a horizon it is used only with Force: a plan
+	// without the forced opportunities (Explain passes the plan it
+	// explains), repaired into a first plan that takes them
+	// (solver/horizon's Options.Start). Nil (the default): a cold start.
 	Start *model.Assignment
 }
 

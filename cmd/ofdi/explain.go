@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -30,12 +31,18 @@ func explainCommand() *cli.Command {
 			"With --levers (PLAN optional) it also re-solves the instance with the credit line, each subsidy\n" +
 			"rate, each target and alpha moved up in steps (docs/explain.md), and reports dZ and dW per unit\n" +
 			"between steps, exact or as an interval, and whether the lever binds at each step.\n" +
-			"--time-limit bounds all re-solves together; what it leaves out is marked not_tried.\n\n" +
+			"--time-limit bounds all re-solves together; what it leaves out is marked not_tried.\n" +
+			"Over a horizon (an instance with a \"horizon\" block) every money figure is each period's,\n" +
+			"discounted to period 1 and summed; a forced-in opportunity starts in exactly one of the periods\n" +
+			"it may start in, and the output names which; the firms' table gives each period's cumulative\n" +
+			"budget row (money put in by then against the capital released by then plus credit).\n\n" +
 			"Examples:\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
 			"   ofdi explain instances/jiangsu-electronics.json plan.json\n" +
 			"   ofdi explain instances/jiangsu-electronics.json plan.json --per-solve 5s --format json -o why.json\n" +
-			"   ofdi explain instances/jiangsu-electronics.json --levers --steps 2\n\n" + exitHelp,
+			"   ofdi explain instances/jiangsu-electronics.json --levers --steps 2\n" +
+			"   ofdi solve instances/jiangsu-3-periods.json --format json -o plan3.json\n" +
+			"   ofdi explain instances/jiangsu-3-periods.json plan3.json --per-solve 20s\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable) or json"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
@@ -80,9 +87,6 @@ func explainAction(c *cli.Context) error {
 	quiet := c.Bool("quiet")
 	inst, err := loadInstance(c.Args().Get(0), stderr, !quiet)
 	if err != nil {
-		return err
-	}
-	if err := onePeriodOnly("explain", inst); err != nil {
 		return err
 	}
 	var out explainOutput
@@ -153,18 +157,30 @@ func loadPlan(inst *model.Instance, path string) (*model.Plan, error) {
 func writeExplainText(w io.Writer, inst *model.Instance, out *explainOutput) {
 	cur := inst.Currency
 	if ex := out.Explain; ex != nil {
-		fmt.Fprintf(w, "explain %s: plan %s, Z = %s %s\n\n", ex.Instance, ex.Status, num(ex.Objective), cur)
-		writeDecomposition(w, ex.Decomposition)
+		fmt.Fprintf(w, "explain %s: plan %s, Z = %s %s", ex.Instance, ex.Status, num(ex.Objective), cur)
+		if ex.Periods > 0 {
+			fmt.Fprintf(w, " over %d periods (money discounted to period 1)", ex.Periods)
+		}
+		fmt.Fprint(w, "\n\n")
+		writeDecomposition(w, ex.Decomposition, ex.Periods)
 		writeLeftOut(w, ex.LeftOut)
-		writeFirmLimits(w, ex.Firms)
+		if ex.Periods > 0 {
+			writeHorizonLimits(w, ex.Firms)
+		} else {
+			writeFirmLimits(w, ex.Firms)
+		}
 	}
 	if lv := out.Levers; lv != nil {
 		writeLevers(w, lv)
 	}
 }
 
-func writeDecomposition(w io.Writer, d solver.Decomposition) {
-	fmt.Fprintln(w, "Z decomposition (each term's contribution to Z; gains are negative):")
+func writeDecomposition(w io.Writer, d solver.Decomposition, periods int) {
+	if periods > 0 {
+		fmt.Fprintf(w, "Z decomposition (each term's contribution to Z, each period's discounted to period 1 and summed over the %d periods; gains are negative):\n", periods)
+	} else {
+		fmt.Fprintln(w, "Z decomposition (each term's contribution to Z; gains are negative):")
+	}
 	for _, t := range []struct {
 		name string
 		v    float64
@@ -193,14 +209,18 @@ func leftOutReason(lo solver.LeftOut) string {
 		return "never fundable: " + strings.Join(lo.Static, "; ")
 	}
 	fs := lo.Forced
+	forcing := "forcing it in"
+	if fs.Period > 0 {
+		forcing = fmt.Sprintf("forcing it in (starting in period %d)", fs.Period)
+	}
 	switch fs.Status {
 	case "optimal":
-		return fmt.Sprintf("forcing it in costs %s (exact; best Z with it %s)", signedNum(*fs.CostHigh), num(*fs.Objective))
+		return fmt.Sprintf("%s costs %s (exact; best Z with it %s)", forcing, signedNum(*fs.CostHigh), num(*fs.Objective))
 	case "feasible":
 		if fs.CostLow == nil {
-			return fmt.Sprintf("forcing it in costs at most %s (no bound; re-solve stopped at its limit)", signedNum(*fs.CostHigh))
+			return fmt.Sprintf("%s costs at most %s (no bound; re-solve stopped at its limit)", forcing, signedNum(*fs.CostHigh))
 		}
-		return fmt.Sprintf("forcing it in costs between %s and %s (bounded: re-solve stopped at its limit)", signedNum(*fs.CostLow), signedNum(*fs.CostHigh))
+		return fmt.Sprintf("%s costs between %s and %s (bounded: re-solve stopped at its limit)", forcing, signedNum(*fs.CostLow), signedNum(*fs.CostHigh))
 	case "infeasible":
 		return "cannot be forced in: " + fs.Message
 	case "no_solution":
@@ -224,6 +244,52 @@ func writeFirmLimits(w io.Writer, firms []solver.FirmLimits) {
 		fmt.Fprintf(w, "  %-6s %10s / %-8s %8s / %-8s %4d / %-3s  %s\n", f.Firm, num(f.Committed), num(f.Capital+f.Credit), num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
 	}
 	fmt.Fprintln(w)
+}
+
+// writeHorizonLimits is writeFirmLimits over a horizon: each period's
+// cumulative budget row (money put in by then, undiscounted, against the
+// capital released by then plus credit; * where it binds), CVaR of the
+// whole portfolio and the projects over the horizon.
+func writeHorizonLimits(w io.Writer, firms []solver.FirmLimits) {
+	fmt.Fprintln(w, "firms: use of their limits over the horizon, and which bind")
+	fmt.Fprintln(w, "  (budget: money put in by the end of each period, undiscounted / capital released by then + credit; * binds)")
+	budgets, width := make([]string, len(firms)), len("budget by period")
+	for i, f := range firms {
+		rows := make([]string, len(f.Budget))
+		for k, b := range f.Budget {
+			rows[k] = budgetNum(b.Spent) + "/" + budgetNum(b.Limit)
+			if b.Binds {
+				rows[k] += "*"
+			}
+		}
+		budgets[i] = strings.Join(rows, "  ")
+		width = max(width, len(budgets[i]))
+	}
+	fmt.Fprintf(w, "  %-6s %-*s %19s %9s  %s\n", "firm", width, "budget by period", "cvar / risk limit", "projects", "binding")
+	for i, f := range firms {
+		np := "-"
+		if f.MaxProjects != nil {
+			np = fmt.Sprint(*f.MaxProjects)
+		}
+		bind := strings.Join(f.Binding, ", ")
+		if bind == "" {
+			bind = "-"
+		}
+		fmt.Fprintf(w, "  %-6s %-*s %8s / %-8s %4d / %-3s  %s\n", f.Firm, width, budgets[i], num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
+	}
+	fmt.Fprintln(w)
+}
+
+// budgetNum prints a budget figure short: whole units from 100 up, else 4
+// significant digits.
+func budgetNum(x float64) string {
+	if math.Abs(x) >= 100 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	if s := fmt.Sprintf("%.4g", x); s != "-0" {
+		return s
+	}
+	return "0"
 }
 
 func writeLevers(w io.Writer, rep *solver.LeverReport) {

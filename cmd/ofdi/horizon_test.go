@@ -13,7 +13,7 @@ import (
 )
 
 // TestHorizonCLI: generate --periods, solve (text and JSON, plan checked
-// by the CLI), export, and the refusals.
+// by the CLI), export, --sharing stakes, and the refusals.
 func TestHorizonCLI(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "h.json")
@@ -83,11 +83,6 @@ func TestHorizonCLI(t *testing.T) {
 	planPath := filepath.Join(dir, "plan.json")
 	wantCode(t, ofdi(t, "solve", "-q", "-f", "json", "-o", planPath, path), 0)
 	wantCode(t, ofdi(t, "check", path, planPath), 0)
-	for _, args := range [][]string{{"explain", "-q", path, planPath}, {"report", "-q", path, "-o", filepath.Join(dir, "r.html")}} {
-		r = ofdi(t, args...)
-		wantCode(t, r, exitBadInput)
-		wantContains(t, "stderr", r.stderr, "multi-period instances are not supported by "+args[0])
-	}
 	r = ofdi(t, "solve", "-q", "--sharing", "stakes", path)
 	wantCode(t, r, 0) // checked by the CLI, row 16 included
 	wantContains(t, "stakes plan", r.stdout, "status optimal", "sharing stakes: firms keep their stake returns", "price of fairness")

@@ -20,11 +20,17 @@ func reportCommand() *cli.Command {
 			"market and by firm, the firm accounts, what Z is made of, why each opportunity is left out\n" +
 			"(as ofdi explain), and the cluster against both distributed baselines (solved here).\n" +
 			"Without PLAN the instance is solved first, within --time-limit. The page is written\n" +
-			"atomically to -o FILE (stdout without it). Reads well at 1000 px wide.\n\n" +
+			"atomically to -o FILE (stdout without it). Reads well at 1000 px wide.\n" +
+			"Over a horizon (an instance with a \"horizon\" block) money is discounted to period 1 and\n" +
+			"summed, each project shows its start period, and the page adds the timeline (per period:\n" +
+			"projects started, markets entered, firms joining, who learns beside which pioneer), the SMEs\n" +
+			"per stage after each period against both baselines, and a chart of them.\n\n" +
 			"Examples:\n" +
 			"   ofdi report instances/jiangsu-electronics.json -o report.html\n" +
 			"   ofdi solve instances/jiangsu-electronics.json --format json -o plan.json\n" +
-			"   ofdi report instances/jiangsu-electronics.json plan.json -o report.html --per-solve 5s\n\n" + exitHelp,
+			"   ofdi report instances/jiangsu-electronics.json plan.json -o report.html --per-solve 5s\n" +
+			"   ofdi generate --firms 20 --opportunities 15 --periods 3 -o three.json\n" +
+			"   ofdi report three.json -o three.html\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the page to `FILE` (atomically) instead of stdout"},
 			&cli.DurationFlag{Name: "time-limit", Aliases: []string{"t"}, Value: time.Minute, Usage: "without PLAN: time limit of the cluster solve (`DURATION`)"},
@@ -51,9 +57,6 @@ func reportAction(c *cli.Context) error {
 	stderr, quiet := c.App.ErrWriter, c.Bool("quiet")
 	inst, err := loadInstance(c.Args().Get(0), stderr, !quiet)
 	if err != nil {
-		return err
-	}
-	if err := onePeriodOnly("report", inst); err != nil {
 		return err
 	}
 	say := func(format string, args ...any) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ofdi/ofdi/bench"
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/model/report"
 	"github.com/ofdi/ofdi/solver"
 	"gonum.org/v1/plot/vg"
 )
@@ -35,6 +36,21 @@ type reportPage struct {
 	Markets                            []reportMarket
 	Firms                              []reportFirm
 	LeftOut                            []reportLeftOut
+	// Periods is T of a multi-period instance (0: one period); Timeline,
+	// StageMethods, Stages and StageChart are set only then.
+	Periods      int
+	Discount     float64
+	Timeline     []report.TimelineRow
+	StageMethods []string
+	Stages       []reportStageRow
+	StageChart   template.HTML
+}
+
+// reportStageRow is one period of the stage table: the SMEs per stage
+// after it, one cell per method of StageMethods.
+type reportStageRow struct {
+	Period int
+	Cells  []model.StageCount
 }
 
 type reportTerm struct {
@@ -57,6 +73,8 @@ type reportMarket struct {
 
 type reportProject struct {
 	ID, Segment, Mode, Lead, Participants string
+	// Period is the start period over a horizon (0 in one period).
+	Period int
 }
 
 type reportFirm struct {
@@ -108,6 +126,11 @@ func newReportPage(inst *model.Instance, plan *model.Plan, baselines map[string]
 	pg.DecompositionChart = template.HTML(svg)
 	pg.addMarkets(d, plan.Plan)
 	pg.addFirms(d, plan.Plan, plan.Firms, ex)
+	if inst.MultiPeriod() {
+		if err := pg.addHorizon(d, plan, baselines); err != nil {
+			return nil, err
+		}
+	}
 	for _, lo := range ex.LeftOut {
 		pg.LeftOut = append(pg.LeftOut, reportLeftOut{lo.ID, lo.Market, string(lo.Mode), leftOutReason(lo)})
 	}
@@ -162,7 +185,7 @@ func (pg *reportPage) addMarkets(d *model.Derived, a *model.Assignment) {
 			lead = "—"
 		}
 		m := d.Market[pj.Market]
-		byMarket[m] = append(byMarket[m], reportProject{pj.ID, o.Segment, string(pj.Mode), lead, strings.Join(parts, ", ")})
+		byMarket[m] = append(byMarket[m], reportProject{pj.ID, o.Segment, string(pj.Mode), lead, strings.Join(parts, ", "), pj.Period})
 	}
 	for m, ps := range byMarket {
 		if len(ps) == 0 {
@@ -187,11 +210,15 @@ func (pg *reportPage) addFirms(d *model.Derived, a *model.Assignment, accounts [
 	ret := make([]float64, len(in.Firms))
 	for _, pj := range a.Projects {
 		o := &in.Opportunities[d.Opp[pj.ID]]
-		v := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
+		v := in.ProjectValue(o)
+		when, w := "", 1.0
+		if in.MultiPeriod() { // money discounted to period 1, as the accounts
+			when, w = fmt.Sprintf(" (t%d)", pj.Period), in.Horizon.DiscountAt(pj.Period)
+		}
 		for _, s := range pj.Participants {
 			f := d.Firm[s.Firm]
-			holdings[f] = append(holdings[f], fmt.Sprintf("%s %.1f%%", pj.ID, 100*s.Stake))
-			ret[f] += s.Stake * v
+			holdings[f] = append(holdings[f], fmt.Sprintf("%s%s %.1f%%", pj.ID, when, 100*s.Stake))
+			ret[f] += w * s.Stake * v
 		}
 	}
 	for f, l := range ex.Firms {
@@ -211,6 +238,43 @@ func (pg *reportPage) addFirms(d *model.Derived, a *model.Assignment, accounts [
 		}
 		pg.Firms = append(pg.Firms, rf)
 	}
+}
+
+// addHorizon fills the timeline, the stage table and the stages chart of a
+// multi-period plan: the timeline and the cluster's stages recomputed from
+// its assignment (model.Derived.EvaluateHorizon), the baselines' stages
+// from their plans.
+func (pg *reportPage) addHorizon(d *model.Derived, plan *model.Plan, baselines map[string]*model.Plan) error {
+	_, _, view, err := d.EvaluateHorizon(plan.Plan, model.MethodCluster)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	in := d.Inst
+	pg.Periods, pg.Discount = in.Periods(), in.Horizon.DiscountAt(2)
+	cluster := &model.Plan{Method: model.MethodCluster, Periods: view.Periods, Stages: view.Stages}
+	pg.Timeline = report.Timeline(cluster)
+	plans := []*model.Plan{cluster}
+	for _, m := range []string{model.MethodIndependent, model.MethodPolicyPush} {
+		if b := baselines[m]; b != nil && len(b.Stages) == len(view.Stages) {
+			plans = append(plans, b)
+		}
+	}
+	for _, p := range plans {
+		pg.StageMethods = append(pg.StageMethods, strings.ReplaceAll(p.Method, "_", " "))
+	}
+	for t := range view.Stages {
+		row := reportStageRow{Period: t + 1}
+		for _, p := range plans {
+			row.Cells = append(row.Cells, p.Stages[t])
+		}
+		pg.Stages = append(pg.Stages, row)
+	}
+	svg, err := bench.StagesSVG(pg.Instance, plans, 6.5*vg.Inch)
+	if err != nil {
+		return err
+	}
+	pg.StageChart = template.HTML(svg)
+	return nil
 }
 
 func (pg *reportPage) render(w io.Writer) error {

@@ -8,21 +8,44 @@ import (
 	"github.com/ofdi/ofdi/model"
 )
 
+// TimelineRow is one period of a multi-period plan's timeline, as the
+// text plan prints it: each field lists ids, or reads "none".
+type TimelineRow struct {
+	Period int
+	// Starts are the projects started, Enters the markets entered for the
+	// first time, Joins the firms taking part for the first time.
+	Starts, Enters, Joins string
+	// Learns lists who learns beside which pioneers, "sme beside p1+p2 in
+	// project".
+	Learns string
+}
+
+// Timeline returns a multi-period plan's timeline, period by period (nil
+// for a one-period plan).
+func Timeline(p *model.Plan) []TimelineRow {
+	var out []TimelineRow
+	for _, pp := range p.Periods {
+		learns := make([]string, len(pp.Learning))
+		for i, l := range pp.Learning {
+			learns[i] = fmt.Sprintf("%s beside %s in %s", l.Firm, strings.Join(l.Pioneers, "+"), l.Project)
+		}
+		out = append(out, TimelineRow{Period: pp.Period, Starts: orNone(pp.Projects), Enters: orNone(pp.MarketsEntered),
+			Joins: orNone(pp.Joined), Learns: orNone(learns)})
+	}
+	return out
+}
+
 // timeline writes a multi-period plan period by period: the projects
 // started, the markets entered, the firms joining and who learns beside
 // which pioneers.
 func timeline(b *strings.Builder, p *model.Plan) {
 	b.WriteString("\ntimeline:\n")
-	for _, pp := range p.Periods {
-		fmt.Fprintf(b, "  period %d\n", pp.Period)
-		fmt.Fprintf(b, "    starts         %s\n", orNone(pp.Projects))
-		fmt.Fprintf(b, "    enters         %s\n", orNone(pp.MarketsEntered))
-		fmt.Fprintf(b, "    joins          %s\n", orNone(pp.Joined))
-		learns := make([]string, len(pp.Learning))
-		for i, l := range pp.Learning {
-			learns[i] = fmt.Sprintf("%s beside %s in %s", l.Firm, strings.Join(l.Pioneers, "+"), l.Project)
-		}
-		fmt.Fprintf(b, "    learns         %s\n", orNone(learns))
+	for _, r := range Timeline(p) {
+		fmt.Fprintf(b, "  period %d\n", r.Period)
+		fmt.Fprintf(b, "    starts         %s\n", r.Starts)
+		fmt.Fprintf(b, "    enters         %s\n", r.Enters)
+		fmt.Fprintf(b, "    joins          %s\n", r.Joins)
+		fmt.Fprintf(b, "    learns         %s\n", r.Learns)
 	}
 }
 

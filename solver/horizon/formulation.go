@@ -63,6 +63,11 @@ type Formulation struct {
 	// it cannot bind.
 	Outside []float64
 	FairRow []int
+	// Forced are the opportunities Force fixed in (Σ_t y_pt = 1), in the
+	// order given; nil without any.
+	Forced []int
+
+	forced []bool
 
 	reach *reach
 	nm    namer

@@ -70,6 +70,9 @@ type largeSearch struct {
 	phase   string
 	// guide is the relaxation's plan, which orders the neighbourhoods.
 	guide *model.Assignment
+	// from is a plan without the forced opportunities to repair into a
+	// first plan (Options.Start); nil without.
+	from *model.Assignment
 }
 
 func newLargeSearch(fm *Formulation, start time.Time, report func(Report)) *largeSearch {
@@ -135,6 +138,9 @@ func (s *largeSearch) firstPlan(ctx context.Context, gap float64) {
 	}
 	if s.fm.Outside != nil {
 		defer s.independentPlan(ctx)
+	}
+	if x := s.fm.newRepair(s.from).near(ctx, time.Until(deadline)/2); x != nil {
+		s.offerOwn(x)
 	}
 	a, err := s.fm.RollingPlan(ctx, time.Until(deadline), gap)
 	if err != nil || ctx.Err() != nil {

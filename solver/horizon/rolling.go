@@ -52,6 +52,10 @@ type rolling struct {
 	// base, when not nil, carries constraint (16): the independent
 	// baseline's projects, fixed in their periods (see rollingBase).
 	base *rollingBase
+	// forced[p]: p must be in the plan (Formulation.Force); nil without
+	// any. now are the opportunities the period being solved forces in.
+	forced []bool
+	now    []int
 }
 
 func newRolling(in *model.Instance, d *model.Derived) *rolling {
@@ -85,7 +89,7 @@ func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*mo
 		if r.base != nil {
 			r.fix(t, &model.Assignment{Projects: r.base.byPeriod[t-1]})
 		}
-		a, err := r.solvePeriod(ctx, t, limit, gap)
+		a, err := r.solveForced(ctx, t, limit, gap)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +152,7 @@ func (r *rolling) solveOne(ctx context.Context, t int, pi *model.Instance, limit
 	if err := model.ValidateErr(pi); err != nil {
 		return nil, fmt.Errorf("rolling horizon: period %d instance: %w", t, err)
 	}
-	prm := cluster.Params{TimeLimit: limit, Gap: gap}
+	prm := cluster.Params{TimeLimit: limit, Gap: gap, Force: forcedIn(pi, r.in, r.now)}
 	if r.base != nil {
 		prm.Outside = r.base.outsideFor(r.in, t)
 	}
@@ -365,6 +369,7 @@ func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap
 		return nil, err
 	}
 	r.base = base
+	r.forced = fm.forced
 	if base != nil {
 		for _, pj := range base.byPeriod {
 			for _, p := range pj {
@@ -373,4 +378,86 @@ func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap
 		}
 	}
 	return r.run(ctx, deadline, gap)
+}
+
+// solveForced is solvePeriod with the forced opportunities not yet
+// started that may start in t: it first forces in all of them, and when
+// no plan takes them all, only those that cannot start later (the others
+// wait for a later period), each attempt with half of limit. When no plan
+// takes those, the rolling horizon fails: it has no plan to offer.
+func (r *rolling) solveForced(ctx context.Context, t int, limit time.Duration, gap float64) (*model.Assignment, error) {
+	want := r.forcedOpen(t, 0)
+	if len(want) == 0 {
+		return r.solvePeriod(ctx, t, limit, gap)
+	}
+	tries := [][]int{want}
+	if must := r.forcedOpen(t, t); len(must) < len(want) {
+		tries = append(tries, must)
+		limit /= 2
+	}
+	defer func() { r.now = nil }()
+	for _, set := range tries {
+		r.now = set
+		if len(set) == 0 {
+			return r.solvePeriod(ctx, t, limit, gap)
+		}
+		a, err := r.solvePeriod(ctx, t, limit, gap)
+		if err == nil && takesAll(r.d, a, set) {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("rolling horizon: period %d: no plan takes forced opportunity %s", t, r.in.Opportunities[tries[len(tries)-1][0]].ID)
+}
+
+// forcedOpen returns the forced opportunities not yet started that may
+// start in t and in no period after last (last = 0: any later period
+// allowed).
+func (r *rolling) forcedOpen(t, last int) []int {
+	var out []int
+	for p, f := range r.forced {
+		if !f || r.started[p] || !r.in.Opportunities[p].OpenIn(t) {
+			continue
+		}
+		later := false
+		for u := t + 1; last > 0 && u <= r.T; u++ {
+			later = later || r.in.Opportunities[p].OpenIn(u)
+		}
+		if !later {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// takesAll says whether plan a takes every opportunity of ps.
+func takesAll(d *model.Derived, a *model.Assignment, ps []int) bool {
+	in := map[int]bool{}
+	for _, pj := range projectsOf(a) {
+		in[d.Opp[pj.ID]] = true
+	}
+	for _, p := range ps {
+		if !in[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// forcedIn maps opportunity indices ps of in to their indices in pi, a
+// period's instance (ids are shared; ps are open in pi's period).
+func forcedIn(pi, in *model.Instance, ps []int) []int {
+	if len(ps) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(pi.Opportunities))
+	for i := range pi.Opportunities {
+		at[pi.Opportunities[i].ID] = i
+	}
+	var out []int
+	for _, p := range ps {
+		if i, ok := at[in.Opportunities[p].ID]; ok {
+			out = append(out, i)
+		}
+	}
+	return out
 }

@@ -33,6 +33,20 @@ type Options struct {
 	// then carries (Formulation.Fair): no firm's discounted stake return
 	// below o_f. Nil (the default): no constraint 16.
 	Outside []float64
+	// Force lists opportunity indices the plan must take, each in exactly
+	// one of the periods it may start (Formulation.Force); nil means none.
+	// A forced opportunity no coalition can fund in any period makes the
+	// result infeasible, with the reason, without a solve. The bound of a
+	// solve with forced opportunities may be the unforced model's (the
+	// one-period relaxation of large models ignores them): still a valid
+	// lower bound.
+	Force []int
+	// Start, when not nil, is a plan of the same instance without the
+	// forced opportunities (e.g. the plan explain explains): with Force,
+	// it is repaired into a first plan that takes them (re-planning only
+	// their markets) and kept when nothing better is found. Nil, or
+	// without Force: ignored.
+	Start *model.Assignment
 }
 
 // Result is the outcome of Solve.
@@ -53,8 +67,8 @@ type Result struct {
 	Duration time.Duration
 	Nodes    int
 	// Explanation names, for an instance Fair shows infeasible without
-	// solving, the firms whose outside option no plan can match; nil
-	// otherwise.
+	// solving, the firms whose outside option no plan can match, and for
+	// a forced opportunity no coalition can fund, why; nil otherwise.
 	Explanation []string
 }
 
@@ -93,6 +107,17 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 				Explanation: why, Duration: time.Since(start)}, nil
 		}
 	}
+	for _, p := range opts.Force {
+		if p < 0 || p >= len(in.Opportunities) {
+			return nil, fmt.Errorf("solve %s: forced opportunity index %d out of range", in.Name, p)
+		}
+	}
+	if len(opts.Force) > 0 {
+		if why := fm.Force(opts.Force); len(why) > 0 {
+			return &Result{Status: model.StatusInfeasible, Objective: math.NaN(), Bound: math.Inf(-1), Formulation: fm,
+				Explanation: why, Duration: time.Since(start)}, nil
+		}
+	}
 	gap := opts.Gap
 	if gap <= 0 {
 		gap = 1e-6
@@ -113,7 +138,11 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	prm := glpk.Params{TimeLimit: opts.TimeLimit, RelGap: gap, Presolve: small,
 		GomoryCuts: small, MIRCuts: small, CoverCuts: small, CliqueCuts: small,
 		Backtracking: glpk.BacktrackBestProjection}
-	if small {
+	// Not with forced opportunities under a limit (explain's re-solves of
+	// a few seconds): the pseudo-cost initialisation overran a 5 s limit
+	// by 8 s on jiangsu-3-periods, and such a solve has a first plan
+	// (forcedStart) to improve on rather than an optimum to prove.
+	if small && (len(fm.Forced) == 0 || opts.TimeLimit == 0) {
 		prm.Branching = glpk.BranchHybridPseudoCost
 	}
 	gr, err := branch(ctx, fm, prm, opts, start)
@@ -155,8 +184,105 @@ func branch(ctx context.Context, fm *Formulation, prm glpk.Params, opts Options,
 		prm.TimeLimit = max(opts.TimeLimit-time.Since(start), time.Millisecond)
 	}
 	if len(fm.Prob.Rows) > smallRows {
-		return newLargeSearch(fm, start, opts.Progress).run(ctx, prm, prm.RelGap)
+		ls := newLargeSearch(fm, start, opts.Progress)
+		ls.from = opts.Start
+		return ls.run(ctx, prm, prm.RelGap)
 	}
+	var first []float64
+	if len(fm.Forced) > 0 {
+		first = fm.forcedStart(ctx, opts, prm.RelGap)
+		first = fm.improveStart(ctx, first, start, opts.TimeLimit, prm.RelGap)
+		if opts.TimeLimit > 0 {
+			prm.TimeLimit = max(opts.TimeLimit-time.Since(start), time.Millisecond)
+		}
+	}
+	gr, err := fm.branchSmall(ctx, prm, opts, start)
+	if gr == nil && ctx.Err() != nil {
+		// The limit ended before branch and cut (in the build or the
+		// first plan): GLPK refuses a context that has ended. No plan, no
+		// error, as when it ends during the search.
+		gr, err = &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(),
+			Bound: math.Inf(-1), LPObjective: math.NaN()}, ctx.Err()
+	}
+	if first != nil && gr != nil {
+		fm.keepFirst(gr, first, prm.RelGap)
+	}
+	return gr, err
+}
+
+// forcedStart builds a first plan of a small model with forced
+// opportunities, or returns nil: opts.Start repaired in the forced
+// opportunities' markets (repair), else the rolling horizon's plan (which
+// forces them in period by period) completed into a solution of the MIP,
+// else opts.Start repaired in more markets; each within rollingShare of
+// the limit (at most rollingMax). GLPK's branch and cut on the presolved
+// model takes no start and, with an opportunity forced in, often finds no
+// plan in the seconds explain gives a re-solve (none for any of the 5
+// opportunities the optimum of jiangsu-3-periods leaves out, in 5 s).
+func (fm *Formulation) forcedStart(ctx context.Context, opts Options, gap float64) []float64 {
+	share := rollingMax
+	if opts.TimeLimit > 0 {
+		share = min(rollingMax, time.Duration(rollingShare*float64(opts.TimeLimit)))
+	}
+	rp := fm.newRepair(opts.Start)
+	if x := rp.near(ctx, share); x != nil {
+		return x
+	}
+	if a, err := fm.RollingPlan(ctx, share, gap); err == nil && ctx.Err() == nil {
+		if x, err := fm.Columns(ctx, a, completeLimit); err == nil {
+			return x
+		}
+	}
+	return rp.wide(ctx, share)
+}
+
+// hoodShare is the share of the time left after the first plan of a small
+// forced model that the neighbourhoods get before branch and cut.
+const hoodShare = 0.6
+
+// improveStart improves the first plan x of a small forced model with the
+// neighbourhoods of the large path (hood.go) for hoodShare of the time
+// left of limit (0: until a whole round improves nothing), and returns the
+// best plan.
+func (fm *Formulation) improveStart(ctx context.Context, x []float64, start time.Time, limit time.Duration, gap float64) []float64 {
+	if x == nil {
+		return nil
+	}
+	s := newLargeSearch(fm, start, nil)
+	s.gap = gap
+	s.offerOwn(x)
+	if limit > 0 {
+		left := limit - time.Since(start)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(hoodShare*float64(left)))
+		defer cancel()
+	}
+	s.improve(ctx)
+	return s.best
+}
+
+// keepFirst puts the first plan x into GLPK's result gr when GLPK has no
+// better one: status feasible (optimal when within the gap of GLPK's
+// bound).
+func (fm *Formulation) keepFirst(gr *glpk.Result, x []float64, gap float64) {
+	z := fm.Prob.Objective(x)
+	if gr.HasSolution && gr.Objective <= z {
+		return
+	}
+	gr.X, gr.Objective, gr.HasSolution = x, z, true
+	if math.IsInf(gr.Bound, 1) || math.IsNaN(gr.Bound) {
+		gr.Bound = math.Inf(-1) // no bound (x, checked, refutes "infeasible")
+	}
+	gr.Bound = math.Min(gr.Bound, z)
+	gr.Status = glpk.Feasible
+	if math.Abs(z-gr.Bound) <= gap*math.Max(1, math.Abs(z)) {
+		gr.Status = glpk.Optimal
+	}
+}
+
+// branchSmall runs GLPK's branch and cut with presolve on a model up to
+// smallRows rows.
+func (fm *Formulation) branchSmall(ctx context.Context, prm glpk.Params, opts Options, start time.Time) (*glpk.Result, error) {
 	cb := glpk.Callbacks{}
 	if opts.Progress != nil {
 		cb.ProgressInterval = 500 * time.Millisecond
