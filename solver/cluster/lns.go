@@ -12,9 +12,11 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
+	"github.com/ofdi/ofdi/solver/mip"
 )
 
 // Fix-and-optimize parameters (see docs/algorithm.md, "Neighbourhood
@@ -33,6 +35,8 @@ const (
 	// lnsRotations bounds the search to this many passes' worth of rounds
 	// at the smallest window size.
 	lnsRotations = 6
+	// lnsHoodsPerWorker: neighbourhoods per worker in one round.
+	lnsHoodsPerWorker = 2
 )
 
 // lnsWorkers is the number of neighbourhoods solved at once (one per core,
@@ -375,6 +379,7 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 	if r.Problem == nil || len(r.Problem.Cols) == 0 {
 		return nil, 0
 	}
+	addCutoff(r, fm.Objective(x))
 	// GLPK's MIP presolver removes most of a neighbourhood's rows and
 	// columns (the fixed part), and the root LP of what is left costs a
 	// fraction of the restriction's. Its problem is not ours, so our
@@ -397,21 +402,45 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 	return cand, fm.Objective(cand)
 }
 
-// round solves the neighbourhoods of one round (lnsWorkers of them, the
-// families taking turns) at once from x and returns the best improvement
-// on best (ties to the first), or nil.
+// addCutoff adds to the restriction the row "objective below best": only
+// a better point is worth finding, and GLPK prunes by rows, not by our
+// incumbent (its presolver's problem is not ours, so the incumbent cannot
+// be offered).
+func addCutoff(r *mip.Restriction, best float64) {
+	q := r.Problem
+	var ind []int
+	var val []float64
+	for j, c := range q.Cols {
+		if c.Obj != 0 {
+			ind, val = append(ind, j), append(val, c.Obj)
+		}
+	}
+	q.AddRow(mip.Row{Name: "lns_cutoff", Lo: math.Inf(-1), Hi: best - q.ObjConst - lnsCutoffGain*math.Max(1, math.Abs(best)), Ind: ind, Val: val})
+}
+
+// lnsCutoffGain is the least relative improvement a neighbourhood's
+// sub-MIP must make (its cutoff row).
+const lnsCutoffGain = 1e-5
+
+// round solves the neighbourhoods of one round (lnsHoods of them, the
+// families taking turns, on lnsWorkers goroutines) from x and returns the
+// best improvement on best (ties to the lower neighbourhood number), or nil:
+// the result does not depend on which worker solved which neighbourhood.
 func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
-	workers := lnsWorkers()
-	cands := make([][]float64, workers)
-	objs := make([]float64, workers)
+	hoods := lnsHoods()
+	cands := make([][]float64, hoods)
+	objs := make([]float64, hoods)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i := range workers {
-		k := round*workers + i // neighbourhood number
-		w := s.window(lnsFamily(k%lnsFamilies), k/lnsFamilies, size, x)
+	for range lnsWorkers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cands[i], objs[i] = s.solveHood(ctx, w, x, deadline)
+			for i := int(next.Add(1) - 1); i < hoods; i = int(next.Add(1) - 1) {
+				k := round*hoods + i // neighbourhood number
+				w := s.window(lnsFamily(k%lnsFamilies), k/lnsFamilies, size, x)
+				cands[i], objs[i] = s.solveHood(ctx, w, x, deadline)
+			}
 		}()
 	}
 	wg.Wait()
@@ -423,6 +452,12 @@ func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, bes
 	}
 	return out, best
 }
+
+// lnsHoods is the number of neighbourhoods of one round: lnsHoodsPerWorker
+// per worker, each worker taking the next one as soon as it is free, so
+// that the quick ones (a sub-MIP whose root already shows it cannot
+// improve ends at once) fill the time the slow ones take.
+func lnsHoods() int { return lnsHoodsPerWorker * lnsWorkers() }
 
 // lnsLimits say when a neighbourhood search stops and whom it tells.
 type lnsLimits struct {
@@ -440,9 +475,10 @@ type lnsLimits struct {
 // improve runs the neighbourhood search from the feasible point x and
 // returns the best point found. A pass starts windows half a window apart
 // through the whole order of each family (familyOpening and familyPioneers
-// cycle through their own lists); each round solves lnsWorkers
-// neighbourhoods at once from the same incumbent and keeps the best
-// improvement, so the search is deterministic whatever the cores' speeds.
+// cycle through their own lists); each round solves lnsHoods
+// neighbourhoods from the same incumbent and keeps the best improvement
+// (ties to the first), so the search is deterministic whatever the cores'
+// speeds.
 // After a pass that improved nothing the windows double; after such a pass
 // at lnsMaxWindowBinaries the search starts again from the smallest
 // windows, every start a quarter window further on, and after a second
@@ -460,15 +496,15 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, l
 	s.shift = st.shift
 	defer func() { st.shift = s.shift }()
 	best := fm.Objective(x)
-	workers := lnsWorkers()
+	hoods := lnsHoods()
 	lastGain, first := time.Now(), st.round
 	for ; ; st.round++ {
-		if st.round >= lnsRotations*lnsFamilies*s.windows(lnsWindowBinaries)/workers {
+		if st.round >= lnsRotations*lnsFamilies*s.windows(lnsWindowBinaries)/hoods {
 			st.done = true
 			break
 		}
 		// A pass starts a window of each family at every offset.
-		if rounds := (lnsFamilies*s.windows(st.size) + workers - 1) / workers; st.idle >= rounds {
+		if rounds := (lnsFamilies*s.windows(st.size) + hoods - 1) / hoods; st.idle >= rounds {
 			// A whole pass improved nothing: widen the windows; at the
 			// largest size, start again from the smallest with the
 			// windows a quarter window further on (once).

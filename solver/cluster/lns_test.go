@@ -121,3 +121,30 @@ func greedyStart(t *testing.T, d *model.Derived) (*Formulation, []float64) {
 	}
 	return fm, x
 }
+
+// A neighbourhood's sub-MIP carries the cutoff row: from the optimum no
+// neighbourhood yields a point (not even the optimum again), and from the
+// greedy start every point it yields is better by the cutoff's margin.
+func TestSolveHoodCutoff(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
+		fm, x0 := greedyStart(t, model.Derive(inst))
+		res, err := glpk.SolveMIP(context.Background(), fm.Prob,
+			glpk.Params{TimeLimit: time.Minute, GomoryCuts: true, MIRCuts: true, CoverCuts: true}, glpk.Callbacks{})
+		if err != nil || res.Status != glpk.Optimal {
+			t.Fatalf("seed %d: GLPK %v %v, want optimal", seed, res, err)
+		}
+		s := newLNSSearch(fm)
+		for k := range 2 * lnsFamilies {
+			f := lnsFamily(k % lnsFamilies)
+			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, res.X), res.X, time.Time{}); cand != nil {
+				t.Errorf("seed %d, %v window %d: a point (Z %.6f) from the optimum %.6f", seed, f, k/lnsFamilies, obj, res.Objective)
+			}
+			start := fm.Objective(x0)
+			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, x0), x0, time.Time{}); cand != nil &&
+				obj > start-lnsCutoffGain*math.Max(1, math.Abs(start))*(1-1e-6) {
+				t.Errorf("seed %d, %v window %d: Z %.9f from the start %.9f, not better by the cutoff", seed, f, k/lnsFamilies, obj, start)
+			}
+		}
+	}
+}
