@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
-	"github.com/ofdi/ofdi/solver/mip"
 )
 
 // Fix-and-optimize parameters (see docs/algorithm.md, "Neighbourhood
@@ -37,6 +36,10 @@ const (
 	lnsRotations = 6
 	// lnsHoodsPerWorker: neighbourhoods per worker in one round.
 	lnsHoodsPerWorker = 2
+	// lnsCutoffGain is the least relative improvement a neighbourhood's
+	// sub-MIP must make (its cutoff row; GLPK may exceed a row by its
+	// tolerance, and with 1e-6 it returned the incumbent's objective again).
+	lnsCutoffGain = 1e-5
 )
 
 // lnsWorkers is the number of neighbourhoods solved at once (one per core,
@@ -379,7 +382,12 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 	if r.Problem == nil || len(r.Problem.Cols) == 0 {
 		return nil, 0
 	}
-	addCutoff(r, fm.Objective(x))
+	// Only a better point is worth finding, and GLPK cannot prune by our
+	// incumbent (below): the cutoff row prunes what cannot beat it.
+	best := fm.Objective(x)
+	if !r.AddCutoff(best - lnsCutoffGain*math.Max(1, math.Abs(best))) {
+		return nil, 0
+	}
 	// GLPK's MIP presolver removes most of a neighbourhood's rows and
 	// columns (the fixed part), and the root LP of what is left costs a
 	// fraction of the restriction's. Its problem is not ours, so our
@@ -401,26 +409,6 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 	}
 	return cand, fm.Objective(cand)
 }
-
-// addCutoff adds to the restriction the row "objective below best": only
-// a better point is worth finding, and GLPK prunes by rows, not by our
-// incumbent (its presolver's problem is not ours, so the incumbent cannot
-// be offered).
-func addCutoff(r *mip.Restriction, best float64) {
-	q := r.Problem
-	var ind []int
-	var val []float64
-	for j, c := range q.Cols {
-		if c.Obj != 0 {
-			ind, val = append(ind, j), append(val, c.Obj)
-		}
-	}
-	q.AddRow(mip.Row{Name: "lns_cutoff", Lo: math.Inf(-1), Hi: best - q.ObjConst - lnsCutoffGain*math.Max(1, math.Abs(best)), Ind: ind, Val: val})
-}
-
-// lnsCutoffGain is the least relative improvement a neighbourhood's
-// sub-MIP must make (its cutoff row).
-const lnsCutoffGain = 1e-5
 
 // round solves the neighbourhoods of one round (lnsHoods of them, the
 // families taking turns, on lnsWorkers goroutines) from x and returns the

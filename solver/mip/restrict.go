@@ -79,3 +79,25 @@ func (r *Restriction) Project(x []float64) []float64 {
 	}
 	return y
 }
+
+// AddCutoff adds to the restriction the row "objective ≤ limit" (limit in
+// the original problem's objective, its constant included): a solver that
+// cannot be given the incumbent (after its own presolve, say) then prunes
+// what cannot beat it. It returns false, adding nothing, when no free
+// column has an objective coefficient: the restriction's objective is its
+// constant then, and no solve can change it.
+func (r *Restriction) AddCutoff(limit float64) bool {
+	q := r.Problem
+	var ind []int
+	var val []float64
+	for j, c := range q.Cols {
+		if c.Obj != 0 {
+			ind, val = append(ind, j), append(val, c.Obj)
+		}
+	}
+	if len(ind) == 0 {
+		return false
+	}
+	q.AddRow(Row{Name: "cutoff", Lo: math.Inf(-1), Hi: limit - q.ObjConst, Ind: ind, Val: val})
+	return true
+}
