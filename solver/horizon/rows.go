@@ -93,8 +93,9 @@ func (fm *Formulation) addLeadRows(p, t int) {
 	fm.row("lead_"+fm.nm.opp(p)+per(t), 0, 0)
 }
 
-// addLearningRows writes K2 (k_p·q ≤ κ), K3 (x ≤ q + Σ pioneers beside)
-// and (15) (w ≤ x, w ≤ Σ pioneers beside).
+// addLearningRows writes K2 (k_p·q ≤ κ), K3 (x ≤ q + Σ pioneers beside;
+// x ≤ q for a pioneer, who never learns) and (15) (w ≤ x, w ≤ Σ pioneers
+// beside).
 func (fm *Formulation) addLearningRows(p, t int) {
 	in := fm.Inst
 	o := &in.Opportunities[p]
@@ -120,7 +121,9 @@ func (fm *Formulation) addLearningRows(p, t int) {
 			if pr.Q != none {
 				fm.term(pr.Q, -1)
 			}
-			beside(pr.Firm)
+			if !in.Firms[pr.Firm].Pioneer { // pioneers never learn: x ≤ q
+				beside(pr.Firm)
+			}
 			fm.row("learn_"+tag, -inf, 0)
 		}
 		if pr.W != none {
