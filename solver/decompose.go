@@ -44,6 +44,21 @@ func Decompose(d *model.Derived, a *model.Assignment) (Decomposition, error) {
 	if err != nil {
 		return Decomposition{}, err
 	}
+	dec, err := projectTerms(d, a, func(model.Project) float64 { return 1 })
+	if err != nil {
+		return dec, err
+	}
+	dec.MarketPower = -in.Objective.MarketPowerValue * m.MarketPower
+	dec.Learning = -in.Objective.LearningValue * float64(m.Learning)
+	dec.InfoCost, dec.Dissipation = m.InfoCost, m.Dissipation
+	dec.total()
+	return dec, nil
+}
+
+// projectTerms returns the npv and subsidy terms of the plan's projects,
+// each weighted by weight (its period's discount over a horizon, else 1).
+func projectTerms(d *model.Derived, a *model.Assignment, weight func(model.Project) float64) (Decomposition, error) {
+	in := d.Inst
 	var dec Decomposition
 	for _, pj := range a.Projects {
 		p, ok := d.Opp[pj.ID]
@@ -51,13 +66,10 @@ func Decompose(d *model.Derived, a *model.Assignment) (Decomposition, error) {
 			return dec, fmt.Errorf("plan: unknown opportunity %q", pj.ID)
 		}
 		o := &in.Opportunities[p]
-		dec.NPV -= o.NPV
-		dec.Subsidy -= in.Policy.SubsidyOf(o.Mode) * o.Cost
+		w := weight(pj)
+		dec.NPV -= w * o.NPV
+		dec.Subsidy -= w * in.Policy.SubsidyOf(o.Mode) * o.Cost
 	}
-	dec.MarketPower = -in.Objective.MarketPowerValue * m.MarketPower
-	dec.Learning = -in.Objective.LearningValue * float64(m.Learning)
-	dec.InfoCost, dec.Dissipation = m.InfoCost, m.Dissipation
-	dec.total()
 	return dec, nil
 }
 
@@ -77,17 +89,13 @@ func decomposeHorizon(d *model.Derived, a *model.Assignment) (Decomposition, err
 	if err != nil {
 		return Decomposition{}, err
 	}
-	var dec Decomposition
+	dec, err := projectTerms(d, a, func(pj model.Project) float64 { return in.Horizon.DiscountAt(pj.Period) })
+	if err != nil {
+		return dec, err
+	}
 	for _, pj := range a.Projects {
-		p, ok := d.Opp[pj.ID]
-		if !ok {
-			return dec, fmt.Errorf("plan: unknown opportunity %q", pj.ID)
-		}
-		o := &in.Opportunities[p]
-		w := in.Horizon.DiscountAt(pj.Period)
-		dec.NPV -= w * o.NPV
-		dec.Subsidy -= w * in.Policy.SubsidyOf(o.Mode) * o.Cost
-		dec.MarketPower -= w * in.Objective.MarketPowerValue * o.MarketPower
+		o := &in.Opportunities[d.Opp[pj.ID]]
+		dec.MarketPower -= in.Horizon.DiscountAt(pj.Period) * in.Objective.MarketPowerValue * o.MarketPower
 	}
 	for _, pp := range view.Periods {
 		dec.Learning -= in.Horizon.DiscountAt(pp.Period) * in.Objective.LearningValue * float64(len(pp.Learning))
