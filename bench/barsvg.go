@@ -41,11 +41,16 @@ func BarsSVG(title, subtitle, ylabel string, bars []Bar, width vg.Length) ([]byt
 		width = panelW
 	}
 	fg := &figure{title: title, subtitle: subtitle, panels: []*plot.Plot{p}, cols: 1, w: width}
+	return fg.inlineSVG()
+}
+
+// inlineSVG renders the figure as SVG to inline in a page: the <svg>
+// element, without the XML declaration before it.
+func (fg *figure) inlineSVG() ([]byte, error) {
 	svg, err := fg.render("svg")
 	if err != nil {
 		return nil, err
 	}
-	// Drop the XML declaration and anything else before <svg.
 	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
 		svg = svg[i:]
 	}

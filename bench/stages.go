@@ -115,14 +115,7 @@ func StagesSVG(title string, plans []*model.Plan, width vg.Length) ([]byte, erro
 		return nil, fmt.Errorf("stages chart: no plan has stages")
 	}
 	fg.panels = []*plot.Plot{p}
-	svg, err := fg.render("svg")
-	if err != nil {
-		return nil, err
-	}
-	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
-		svg = svg[i:]
-	}
-	return svg, nil
+	return fg.inlineSVG()
 }
 
 // stagePanel draws one instance's panel: for each method (stages[i] its

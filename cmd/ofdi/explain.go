@@ -233,17 +233,23 @@ func writeFirmLimits(w io.Writer, firms []solver.FirmLimits) {
 	fmt.Fprintln(w, "firms: use of their limits, and which bind")
 	fmt.Fprintf(w, "  %-6s %21s %19s %9s  %s\n", "firm", "committed / capital", "cvar / risk limit", "projects", "binding")
 	for _, f := range firms {
-		np := "-"
-		if f.MaxProjects != nil {
-			np = fmt.Sprint(*f.MaxProjects)
-		}
-		bind := strings.Join(f.Binding, ", ")
-		if bind == "" {
-			bind = "-"
-		}
+		np, bind := limitCells(f)
 		fmt.Fprintf(w, "  %-6s %10s / %-8s %8s / %-8s %4d / %-3s  %s\n", f.Firm, num(f.Committed), num(f.Capital+f.Credit), num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
 	}
 	fmt.Fprintln(w)
+}
+
+// limitCells returns a firm's project limit and binding limits as printed
+// ("-" for none).
+func limitCells(f solver.FirmLimits) (np, bind string) {
+	np = "-"
+	if f.MaxProjects != nil {
+		np = fmt.Sprint(*f.MaxProjects)
+	}
+	if bind = strings.Join(f.Binding, ", "); bind == "" {
+		bind = "-"
+	}
+	return np, bind
 }
 
 // writeHorizonLimits is writeFirmLimits over a horizon: each period's
@@ -267,14 +273,7 @@ func writeHorizonLimits(w io.Writer, firms []solver.FirmLimits) {
 	}
 	fmt.Fprintf(w, "  %-6s %-*s %19s %9s  %s\n", "firm", width, "budget by period", "cvar / risk limit", "projects", "binding")
 	for i, f := range firms {
-		np := "-"
-		if f.MaxProjects != nil {
-			np = fmt.Sprint(*f.MaxProjects)
-		}
-		bind := strings.Join(f.Binding, ", ")
-		if bind == "" {
-			bind = "-"
-		}
+		np, bind := limitCells(f)
 		fmt.Fprintf(w, "  %-6s %-*s %8s / %-8s %4d / %-3s  %s\n", f.Firm, width, budgets[i], num(f.CVaR), num(f.RiskLimit), f.Projects, np, bind)
 	}
 	fmt.Fprintln(w)
