@@ -19,9 +19,20 @@ import (
 var reportHTML string
 
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": num,
-	"pct": func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"num":   num,
+	"money": money1,
+	"pct":   func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
 }).Parse(reportHTML))
+
+// money1 prints an amount with one decimal, no "-0.0": the firm accounts'
+// columns, which num's six digits made wider than the page.
+func money1(x float64) string {
+	s := fmt.Sprintf("%.1f", x)
+	if s == "-0.0" {
+		return "0.0"
+	}
+	return s
+}
 
 // reportPage is the data of the HTML page of ofdi report.
 type reportPage struct {
