@@ -97,17 +97,18 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 // fund, else the constraints, constraint 16 and the forced opportunities
 // among them when the MIP carries them.
 func infeasibleWhy(hr *horizon.Result, fair, forced bool) []string {
+	const rows = "targets, windows, budgets released over time"
 	switch {
 	case len(hr.Explanation) > 0:
 		return hr.Explanation
 	case forced && fair:
-		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (targets, windows, budgets released over time, constraint 16)"}
+		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (" + rows + ", constraint 16)"}
 	case forced:
-		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (targets, windows, budgets released over time)"}
+		return []string{"no multi-period plan takes every forced opportunity and meets the constraints (" + rows + ")"}
 	case fair:
-		return []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time) while every firm's discounted stake return meets its outside option (constraint 16)"}
+		return []string{"no multi-period plan satisfies the constraints (" + rows + ") while every firm's discounted stake return meets its outside option (constraint 16)"}
 	}
-	return []string{"no multi-period plan satisfies the constraints (targets, windows, budgets released over time)"}
+	return []string{"no multi-period plan satisfies the constraints (" + rows + ")"}
 }
 
 // horizonPlainOptimum solves the multi-period MIP without constraint 16

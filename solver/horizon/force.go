@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
-	"github.com/ofdi/ofdi/solver/glpk"
 )
 
 // Force makes the plan take every opportunity index in ps in exactly one
@@ -219,26 +218,7 @@ func (fm *Formulation) repairIn(ctx context.Context, h *hoods, x []float64, mark
 	if limit <= 0 || limit > repairLimit {
 		limit = repairLimit
 	}
-	free := map[int]bool{}
-	for m := range markets {
-		for _, q := range h.byMarket[m] {
-			free[q] = true
-		}
-	}
-	x = append([]float64(nil), x...)
-	rs := fm.Prob.Restrict(h.fixOutside(x, free), x)
-	if rs.Infeasible != "" || ctx.Err() != nil {
-		return nil
-	}
-	res, err := glpk.SolveMIP(ctx, rs.Problem, glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3}, glpk.Callbacks{})
-	if err != nil || !res.HasSolution {
-		return nil
-	}
-	y := rs.Expand(res.X)
-	if fm.Prob.CheckFeasible(y, columnTol) != nil {
-		return nil
-	}
-	return y
+	return h.solveFree(ctx, x, markets, limit)
 }
 
 // Repair is repair's first plan of a forced model: plan a (without the

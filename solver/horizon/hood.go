@@ -104,16 +104,28 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	}
 	w := h.windows[h.next%len(h.windows)]
 	h.next++
-	x = append([]float64(nil), x...) // fixOutside rounds it
+	markets := map[int]bool{w[0]: true, w[1]: true}
+	y := h.solveFree(ctx, x, markets, limit)
+	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
+		return nil
+	}
+	return y
+}
+
+// solveFree solves the restriction of the MIP around x with the y, x and l
+// columns of the opportunities of markets free (fixOutside) by GLPK with
+// its presolver, within limit, and returns the solution if it satisfies
+// every row, else nil.
+func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, limit time.Duration) []float64 {
 	free := map[int]bool{}
-	for _, m := range w {
+	for m := range markets {
 		for _, p := range h.byMarket[m] {
 			free[p] = true
 		}
 	}
-	fixed := h.fixOutside(x, free)
-	rs := h.fm.Prob.Restrict(fixed, x)
-	if rs.Infeasible != "" {
+	x = append([]float64(nil), x...) // fixOutside rounds it
+	rs := h.fm.Prob.Restrict(h.fixOutside(x, free), x)
+	if rs.Infeasible != "" || ctx.Err() != nil {
 		return nil
 	}
 	res, err := glpk.SolveMIP(ctx, rs.Problem, glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3}, glpk.Callbacks{})
@@ -122,9 +134,6 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	}
 	y := rs.Expand(res.X)
 	if h.fm.Prob.CheckFeasible(y, columnTol) != nil {
-		return nil
-	}
-	if h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
 		return nil
 	}
 	return y

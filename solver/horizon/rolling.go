@@ -386,12 +386,12 @@ func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap
 // wait for a later period), each attempt with half of limit. When no plan
 // takes those, the rolling horizon fails: it has no plan to offer.
 func (r *rolling) solveForced(ctx context.Context, t int, limit time.Duration, gap float64) (*model.Assignment, error) {
-	want := r.forcedOpen(t, 0)
+	want := r.forcedOpen(t, false)
 	if len(want) == 0 {
 		return r.solvePeriod(ctx, t, limit, gap)
 	}
 	tries := [][]int{want}
-	if must := r.forcedOpen(t, t); len(must) < len(want) {
+	if must := r.forcedOpen(t, true); len(must) < len(want) {
 		tries = append(tries, must)
 		limit /= 2
 	}
@@ -410,16 +410,16 @@ func (r *rolling) solveForced(ctx context.Context, t int, limit time.Duration, g
 }
 
 // forcedOpen returns the forced opportunities not yet started that may
-// start in t and in no period after last (last = 0: any later period
-// allowed).
-func (r *rolling) forcedOpen(t, last int) []int {
+// start in t; with lastChance, only those that may start in no later
+// period.
+func (r *rolling) forcedOpen(t int, lastChance bool) []int {
 	var out []int
 	for p, f := range r.forced {
 		if !f || r.started[p] || !r.in.Opportunities[p].OpenIn(t) {
 			continue
 		}
 		later := false
-		for u := t + 1; last > 0 && u <= r.T; u++ {
+		for u := t + 1; lastChance && u <= r.T; u++ {
 			later = later || r.in.Opportunities[p].OpenIn(u)
 		}
 		if !later {
