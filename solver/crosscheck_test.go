@@ -19,6 +19,7 @@ import (
 	"github.com/ofdi/ofdi/model/check"
 	"github.com/ofdi/ofdi/solver"
 	"github.com/ofdi/ofdi/solver/cluster"
+	"github.com/ofdi/ofdi/solver/mip"
 )
 
 // crossCases are generated small clusters of varied size.
@@ -72,14 +73,7 @@ func TestOptimumMatchesIndependentSolver(t *testing.T) {
 				t.Fatal(err)
 			}
 			lp := filepath.Join(dir, name+".lp")
-			f, err := os.Create(lp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := fm.Prob.WriteLP(f); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
+			writeLP(t, fm.Prob, lp)
 			want := cbcOptimum(t, cbc, lp)
 			vbCheckBounds(t, inst, want)
 			if !close(res.Objective, want) {
@@ -112,6 +106,21 @@ func cbcOptimum(t *testing.T, cbc, lp string) float64 {
 
 // cbcSolve solves lp with CBC: the proven optimum, or false when CBC
 // proves it infeasible. Anything else fails the test.
+// writeLP writes prob in CPLEX LP format to the file lp.
+func writeLP(t *testing.T, prob *mip.Problem, lp string) {
+	t.Helper()
+	f, err := os.Create(lp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prob.WriteLP(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func cbcSolve(t *testing.T, cbc, lp string) (float64, bool) {
 	t.Helper()
 	sol := lp + ".cbc.sol"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -137,13 +136,6 @@ func cbcFair(t *testing.T, cbc string, d *model.Derived, outside []float64, lp s
 	if outside != nil {
 		fm.Fair(outside)
 	}
-	f, err := os.Create(lp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fm.Prob.WriteLP(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	writeLP(t, fm.Prob, lp)
 	return cbcSolve(t, cbc, lp)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -124,14 +123,7 @@ func cbcForced(t *testing.T, cbc string, inst *model.Instance, p int, lp string)
 	if why := fm.Force([]int{p}); len(why) > 0 {
 		return 0, false
 	}
-	f, err := os.Create(lp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fm.Prob.WriteLP(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	writeLP(t, fm.Prob, lp)
 	return cbcSolve(t, cbc, lp)
 }
 

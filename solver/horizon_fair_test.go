@@ -3,7 +3,6 @@ package solver_test
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -119,13 +118,6 @@ func cbcHorizon(t *testing.T, cbc string, inst *model.Instance, outside []float6
 	if outside != nil {
 		fm.Fair(outside) // the rows are written even when it finds them unmatchable
 	}
-	f, err := os.Create(lp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := fm.Prob.WriteLP(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	writeLP(t, fm.Prob, lp)
 	return cbcSolve(t, cbc, lp)
 }
