@@ -214,6 +214,9 @@ func alone(rule model.ModeRule, o *model.Opportunity, r model.Role) bool {
 	return o.MinPartnersOr() == 1 && (o.MaxPartners == nil || *o.MaxPartners >= 1)
 }
 
+// newRun builds the run's tables from the derived instance: per market,
+// per opportunity (with the lists sorted by base score), per firm, and the
+// turn order.
 func newRun(d *model.Derived, push bool) *run {
 	in := d.Inst
 	nP, nM, nK := len(in.Opportunities), len(in.Markets), len(in.Scenarios)
@@ -225,14 +228,34 @@ func newRun(d *model.Derived, push bool) *run {
 		taken: make([]int32, nP), line: in.Policy.CreditLine,
 		scratch: make([]float64, nK), idx: make([]int, nK),
 	}
+	r.initMarkets()
+	segIndex := r.initOpportunities()
+	r.sortMarkets()
+	r.initFirms(segIndex)
+	r.order = turnOrder(in.Firms)
+	return r
+}
+
+// initMarkets sets each market's info cost and whether it is promoted
+// (promoted ids that name no market are ignored).
+func (r *run) initMarkets() {
+	in := r.d.Inst
 	for m := range in.Markets {
 		r.info[m] = in.Markets[m].InfoCost
 	}
 	for _, id := range in.Policy.PromotedMarkets {
-		if m, ok := d.Market[id]; ok {
+		if m, ok := r.d.Market[id]; ok {
 			r.promo[m] = true
 		}
 	}
+}
+
+// initOpportunities fills the per-opportunity tables (base score, market,
+// segment, the roles that may take it alone, losses) and each market's
+// list in file order; it returns the segment indices, numbered in order of
+// first use.
+func (r *run) initOpportunities() map[string]int32 {
+	d, in := r.d, r.d.Inst
 	rules := map[model.Mode]model.ModeRule{}
 	segIndex := map[string]int32{}
 	lambdaG := in.Objective.MarketPowerValue
@@ -258,16 +281,21 @@ func newRun(d *model.Derived, push bool) *run {
 		for _, role := range model.Roles {
 			r.ok[p][roleIndex(role)] = alone(rule, o, role)
 		}
-		for k := 0; k < nK; k++ {
-			r.loss[p*nK+k] = d.Loss(p, k)
+		for k := 0; k < r.nK; k++ {
+			r.loss[p*r.nK+k] = d.Loss(p, k)
 		}
 		if m >= 0 {
 			r.byMkt[m] = append(r.byMkt[m], int32(p))
 		}
 	}
+	return segIndex
+}
+
+// sortMarkets orders each market's list by base score descending, ties in
+// file order.
+func (r *run) sortMarkets() {
 	for m := range r.byMkt {
-		l := r.byMkt[m]
-		slices.SortStableFunc(l, func(a, b int32) int {
+		slices.SortStableFunc(r.byMkt[m], func(a, b int32) int {
 			switch {
 			case r.base[a] > r.base[b]:
 				return -1
@@ -277,40 +305,58 @@ func newRun(d *model.Derived, push bool) *run {
 			return int(a - b)
 		})
 	}
+}
 
+// initFirms sets every firm's state; the loss vectors share one backing
+// array.
+func (r *run) initFirms(segIndex map[string]int32) {
+	in := r.d.Inst
 	r.firms = make([]firmState, len(in.Firms))
-	losses := make([]float64, len(in.Firms)*nK)
+	losses := make([]float64, len(in.Firms)*r.nK)
 	for f := range in.Firms {
-		fm := &in.Firms[f]
-		fs := &r.firms[f]
-		fs.index = f
-		fs.role = roleIndex(fm.Role)
-		fs.limit = -1
-		if fm.MaxProjects != nil {
-			fs.limit = *fm.MaxProjects
-		}
-		fs.creditK = in.Policy.CreditPerFirm * fm.Capital
-		fs.losses = losses[f*nK : (f+1)*nK : (f+1)*nK]
-		for _, s := range fm.Segments {
-			if i, ok := segIndex[s]; ok && !slices.Contains(fs.segs, i) {
-				fs.segs = append(fs.segs, i)
-			}
-		}
-		if fs.role < 0 || len(fs.segs) == 0 || fs.limit == 0 {
-			continue
-		}
-		for m := range in.Markets {
-			if len(r.byMkt[m]) > 0 {
-				fs.groups = append(fs.groups, group{market: int32(m), kappa: fm.KnowledgeOf(in.Markets[m].ID)})
-			}
+		r.initFirm(f, segIndex, losses[f*r.nK:(f+1)*r.nK:(f+1)*r.nK])
+	}
+}
+
+// initFirm sets firm f's role, limits, segments and loss vector, and gives
+// it a group per market with opportunities, unless it can take nothing
+// (unknown role, no known segment, or max_projects 0).
+func (r *run) initFirm(f int, segIndex map[string]int32, losses []float64) {
+	in := r.d.Inst
+	fm := &in.Firms[f]
+	fs := &r.firms[f]
+	fs.index = f
+	fs.role = roleIndex(fm.Role)
+	fs.limit = -1
+	if fm.MaxProjects != nil {
+		fs.limit = *fm.MaxProjects
+	}
+	fs.creditK = in.Policy.CreditPerFirm * fm.Capital
+	fs.losses = losses
+	for _, s := range fm.Segments {
+		if i, ok := segIndex[s]; ok && !slices.Contains(fs.segs, i) {
+			fs.segs = append(fs.segs, i)
 		}
 	}
-	r.order = make([]int, len(in.Firms))
-	for i := range r.order {
-		r.order[i] = i
+	if fs.role < 0 || len(fs.segs) == 0 || fs.limit == 0 {
+		return
 	}
-	slices.SortStableFunc(r.order, func(a, b int) int {
-		fa, fb := &in.Firms[a], &in.Firms[b]
+	for m := range in.Markets {
+		if len(r.byMkt[m]) > 0 {
+			fs.groups = append(fs.groups, group{market: int32(m), kappa: fm.KnowledgeOf(in.Markets[m].ID)})
+		}
+	}
+}
+
+// turnOrder returns the firm indices in turn order: pioneers first, then
+// capital descending, then id ascending, then file order.
+func turnOrder(firms []model.Firm) []int {
+	order := make([]int, len(firms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		fa, fb := &firms[a], &firms[b]
 		switch {
 		case fa.Pioneer != fb.Pioneer:
 			if fa.Pioneer {
@@ -328,7 +374,7 @@ func newRun(d *model.Derived, push bool) *run {
 		}
 		return a - b
 	})
-	return r
+	return order
 }
 
 // play runs the rounds.
