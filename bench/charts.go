@@ -68,90 +68,8 @@ func (r *Report) WriteCharts(dir string) ([]string, error) {
 	if len(r.Instances) == 0 {
 		return nil, nil
 	}
-	type chart struct {
-		name string
-		fig  *figure
-	}
-	charts := []chart{
-		{"gain", r.gainChart()},
-		{"objective", r.metricChart("Net value the plan creates for the cluster: −Z (higher is better)",
-			"−Z = value + λ_G·market power + λ_L·learning − info cost − dissipation",
-			func(row *Row) (float64, bool) {
-				if row.Objective == nil {
-					return 0, false
-				}
-				return -*row.Objective, true
-			}, numLabel, nil)},
-		{"waste", r.wasteChart()},
-		{"value", r.metricChart("Value created: NPV + subsidy of the projects undertaken (higher is better)", "",
-			func(row *Row) (float64, bool) {
-				if row.Metrics == nil {
-					return 0, false
-				}
-				return row.Metrics.Value, true
-			}, numLabel, nil)},
-		{"market-power", r.metricChart("Market power abroad: Σ G of the projects undertaken (higher is better)",
-			"dashed line: the cluster's market power target G*",
-			func(row *Row) (float64, bool) {
-				if row.Metrics == nil {
-					return 0, false
-				}
-				return row.Metrics.MarketPower, true
-			}, numLabel, func(in InstanceInfo) (float64, string) { return in.MarketPowerTarget, "points of market power" })},
-		{"sme", r.metricChart("SMEs taking part in overseas projects, as a share of all SMEs (higher is better)",
-			"dashed line: the SME participation target ρ",
-			func(row *Row) (float64, bool) {
-				if row.Metrics == nil {
-					return 0, false
-				}
-				return 100 * row.Metrics.SMEParticipation, true
-			}, pctLabel, func(in InstanceInfo) (float64, string) {
-				return 100 * in.SMEParticipationTarget, "% of the cluster's SMEs"
-			})},
-	}
-	if r.Stress != nil {
-		charts = append(charts,
-			chart{"distress", r.metricChart(
-				fmt.Sprintf("Stress test: share of %d drawn years in which some firm loses more than its risk limit (lower is better)", r.Stress.Draws),
-				fmt.Sprintf("%s losses; label: %% of draws, and in brackets the mean number of distressed firms per draw", r.Stress.LossModel),
-				func(row *Row) (float64, bool) {
-					if row.Stress == nil {
-						return 0, false
-					}
-					return 100 * row.Stress.DistressShare, true
-				},
-				func(row *Row, v float64) string {
-					return fmt.Sprintf("%s (%.2f)", pctLabel(row, v), row.Stress.DistressedMean)
-				},
-				func(InstanceInfo) (float64, string) { return math.NaN(), "% of draws" })},
-			chart{"distress-rate", r.metricChart(
-				"Stress test: the chance that a firm taking part is in distress in a drawn year (lower is better)",
-				fmt.Sprintf("%s losses; distressed firms per draw / firms holding a stake in the plan; label: the number of firms holding a stake", r.Stress.LossModel),
-				func(row *Row) (float64, bool) {
-					if row.Stress == nil {
-						return 0, false
-					}
-					return 100 * row.Stress.DistressRate, true
-				},
-				func(row *Row, v float64) string {
-					n := row.Stress.FirmsAtRisk
-					if n == 1 {
-						return fmt.Sprintf("%s (1 firm)", pctLabel(row, v))
-					}
-					return fmt.Sprintf("%s (%d firms)", pctLabel(row, v), n)
-				},
-				func(InstanceInfo) (float64, string) { return math.NaN(), "% of firms taking part" })},
-			chart{"loss", r.lossChart()},
-		)
-	}
-	if len(r.Fairness) > 0 {
-		charts = append(charts, chart{FairnessChart, r.fairnessChart()})
-	}
-	if fg := r.stageChart(); fg != nil {
-		charts = append(charts, chart{"stages", fg})
-	}
 	var written []string
-	for _, c := range charts {
+	for _, c := range r.charts() {
 		for _, format := range []string{"png", "svg"} {
 			data, err := c.fig.render(format)
 			if err != nil {
@@ -165,6 +83,130 @@ func (r *Report) WriteCharts(dir string) ([]string, error) {
 		}
 	}
 	return written, nil
+}
+
+// namedChart is a figure and the base name of its files.
+type namedChart struct {
+	name string
+	fig  *figure
+}
+
+// charts returns the report's figures in file order: the six plan charts,
+// the stress charts with a stress test, the fairness chart with Fairness
+// rows and the stages chart with multi-period plans.
+func (r *Report) charts() []namedChart {
+	charts := []namedChart{
+		{"gain", r.gainChart()},
+		{"objective", r.metricChart("Net value the plan creates for the cluster: −Z (higher is better)",
+			"−Z = value + λ_G·market power + λ_L·learning − info cost − dissipation",
+			barNegObjective, numLabel, nil)},
+		{"waste", r.wasteChart()},
+		{"value", r.metricChart("Value created: NPV + subsidy of the projects undertaken (higher is better)", "",
+			barValue, numLabel, nil)},
+		{"market-power", r.metricChart("Market power abroad: Σ G of the projects undertaken (higher is better)",
+			"dashed line: the cluster's market power target G*",
+			barMarketPower, numLabel, targetMarketPower)},
+		{"sme", r.metricChart("SMEs taking part in overseas projects, as a share of all SMEs (higher is better)",
+			"dashed line: the SME participation target ρ",
+			barSMEShare, pctLabel, targetSME)},
+	}
+	if r.Stress != nil {
+		charts = append(charts,
+			namedChart{"distress", r.distressChart()},
+			namedChart{"distress-rate", r.distressRateChart()},
+			namedChart{"loss", r.lossChart()},
+		)
+	}
+	if len(r.Fairness) > 0 {
+		charts = append(charts, namedChart{FairnessChart, r.fairnessChart()})
+	}
+	if fg := r.stageChart(); fg != nil {
+		charts = append(charts, namedChart{"stages", fg})
+	}
+	return charts
+}
+
+// barNegObjective is the objective chart's bar: −Z (false: no plan).
+func barNegObjective(row *Row) (float64, bool) {
+	if row.Objective == nil {
+		return 0, false
+	}
+	return -*row.Objective, true
+}
+
+// barValue is the value chart's bar: NPV + subsidy (false: no plan).
+func barValue(row *Row) (float64, bool) {
+	if row.Metrics == nil {
+		return 0, false
+	}
+	return row.Metrics.Value, true
+}
+
+// barMarketPower is the market power chart's bar (false: no plan).
+func barMarketPower(row *Row) (float64, bool) {
+	if row.Metrics == nil {
+		return 0, false
+	}
+	return row.Metrics.MarketPower, true
+}
+
+// barSMEShare is the SME chart's bar: % of the SMEs taking part (false:
+// no plan).
+func barSMEShare(row *Row) (float64, bool) {
+	if row.Metrics == nil {
+		return 0, false
+	}
+	return 100 * row.Metrics.SMEParticipation, true
+}
+
+// targetMarketPower is the market power chart's target line and y label.
+func targetMarketPower(in InstanceInfo) (float64, string) {
+	return in.MarketPowerTarget, "points of market power"
+}
+
+// targetSME is the SME chart's target line (in %) and y label.
+func targetSME(in InstanceInfo) (float64, string) {
+	return 100 * in.SMEParticipationTarget, "% of the cluster's SMEs"
+}
+
+// distressChart: per method, the share of draws in which some firm is in
+// distress, labelled with the mean number of distressed firms.
+func (r *Report) distressChart() *figure {
+	return r.metricChart(
+		fmt.Sprintf("Stress test: share of %d drawn years in which some firm loses more than its risk limit (lower is better)", r.Stress.Draws),
+		fmt.Sprintf("%s losses; label: %% of draws, and in brackets the mean number of distressed firms per draw", r.Stress.LossModel),
+		func(row *Row) (float64, bool) {
+			if row.Stress == nil {
+				return 0, false
+			}
+			return 100 * row.Stress.DistressShare, true
+		},
+		func(row *Row, v float64) string {
+			return fmt.Sprintf("%s (%.2f)", pctLabel(row, v), row.Stress.DistressedMean)
+		},
+		func(InstanceInfo) (float64, string) { return math.NaN(), "% of draws" })
+}
+
+// distressRateChart: per method, the chance that a firm taking part is in
+// distress, labelled with the number of firms holding a stake.
+func (r *Report) distressRateChart() *figure {
+	return r.metricChart(
+		"Stress test: the chance that a firm taking part is in distress in a drawn year (lower is better)",
+		fmt.Sprintf("%s losses; distressed firms per draw / firms holding a stake in the plan; label: the number of firms holding a stake", r.Stress.LossModel),
+		func(row *Row) (float64, bool) {
+			if row.Stress == nil {
+				return 0, false
+			}
+			return 100 * row.Stress.DistressRate, true
+		},
+		func(row *Row, v float64) string {
+			n := row.Stress.FirmsAtRisk
+			if n == 1 {
+				return fmt.Sprintf("%s (1 firm)", pctLabel(row, v))
+			}
+			return fmt.Sprintf("%s (%d firms)", pctLabel(row, v), n)
+		},
+		func(InstanceInfo) (float64, string) { return math.NaN(), "% of firms taking part" })
 }
 
 // figure is a titled grid of panels, with an optional legend under the
