@@ -100,106 +100,172 @@ func mainCode(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func parseFlags(args []string, stderr io.Writer) (config, string, error) {
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fams := fs.String("families", "S,M,L", "families to run, comma-separated: S, M, L, XL, or a custom FxPxM:LIMIT such as 40x20x5:5s (target: a plan)")
-	shapes := fs.String("shapes", "all", "generator shape presets, comma-separated, or all: "+strings.Join(gen.PresetNames(), ", "))
-	seeds := fs.String("seeds", "101,202", "generator seeds, comma-separated: one instance per family, shape and seed")
-	scale := fs.Float64("limit-scale", 1, "multiply every time limit by `F` (rounded to whole seconds, at least 1 s), e.g. 0.05 for a smoke run")
-	solvers := fs.String("solvers", solverOfdi, "solvers to run, comma-separated: ofdi, glpsol, cbc")
-	out := fs.String("out", filepath.Join("bench", "out", "scale"), "output `DIR`")
-	ofdi := fs.String("ofdi", "", "ofdi binary `PATH` (default: go build ./cmd/ofdi into a temporary directory)")
-	grace := fs.Duration("grace", 60*time.Second, "stop a solver this long after its time limit (SIGTERM, then SIGKILL 10 s later)")
-	keepLP := fs.Bool("keep-lp", false, "keep the exported LP files in DIR/lp (L's is about 150 MB)")
-	sharing := fs.String("sharing", "report", "passed to ofdi solve and ofdi export: report, or stakes (constraint 16: no firm below its outside option; ofdi solves twice for the price of fairness, within the same limit)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./bench/scale [flags]\n\n"+
-			"Runs ofdi (and glpsol and cbc with --solvers) on generated families × shapes × seeds with\n"+
-			"equal time limits (S 150×60×10 30 s, M 300×120×15 60 s, L 2000×500×30 300 s,\n"+
-			"XL 10000×2000×50 600 s), and reports every cell and the worst cell per family.\n\n"+
-			"Examples:\n"+
-			"  go run ./bench/scale                                    # the matrix: S, M, L × all shapes × seeds 101, 202\n"+
-			"  go run ./bench/scale --families S --shapes default,mixed --seeds 7\n"+
-			"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n"+
-			"  go run ./bench/scale --families S,M --sharing stakes                  # with constraint 16\n\n")
-		fs.PrintDefaults()
-	}
+	v := defineFlags(fs)
+	fs.Usage = func() { usage(fs, stderr) }
 	if err := fs.Parse(args); err != nil {
 		return config{}, "", err
 	}
 	if fs.NArg() > 0 {
 		return config{}, "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := config{limitScale: *scale, out: *out, grace: *grace, keepLP: *keepLP, sharing: *sharing}
-	if *sharing != "report" && *sharing != "stakes" {
-		return config{}, "", fmt.Errorf("--sharing: unknown value %q (want report or stakes)", *sharing)
+	cfg, err := v.config()
+	if err != nil {
+		return config{}, "", err
 	}
-	for _, name := range splitList(*fams) {
+	return cfg, *v.ofdi, nil
+}
+
+// flagValues are the flags as parsed, before config checks them.
+type flagValues struct {
+	fams, shapes, seeds, solvers, out, ofdi, sharing *string
+	scale                                            *float64
+	grace                                            *time.Duration
+	keepLP                                           *bool
+}
+
+// defineFlags defines the command's flags on fs, with their defaults.
+func defineFlags(fs *flag.FlagSet) *flagValues {
+	return &flagValues{
+		fams:    fs.String("families", "S,M,L", "families to run, comma-separated: S, M, L, XL, or a custom FxPxM:LIMIT such as 40x20x5:5s (target: a plan)"),
+		shapes:  fs.String("shapes", "all", "generator shape presets, comma-separated, or all: "+strings.Join(gen.PresetNames(), ", ")),
+		seeds:   fs.String("seeds", "101,202", "generator seeds, comma-separated: one instance per family, shape and seed"),
+		scale:   fs.Float64("limit-scale", 1, "multiply every time limit by `F` (rounded to whole seconds, at least 1 s), e.g. 0.05 for a smoke run"),
+		solvers: fs.String("solvers", solverOfdi, "solvers to run, comma-separated: ofdi, glpsol, cbc"),
+		out:     fs.String("out", filepath.Join("bench", "out", "scale"), "output `DIR`"),
+		ofdi:    fs.String("ofdi", "", "ofdi binary `PATH` (default: go build ./cmd/ofdi into a temporary directory)"),
+		grace:   fs.Duration("grace", 60*time.Second, "stop a solver this long after its time limit (SIGTERM, then SIGKILL 10 s later)"),
+		keepLP:  fs.Bool("keep-lp", false, "keep the exported LP files in DIR/lp (L's is about 150 MB)"),
+		sharing: fs.String("sharing", "report", "passed to ofdi solve and ofdi export: report, or stakes (constraint 16: no firm below its outside option; ofdi solves twice for the price of fairness, within the same limit)"),
+	}
+}
+
+// usage writes the help: what the command does, examples, the flags.
+func usage(fs *flag.FlagSet, stderr io.Writer) {
+	fmt.Fprintf(stderr, "usage: go run ./bench/scale [flags]\n\n"+
+		"Runs ofdi (and glpsol and cbc with --solvers) on generated families × shapes × seeds with\n"+
+		"equal time limits (S 150×60×10 30 s, M 300×120×15 60 s, L 2000×500×30 300 s,\n"+
+		"XL 10000×2000×50 600 s), and reports every cell and the worst cell per family.\n\n"+
+		"Examples:\n"+
+		"  go run ./bench/scale                                    # the matrix: S, M, L × all shapes × seeds 101, 202\n"+
+		"  go run ./bench/scale --families S --shapes default,mixed --seeds 7\n"+
+		"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n"+
+		"  go run ./bench/scale --families S,M --sharing stakes                  # with constraint 16\n\n")
+	fs.PrintDefaults()
+}
+
+// config checks the flag values (sharing, families, shapes, seeds,
+// solvers, limit scale, grace, out, in that order) and returns the config
+// they give; the error names the first bad flag.
+func (v *flagValues) config() (config, error) {
+	cfg := config{limitScale: *v.scale, out: *v.out, grace: *v.grace, keepLP: *v.keepLP, sharing: *v.sharing}
+	if *v.sharing != "report" && *v.sharing != "stakes" {
+		return config{}, fmt.Errorf("--sharing: unknown value %q (want report or stakes)", *v.sharing)
+	}
+	var err error
+	if cfg.families, err = parseFamilies(*v.fams); err != nil {
+		return config{}, err
+	}
+	if cfg.shapes, err = parseShapes(*v.shapes); err != nil {
+		return config{}, err
+	}
+	if cfg.seeds, err = parseSeeds(*v.seeds); err != nil {
+		return config{}, err
+	}
+	if cfg.solvers, err = parseSolvers(*v.solvers); err != nil {
+		return config{}, err
+	}
+	if !(*v.scale > 0) {
+		return config{}, fmt.Errorf("--limit-scale: must be > 0, got %g", *v.scale)
+	}
+	if *v.grace < 0 {
+		return config{}, fmt.Errorf("--grace: must be >= 0, got %s", *v.grace)
+	}
+	if *v.out == "" {
+		return config{}, errors.New("--out: must not be empty")
+	}
+	return cfg, nil
+}
+
+// parseFamilies reads --families: known or custom families, each once.
+func parseFamilies(list string) ([]Family, error) {
+	var fams []Family
+	for _, name := range splitList(list) {
 		f, ok := familyByName(name)
 		if !ok {
-			return config{}, "", fmt.Errorf("--families: unknown family %q (want S, M, L, XL or FxPxM:LIMIT, e.g. 40x20x5:5s)", name)
+			return nil, fmt.Errorf("--families: unknown family %q (want S, M, L, XL or FxPxM:LIMIT, e.g. 40x20x5:5s)", name)
 		}
-		for _, g := range cfg.families {
+		for _, g := range fams {
 			if g.Name == f.Name {
-				return config{}, "", fmt.Errorf("--families: %s given twice", f.Name)
+				return nil, fmt.Errorf("--families: %s given twice", f.Name)
 			}
 		}
-		cfg.families = append(cfg.families, f)
+		fams = append(fams, f)
 	}
-	if len(cfg.families) == 0 {
-		return config{}, "", errors.New("--families: none given")
+	if len(fams) == 0 {
+		return nil, errors.New("--families: none given")
 	}
-	names := splitList(*shapes)
+	return fams, nil
+}
+
+// parseShapes reads --shapes: "all" or generator presets, each once.
+func parseShapes(list string) ([]gen.Shape, error) {
+	names := splitList(list)
 	if len(names) == 1 && names[0] == "all" {
 		names = gen.PresetNames()
 	}
+	var shapes []gen.Shape
 	for _, name := range names {
 		sh, err := gen.Preset(name)
 		if err != nil {
-			return config{}, "", fmt.Errorf("--shapes: unknown shape %q (want all or some of %s)", name, strings.Join(gen.PresetNames(), ", "))
+			return nil, fmt.Errorf("--shapes: unknown shape %q (want all or some of %s)", name, strings.Join(gen.PresetNames(), ", "))
 		}
-		for _, g := range cfg.shapes {
+		for _, g := range shapes {
 			if g.Name == name {
-				return config{}, "", fmt.Errorf("--shapes: %s given twice", name)
+				return nil, fmt.Errorf("--shapes: %s given twice", name)
 			}
 		}
-		cfg.shapes = append(cfg.shapes, sh)
+		shapes = append(shapes, sh)
 	}
-	if len(cfg.shapes) == 0 {
-		return config{}, "", errors.New("--shapes: none given")
+	if len(shapes) == 0 {
+		return nil, errors.New("--shapes: none given")
 	}
-	for _, s := range splitList(*seeds) {
+	return shapes, nil
+}
+
+// parseSeeds reads --seeds: non-negative integers.
+func parseSeeds(list string) ([]uint64, error) {
+	var seeds []uint64
+	for _, s := range splitList(list) {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			return config{}, "", fmt.Errorf("--seeds: %q is not a non-negative integer", s)
+			return nil, fmt.Errorf("--seeds: %q is not a non-negative integer", s)
 		}
-		cfg.seeds = append(cfg.seeds, v)
+		seeds = append(seeds, v)
 	}
-	if len(cfg.seeds) == 0 {
-		return config{}, "", errors.New("--seeds: none given")
+	if len(seeds) == 0 {
+		return nil, errors.New("--seeds: none given")
 	}
-	for _, s := range splitList(*solvers) {
+	return seeds, nil
+}
+
+// parseSolvers reads --solvers: names of allSolvers, in any case.
+func parseSolvers(list string) ([]string, error) {
+	var solvers []string
+	for _, s := range splitList(list) {
 		s = strings.ToLower(s)
 		known := false
 		for _, k := range allSolvers {
 			known = known || s == k
 		}
 		if !known {
-			return config{}, "", fmt.Errorf("--solvers: unknown solver %q (want ofdi, glpsol or cbc)", s)
+			return nil, fmt.Errorf("--solvers: unknown solver %q (want ofdi, glpsol or cbc)", s)
 		}
-		cfg.solvers = append(cfg.solvers, s)
+		solvers = append(solvers, s)
 	}
-	if len(cfg.solvers) == 0 {
-		return config{}, "", errors.New("--solvers: none given")
+	if len(solvers) == 0 {
+		return nil, errors.New("--solvers: none given")
 	}
-	if !(*scale > 0) {
-		return config{}, "", fmt.Errorf("--limit-scale: must be > 0, got %g", *scale)
-	}
-	if *grace < 0 {
-		return config{}, "", fmt.Errorf("--grace: must be >= 0, got %s", *grace)
-	}
-	if *out == "" {
-		return config{}, "", errors.New("--out: must not be empty")
-	}
-	return cfg, *ofdi, nil
+	return solvers, nil
 }
 
 // splitList splits a comma-separated list, dropping empty items.
