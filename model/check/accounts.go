@@ -82,75 +82,134 @@ func (c *checker) checkAccounts(projs []project) {
 	c.accountMetrics(acc, sharing)
 }
 
-// recomputeAccounts builds every firm's account from the plan's projects.
+// recomputeAccounts builds every firm's account from the plan's projects
+// and credit, and sets the checker's surplus and total money committed.
 func (c *checker) recomputeAccounts(projs []project, base *independent, sharing string) map[string]*account {
-	in := c.inst
-	acc := map[string]*account{}
-	periods := 1
-	if c.hz != nil {
-		periods = c.hz.T
-	}
-	for i := range in.Firms {
-		f := &in.Firms[i]
-		if c.firms[f.ID] == f {
-			acc[f.ID] = &account{spent: make([]float64, periods)}
-		}
-	}
-	losses := map[string][]float64{}
-	entered := map[string]map[string]int{} // firm → market → first period (1 in one period)
+	t := c.newTally()
 	for _, pr := range projs {
-		o := pr.opp
-		v := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost
-		pi := c.pioneers(o, pr.rule)
-		t, w := c.periodOf(pr)
-		for _, pt := range pr.parts {
-			a := acc[pt.firm.ID]
-			if a == nil {
-				continue
-			}
-			a.projects++
-			a.committed += w * pr.a * pt.stake
-			a.ret += w * pt.stake * v
-			if t >= 1 && t <= periods {
-				a.spent[t-1] += pr.a * pt.stake
-			}
-			if losses[pt.firm.ID] == nil {
-				losses[pt.firm.ID] = make([]float64, len(in.Scenarios))
-				entered[pt.firm.ID] = map[string]int{}
-			}
-			for k, s := range in.Scenarios {
-				losses[pt.firm.ID][k] += o.Loss[s.ID] * pr.a * pt.stake
-			}
-			if first := entered[pt.firm.ID][o.Market]; first == 0 || t < first {
-				entered[pt.firm.ID][o.Market] = t
-			}
-			if pt.firm.Role == model.SME && !pt.firm.Pioneer {
-				for _, q := range pr.parts {
-					if q.firm != pt.firm && pi[q.firm.ID] {
-						a.learning++
-						break
-					}
-				}
-			}
+		t.addProject(pr)
+	}
+	t.addCredit(c.plan.Plan.Credit)
+	c.surplus, c.committedTotal = t.settle(base)
+	t.payoffs(sharing, c.surplus, c.committedTotal)
+	return t.acc
+}
+
+// tally is the state of recomputeAccounts: the accounts being summed and
+// what is needed to finish them.
+type tally struct {
+	c *checker
+	// acc holds an account per firm id (first occurrence of the id only).
+	acc map[string]*account
+	// periods is the horizon's length, 1 in one period.
+	periods int
+	// losses is each firm's loss per scenario (nil for a firm in no
+	// project).
+	losses map[string][]float64
+	// entered is, per firm and market, the first period the firm enters
+	// the market (1 in one period).
+	entered map[string]map[string]int
+}
+
+// newTally opens an empty account for every firm whose id is unique.
+func (c *checker) newTally() *tally {
+	t := &tally{c: c, acc: map[string]*account{}, periods: 1,
+		losses: map[string][]float64{}, entered: map[string]map[string]int{}}
+	if c.hz != nil {
+		t.periods = c.hz.T
+	}
+	for i := range c.inst.Firms {
+		f := &c.inst.Firms[i]
+		if c.firms[f.ID] == f {
+			t.acc[f.ID] = &account{spent: make([]float64, t.periods)}
 		}
 	}
+	return t
+}
+
+// addProject adds one project to its participants' accounts: projects,
+// money committed and returned (discounted over a horizon), money spent per
+// period, losses, markets entered and learning.
+func (t *tally) addProject(pr project) {
+	o := pr.opp
+	v := o.NPV + t.c.inst.Policy.SubsidyOf(o.Mode)*o.Cost
+	pi := t.c.pioneers(o, pr.rule)
+	per, w := t.c.periodOf(pr)
+	for _, pt := range pr.parts {
+		a := t.acc[pt.firm.ID]
+		if a == nil {
+			continue
+		}
+		a.projects++
+		a.committed += w * pr.a * pt.stake
+		a.ret += w * pt.stake * v
+		if per >= 1 && per <= t.periods {
+			a.spent[per-1] += pr.a * pt.stake
+		}
+		t.addExposure(pr, pt, per)
+		if learns(pr, pt, pi) {
+			a.learning++
+		}
+	}
+}
+
+// addExposure adds participant pt's share of project pr's losses, and
+// the project's market as entered in period per unless entered earlier.
+func (t *tally) addExposure(pr project, pt part, per int) {
+	id, o := pt.firm.ID, pr.opp
+	if t.losses[id] == nil {
+		t.losses[id] = make([]float64, len(t.c.inst.Scenarios))
+		t.entered[id] = map[string]int{}
+	}
+	for k, s := range t.c.inst.Scenarios {
+		t.losses[id][k] += o.Loss[s.ID] * pr.a * pt.stake
+	}
+	if first := t.entered[id][o.Market]; first == 0 || per < first {
+		t.entered[id][o.Market] = per
+	}
+}
+
+// learns reports whether participant pt is a non-pioneer SME with a
+// pioneer partner (one of pi) in project pr.
+func learns(pr project, pt part, pi map[string]bool) bool {
+	if pt.firm.Role != model.SME || pt.firm.Pioneer {
+		return false
+	}
+	for _, q := range pr.parts {
+		if q.firm != pt.firm && pi[q.firm.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+// addCredit sets each known firm's credit from its first finite entry in
+// the plan's credit list (repeats and unknown firms are reported by the
+// credit check).
+func (t *tally) addCredit(credit []model.Credit) {
 	seen := map[string]bool{}
-	for _, cr := range c.plan.Plan.Credit {
-		if a := acc[cr.Firm]; a != nil && !seen[cr.Firm] && !math.IsNaN(cr.Amount) && !math.IsInf(cr.Amount, 0) {
+	for _, cr := range credit {
+		if a := t.acc[cr.Firm]; a != nil && !seen[cr.Firm] && !math.IsNaN(cr.Amount) && !math.IsInf(cr.Amount, 0) {
 			seen[cr.Firm] = true
 			a.credit = cr.Amount
 		}
 	}
+}
+
+// settle sets each account's outside option, capital use, CVaR and its
+// use, and (for a baseline) the info cost paid, in file order so the sums
+// are deterministic; it returns the surplus and the total money committed.
+func (t *tally) settle(base *independent) (surplus, total float64) {
+	c, in := t.c, t.c.inst
 	probs := make([]float64, len(in.Scenarios))
 	for k, s := range in.Scenarios {
 		probs[k] = s.Probability
 	}
 	alpha := in.Policy.Alpha()
-	var surplus, total float64
 	surplus = c.rep.Metrics.Value - c.rep.Metrics.InfoCost - c.rep.Metrics.Dissipation
-	for i := range in.Firms { // file order: deterministic sums
+	for i := range in.Firms {
 		id := in.Firms[i].ID
-		a, f := acc[id], c.firms[id]
+		a, f := t.acc[id], c.firms[id]
 		if a == nil || f != &in.Firms[i] {
 			continue
 		}
@@ -158,22 +217,37 @@ func (c *checker) recomputeAccounts(projs []project, base *independent, sharing 
 		surplus -= a.outside
 		total += a.committed
 		a.capitalUse = a.committed / f.Capital
-		if l := losses[id]; l != nil && alpha >= 0 && alpha < 1 {
+		if l := t.losses[id]; l != nil && alpha >= 0 && alpha < 1 {
 			a.cvar = CVaR(l, probs, alpha)
 		}
 		if f.RiskLimit > 0 {
 			a.cvarUse = a.cvar / f.RiskLimit
 		}
 		if !c.cluster {
-			for _, m := range sortedKeys(entered[id]) {
-				if mk, ok := c.markets[m]; ok {
-					a.info += c.discount(entered[id][m]) * mk.InfoCost
-				}
-			}
+			a.info = t.infoPaid(id)
 		}
 	}
-	c.surplus, c.committedTotal = surplus, total
-	for id, a := range acc {
+	return surplus, total
+}
+
+// infoPaid is the info cost a firm investing alone pays: each market it
+// enters, discounted to its first period there, in market id order.
+func (t *tally) infoPaid(id string) float64 {
+	info := 0.0
+	for _, m := range sortedKeys(t.entered[id]) {
+		if mk, ok := t.c.markets[m]; ok {
+			info += t.c.discount(t.entered[id][m]) * mk.InfoCost
+		}
+	}
+	return info
+}
+
+// payoffs sets each account's payoff, transfer (sharing report: outside
+// option plus a share of the surplus by money committed) and the limits
+// that bind.
+func (t *tally) payoffs(sharing string, surplus, total float64) {
+	c := t.c
+	for id, a := range t.acc {
 		if c.cluster && sharing == model.SharingReport {
 			a.pi = a.outside
 			if total > 0 {
@@ -185,7 +259,6 @@ func (c *checker) recomputeAccounts(projs []project, base *independent, sharing 
 		}
 		a.sure, a.maybe = c.limits(c.firms[id], a)
 	}
-	return acc
 }
 
 // limits says which of the firm's positive limits the account meets with
