@@ -149,41 +149,9 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 	if cur == "" {
 		cur = "money units"
 	}
-	fmt.Fprintf(&b, "instance %s   method %s   status %s", p.Instance, p.Method, p.Status)
-	if p.Gap != nil {
-		fmt.Fprintf(&b, "   gap %.4g%%", 100**p.Gap)
-	}
-	b.WriteString("\n")
-	if p.Message != "" {
-		fmt.Fprintf(&b, "\n%s\n", strings.ReplaceAll(p.Message, "; ", "\n"))
-	}
-	if p.Objective != nil {
-		fmt.Fprintf(&b, "objective Z = %s %s", num(*p.Objective), cur)
-		if p.Bound != nil {
-			fmt.Fprintf(&b, "   (bound %s)", num(*p.Bound))
-		}
-		b.WriteString("\n")
-	}
+	header(&b, p, cur)
 	if a := p.Plan; a != nil {
-		fmt.Fprintf(&b, "\nprojects undertaken (%d):\n", len(a.Projects))
-		if len(a.Projects) == 0 {
-			b.WriteString("  none\n")
-		}
-		for _, pj := range a.Projects {
-			lead := pj.Lead
-			if lead == "" {
-				lead = "-"
-			}
-			parts := make([]string, len(pj.Participants))
-			for i, s := range pj.Participants {
-				parts[i] = fmt.Sprintf("%s %.1f%%", s.Firm, 100*s.Stake)
-			}
-			when := ""
-			if pj.Period > 0 {
-				when = fmt.Sprintf("t%-3d", pj.Period)
-			}
-			fmt.Fprintf(&b, "  %s%-10s %-8s %-13s lead %-10s %s\n", when, pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
-		}
+		projectLines(&b, a.Projects)
 		fmt.Fprintf(&b, "\nmarkets entered: %s\n", orNone(a.MarketsEntered))
 		credit := make([]string, len(a.Credit))
 		for i, c := range a.Credit {
@@ -195,42 +163,8 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 		timeline(&b, p)
 		stageTable(&b, p.Stages)
 	}
-	if m := p.Metrics; m != nil {
-		b.WriteString("\nmetrics:\n")
-		row := func(k, v string) { fmt.Fprintf(&b, "  %-26s %s\n", k, v) }
-		row("info cost", num(m.InfoCost))
-		row("dissipation", num(m.Dissipation))
-		row("value (npv + subsidy)", num(m.Value))
-		row("market power", num(m.MarketPower))
-		row("learning participations", fmt.Sprint(m.Learning))
-		row("projects", fmt.Sprint(m.Projects))
-		roles := make([]string, 0, len(m.FirmsByRole))
-		for _, r := range model.Roles {
-			roles = append(roles, fmt.Sprintf("%s %d", r, m.FirmsByRole[r]))
-		}
-		row("firms taking part", strings.Join(roles, ", "))
-		row("SME participation", fmt.Sprintf("%.1f%%", 100*m.SMEParticipation))
-		row("capital deployed", num(m.CapitalDeployed))
-		row("credit drawn", num(m.CreditDrawn))
-		row("CVaR utilisation", fmt.Sprintf("max %.1f%%, mean %.1f%%", 100*m.CVaRUtilisationMax, 100*m.CVaRUtilisationMean))
-		row("targets met", fmt.Sprintf("%v (market power %v, SME participation %v)", m.TargetsMet, m.MarketPowerTarget, m.SMETarget))
-		if m.SMEExperienced != nil {
-			row("SMEs experienced", fmt.Sprintf("%d (after the last period)", *m.SMEExperienced))
-			row("note", "info cost, dissipation and value are discounted to period 1")
-		}
-		if p.Firms != nil {
-			row("money value W", num(m.MoneyValue)+" (value - info cost - dissipation)")
-			row("surplus S", num(m.Surplus)+" (W - sum of outside options)")
-			row("transfers paid", num(m.TransfersPaid))
-			row("below outside option", fmt.Sprintf("%d firm%s before transfers", m.FirmsBelowOutsideOption, plural(m.FirmsBelowOutsideOption)))
-			row("individually rational", fmt.Sprint(m.IndividuallyRational))
-		}
-		switch {
-		case p.PriceOfFairness != nil:
-			row("price of fairness", num(*p.PriceOfFairness)+" (Z of this plan - Z of the optimum without constraint 16)")
-		case p.Sharing == model.SharingStakes:
-			row("price of fairness", "unknown (needs both optima proven)")
-		}
+	if p.Metrics != nil {
+		metricLines(&b, p)
 	}
 	if p.Firms != nil {
 		firmTable(&b, p)
@@ -245,6 +179,99 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// header writes the status line with the gap, the solver's message (one
+// clause a line) and the objective with its bound, in currency cur.
+func header(b *strings.Builder, p *model.Plan, cur string) {
+	fmt.Fprintf(b, "instance %s   method %s   status %s", p.Instance, p.Method, p.Status)
+	if p.Gap != nil {
+		fmt.Fprintf(b, "   gap %.4g%%", 100**p.Gap)
+	}
+	b.WriteString("\n")
+	if p.Message != "" {
+		fmt.Fprintf(b, "\n%s\n", strings.ReplaceAll(p.Message, "; ", "\n"))
+	}
+	if p.Objective != nil {
+		fmt.Fprintf(b, "objective Z = %s %s", num(*p.Objective), cur)
+		if p.Bound != nil {
+			fmt.Fprintf(b, "   (bound %s)", num(*p.Bound))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// projectLines writes one line per project: start period (multi-period
+// plans), id, market, mode, lead ("-" for none) and the stakes.
+func projectLines(b *strings.Builder, projects []model.Project) {
+	fmt.Fprintf(b, "\nprojects undertaken (%d):\n", len(projects))
+	if len(projects) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, pj := range projects {
+		lead := pj.Lead
+		if lead == "" {
+			lead = "-"
+		}
+		parts := make([]string, len(pj.Participants))
+		for i, s := range pj.Participants {
+			parts[i] = fmt.Sprintf("%s %.1f%%", s.Firm, 100*s.Stake)
+		}
+		when := ""
+		if pj.Period > 0 {
+			when = fmt.Sprintf("t%-3d", pj.Period)
+		}
+		fmt.Fprintf(b, "  %s%-10s %-8s %-13s lead %-10s %s\n", when, pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
+	}
+}
+
+// metricLines writes the metrics of MODEL.md, then, for a plan with firm
+// accounts, the sharing metrics, then the price of fairness when known or
+// asked for (sharing stakes).
+func metricLines(b *strings.Builder, p *model.Plan) {
+	m := p.Metrics
+	b.WriteString("\nmetrics:\n")
+	metricRow(b, "info cost", num(m.InfoCost))
+	metricRow(b, "dissipation", num(m.Dissipation))
+	metricRow(b, "value (npv + subsidy)", num(m.Value))
+	metricRow(b, "market power", num(m.MarketPower))
+	metricRow(b, "learning participations", fmt.Sprint(m.Learning))
+	metricRow(b, "projects", fmt.Sprint(m.Projects))
+	roles := make([]string, 0, len(m.FirmsByRole))
+	for _, r := range model.Roles {
+		roles = append(roles, fmt.Sprintf("%s %d", r, m.FirmsByRole[r]))
+	}
+	metricRow(b, "firms taking part", strings.Join(roles, ", "))
+	metricRow(b, "SME participation", fmt.Sprintf("%.1f%%", 100*m.SMEParticipation))
+	metricRow(b, "capital deployed", num(m.CapitalDeployed))
+	metricRow(b, "credit drawn", num(m.CreditDrawn))
+	metricRow(b, "CVaR utilisation", fmt.Sprintf("max %.1f%%, mean %.1f%%", 100*m.CVaRUtilisationMax, 100*m.CVaRUtilisationMean))
+	metricRow(b, "targets met", fmt.Sprintf("%v (market power %v, SME participation %v)", m.TargetsMet, m.MarketPowerTarget, m.SMETarget))
+	if m.SMEExperienced != nil {
+		metricRow(b, "SMEs experienced", fmt.Sprintf("%d (after the last period)", *m.SMEExperienced))
+		metricRow(b, "note", "info cost, dissipation and value are discounted to period 1")
+	}
+	if p.Firms != nil {
+		sharingLines(b, m)
+	}
+	switch {
+	case p.PriceOfFairness != nil:
+		metricRow(b, "price of fairness", num(*p.PriceOfFairness)+" (Z of this plan - Z of the optimum without constraint 16)")
+	case p.Sharing == model.SharingStakes:
+		metricRow(b, "price of fairness", "unknown (needs both optima proven)")
+	}
+}
+
+// sharingLines writes the sharing metrics of a plan with firm accounts.
+func sharingLines(b *strings.Builder, m *model.Metrics) {
+	metricRow(b, "money value W", num(m.MoneyValue)+" (value - info cost - dissipation)")
+	metricRow(b, "surplus S", num(m.Surplus)+" (W - sum of outside options)")
+	metricRow(b, "transfers paid", num(m.TransfersPaid))
+	metricRow(b, "below outside option", fmt.Sprintf("%d firm%s before transfers", m.FirmsBelowOutsideOption, plural(m.FirmsBelowOutsideOption)))
+	metricRow(b, "individually rational", fmt.Sprint(m.IndividuallyRational))
+}
+
+// metricRow writes one metric: its name in a column, then its value.
+func metricRow(b *strings.Builder, k, v string) { fmt.Fprintf(b, "  %-26s %s\n", k, v) }
 
 // firmTable writes the firm accounts: one line per firm, in file order.
 func firmTable(b *strings.Builder, p *model.Plan) {
