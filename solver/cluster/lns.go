@@ -66,8 +66,13 @@ const (
 	// familyPioneers: every project of two pioneers (or one), with the
 	// opportunities not taken where they could bring learners.
 	familyPioneers
+	// familySwaps: the participations of the pioneers in every project,
+	// one opportunity not taken that one of them could open, and some of
+	// the projects they take part in (whole), so that pioneers can move
+	// along a chain of projects, each taken over by another.
+	familySwaps
 	// lnsFamilies is the number of families in turn.
-	lnsFamilies = int(familyPioneers) + 1
+	lnsFamilies = int(familySwaps) + 1
 )
 
 func (f lnsFamily) String() string {
@@ -82,6 +87,8 @@ func (f lnsFamily) String() string {
 		return "opening"
 	case familyPioneers:
 		return "pioneers"
+	case familySwaps:
+		return "swaps"
 	}
 	return "unknown"
 }
@@ -117,8 +124,10 @@ type lnsSearch struct {
 	oppBinaries, firmBinaries []int
 	totalBinaries             int
 	oppMkt                    []int
-	// leads[f] are firm f's lead columns, with their opportunities.
-	leads [][]leadCol
+	// leads[f] are firm f's lead columns, with their opportunities;
+	// enables[f] are pioneer f's participation columns in Π_p (the
+	// projects where learners may depend on it).
+	leads, enables [][]leadCol
 	// orders are the opportunities market-major and segment-major;
 	// byValue most valuable first; firmOrder the firms grouped by their
 	// first segment; pioneers the pioneers with a participation column.
@@ -139,7 +148,7 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 	nP, nCols := len(in.Opportunities), len(fm.Prob.Cols)
 	s := &lnsSearch{fm: fm, colOpp: fill(nCols), colMkt: fill(nCols), colFirm: fill(nCols),
 		stake: make([]bool, nCols), oppBinaries: make([]int, nP), firmBinaries: make([]int, len(in.Firms)),
-		leads: make([][]leadCol, len(in.Firms))}
+		leads: make([][]leadCol, len(in.Firms)), enables: make([][]leadCol, len(in.Firms))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
@@ -159,6 +168,9 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 			s.stake[pc.S] = true
 			if pc.L != none {
 				s.leads[pc.Firm] = append(s.leads[pc.Firm], leadCol{p, pc.L})
+			}
+			if pc.Pioneer {
+				s.enables[pc.Firm] = append(s.enables[pc.Firm], leadCol{p, pc.X})
 			}
 		}
 	}
@@ -263,6 +275,8 @@ func (s *lnsSearch) window(f lnsFamily, k, size int, x []float64) hood {
 		return s.openingHood(k, size, x)
 	case familyPioneers:
 		return s.pioneerHood(k, size, x)
+	case familySwaps:
+		return s.swapHood(k, size, x)
 	}
 	return hood{opps: s.run(s.orders[f], s.oppBinaries, nP, k, size)}
 }
@@ -294,7 +308,7 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 		// A firm that leads a project cannot leave it while the
 		// project's other members stay: free those projects too, so
 		// the firm may lead p instead.
-		for _, q := range s.led(pc.Firm, x) {
+		for _, q := range s.tied(pc.Firm, x) {
 			if !h.opps[q] {
 				h.opps[q] = true
 				free += s.oppBinaries[q]
@@ -304,12 +318,16 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 	return h
 }
 
-// led returns the projects taken in x that firm f leads.
-func (s *lnsSearch) led(f int, x []float64) []int {
+// tied returns the projects taken in x that firm f cannot leave while
+// their other members stay: those it leads, and those where it is a
+// pioneer its learners may depend on.
+func (s *lnsSearch) tied(f int, x []float64) []int {
 	var out []int
-	for _, fl := range s.leads[f] {
-		if x[fl.col] > 0.5 {
-			out = append(out, fl.opp)
+	for _, cols := range [][]leadCol{s.leads[f], s.enables[f]} {
+		for _, fl := range cols {
+			if x[fl.col] > 0.5 && !slices.Contains(out, fl.opp) {
+				out = append(out, fl.opp)
+			}
 		}
 	}
 	return out
@@ -348,6 +366,73 @@ func (s *lnsSearch) pioneerHood(k, size int, x []float64) hood {
 		}
 	}
 	return h
+}
+
+// swapHood frees the participations of the pioneers (a run of them from
+// the k-th when they hold more than half of size binaries), the k-th
+// opportunity not taken (most valuable first) where one of them is in Π_p,
+// and projects taken where one of them takes part, every seventh (or the
+// next stride prime to their number, so that all are reached) from an
+// offset that moves once per pass over the opportunities, while the window
+// holds fewer than size binaries.
+func (s *lnsSearch) swapHood(k, size int, x []float64) hood {
+	fm := s.fm
+	if len(s.pioneers) == 0 {
+		return hood{}
+	}
+	h := hood{opps: make([]bool, len(fm.Y)), firms: make([]bool, len(s.firmBinaries))}
+	free := 0
+	for i := range s.pioneers {
+		g := s.pioneers[(k+i)%len(s.pioneers)]
+		if i > 0 && free+s.firmBinaries[g] > size/2 {
+			break
+		}
+		h.firms[g] = true
+		free += s.firmBinaries[g]
+	}
+	var out, taken []int
+	for _, p := range s.byValue {
+		y := x[fm.Y[p]] > 0.5
+		for _, pc := range fm.Pairs[p] {
+			if !h.firms[pc.Firm] {
+				continue
+			}
+			if !y && pc.Pioneer {
+				out = append(out, p)
+				break
+			}
+			if y && x[pc.X] > 0.5 {
+				taken = append(taken, p)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return hood{}
+	}
+	p := out[k%len(out)]
+	h.opps[p] = true
+	free += s.oppBinaries[p]
+	stride := 7
+	for len(taken) > 0 && gcd(stride, len(taken)) != 1 {
+		stride++
+	}
+	for i := 0; i < len(taken) && free < size; i++ {
+		q := taken[(k/len(out)+stride*i)%len(taken)]
+		if !h.opps[q] {
+			h.opps[q] = true
+			free += s.oppBinaries[q]
+		}
+	}
+	return h
+}
+
+// gcd is the greatest common divisor of a and b (b when a is 0).
+func gcd(a, b int) int {
+	for a != 0 {
+		a, b = b%a, a
+	}
+	return b
 }
 
 // solveHood optimizes over neighbourhood h from x: it frees h, the stakes of

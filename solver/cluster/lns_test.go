@@ -148,3 +148,91 @@ func TestSolveHoodCutoff(t *testing.T) {
 		}
 	}
 }
+
+// A swap neighbourhood frees the pioneers' participations (the first always),
+// exactly one opportunity not taken, with one of the freed pioneers in its
+// Π_p, and otherwise only projects taken where a freed pioneer takes part;
+// over a pass its opportunity runs through every such one not taken (when
+// every pioneer fits in each window). Its
+// sub-MIP returns a point that meets every row and beats the start.
+func TestSwapHood(t *testing.T) {
+	shape, err := gen.Preset("scarce-pioneers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, covered := 0, 0
+	for seed := uint64(1); seed <= 4; seed++ {
+		inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 30, Markets: 5, Seed: 800 + seed, Shape: shape})
+		fm, x := greedyStart(t, model.Derive(inst))
+		s := newLNSSearch(fm)
+		if len(s.pioneers) == 0 {
+			continue
+		}
+		start := fm.Objective(x)
+		seen := map[int]bool{}
+		for k := range 3 * len(fm.Y) {
+			h := s.swapHood(k, lnsWindowBinaries, x)
+			if h.opps == nil {
+				continue
+			}
+			checked++
+			if first := s.pioneers[k%len(s.pioneers)]; !h.firms[first] {
+				t.Fatalf("seed %d, window %d: pioneer %d not freed", seed, k, first)
+			}
+			closed := 0
+			for p, free := range h.opps {
+				if !free {
+					continue
+				}
+				taken := x[fm.Y[p]] > 0.5
+				ok := false
+				for _, pc := range fm.Pairs[p] {
+					if h.firms[pc.Firm] && ((taken && x[pc.X] > 0.5) || (!taken && pc.Pioneer)) {
+						ok = true
+					}
+				}
+				if !ok {
+					t.Errorf("seed %d, window %d: opportunity %d (taken %v) freed without a freed pioneer in it", seed, k, p, taken)
+				}
+				if !taken {
+					closed++
+					seen[p] = true
+				}
+			}
+			if closed != 1 {
+				t.Errorf("seed %d, window %d: %d opportunities not taken freed, want 1", seed, k, closed)
+			}
+			if k >= 3 {
+				continue // a few sub-MIPs suffice
+			}
+			if cand, obj := s.solveHood(context.Background(), h, x, time.Time{}); cand != nil {
+				if v := fm.Violations(cand, 1e-6); len(v) > 0 || obj >= start {
+					t.Errorf("seed %d, window %d: point with Z %.6f (start %.6f) violating %v", seed, k, obj, start, v)
+				}
+			}
+		}
+		// With every pioneer in each window, the windows' opportunities
+		// run through all those not taken that a pioneer could open.
+		all := 0
+		for _, g := range s.pioneers {
+			all += s.firmBinaries[g]
+		}
+		if all <= lnsWindowBinaries/2 {
+			covered++
+		}
+		for p, y := range fm.Y {
+			if all > lnsWindowBinaries/2 || y == none || x[y] > 0.5 || seen[p] {
+				continue
+			}
+			for _, pc := range fm.Pairs[p] {
+				if pc.Pioneer {
+					t.Errorf("seed %d: opportunity %d, open to pioneer %d, never in a swap window", seed, p, pc.Firm)
+					break
+				}
+			}
+		}
+	}
+	if checked == 0 || covered == 0 {
+		t.Fatalf("%d swap windows, %d clusters with every pioneer in each: the test checks too little", checked, covered)
+	}
+}
