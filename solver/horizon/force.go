@@ -218,7 +218,7 @@ func (fm *Formulation) repairIn(ctx context.Context, h *hoods, x []float64, mark
 	if limit <= 0 || limit > repairLimit {
 		limit = repairLimit
 	}
-	return h.solveFree(ctx, x, markets, limit)
+	return h.solveFree(ctx, x, markets, nil, limit)
 }
 
 // Repair is repair's first plan of a forced model: plan a (without the

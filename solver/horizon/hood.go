@@ -14,38 +14,59 @@ const hoodLimit = 5 * time.Second
 
 // hoods improves a solution of the MIP by fix-and-optimize over market
 // windows: in turn, the y, x and l columns of the opportunities of one
-// market (each in turn), then of two, over every period, are freed, every other y, x and l is fixed
-// at the incumbent (and s, w, q with x at 0), and the rest (stakes,
-// knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
-// the restriction with its presolver. The one-period neighbourhood search
-// (solver/cluster) frees projects by market the same way; here a window
-// also moves projects between periods.
+// market (each in turn), then of one market with every pioneer's
+// participations, then of two markets, over every period, are freed, every
+// other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
+// the rest (stakes, knowledge, credit, CVaR, entry, dissipation) stays
+// free; GLPK solves the restriction with its presolver. The one-period
+// neighbourhood search (solver/cluster) frees projects by market the same
+// way; here a window also moves projects between periods.
 type hoods struct {
 	fm *Formulation
 	// byMarket[m] are the opportunities of market m.
 	byMarket [][]int
-	// windows are the market pairs in the order they are tried.
-	windows [][2]int
+	// pioneers marks the pioneers (whose participations a pioneer window
+	// frees in every project and period).
+	pioneers []bool
+	// windows are the windows in the order they are tried.
+	windows []window
 	next    int
+}
+
+// window frees the opportunities of markets a and b (a == b: one market)
+// and, with pioneers set, every pioneer's participations: a pioneer can
+// leave a project elsewhere (its learners there staying only where another
+// pioneer or their own knowledge lets them) for one in the window.
+type window struct {
+	a, b     int
+	pioneers bool
 }
 
 func newHoods(fm *Formulation) *hoods {
 	in := fm.Inst
-	h := &hoods{fm: fm, byMarket: make([][]int, len(in.Markets))}
+	h := &hoods{fm: fm, byMarket: make([][]int, len(in.Markets)), pioneers: make([]bool, len(in.Firms))}
 	for p := range in.Opportunities {
 		m := fm.D.Market[in.Opportunities[p].Market]
 		h.byMarket[m] = append(h.byMarket[m], p)
 	}
+	hasPioneer := false
+	for f := range in.Firms {
+		h.pioneers[f] = in.Firms[f].Pioneer
+		hasPioneer = hasPioneer || h.pioneers[f]
+	}
 	nM := len(in.Markets)
 	for m := 0; m < nM; m++ { // single markets first: the cheapest
-		h.windows = append(h.windows, [2]int{m, m})
+		h.windows = append(h.windows, window{a: m, b: m})
+	}
+	for m := 0; m < nM && hasPioneer; m++ {
+		h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
 	}
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
 			if k == nM-k && m >= k { // the pair {m, m+k} came as {m-k, m}
 				continue
 			}
-			h.windows = append(h.windows, [2]int{m, (m + k) % nM})
+			h.windows = append(h.windows, window{a: m, b: (m + k) % nM})
 		}
 	}
 	return h
@@ -78,19 +99,28 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 			}
 		}
 	}
-	score := func(w [2]int) float64 {
-		if w[0] == w[1] {
-			return lack[w[0]]
+	score := func(w window) float64 {
+		if w.a == w.b {
+			return lack[w.a]
 		}
-		return lack[w[0]] + lack[w[1]]
+		return lack[w.a] + lack[w.b]
 	}
-	// Single markets stay first: a pair's sub-MIP takes several times as
-	// long (on the 300-firm cluster, pairs first found nothing in 230 s).
-	single := func(w [2]int) bool { return w[0] == w[1] }
+	// Single markets stay first, then those with the pioneers: a pair's
+	// sub-MIP takes several times as long (on the 300-firm cluster, pairs
+	// first found nothing in 230 s).
+	class := func(w window) int {
+		switch {
+		case w.a != w.b:
+			return 2
+		case w.pioneers:
+			return 1
+		}
+		return 0
+	}
 	sort.SliceStable(h.windows, func(i, j int) bool {
 		wi, wj := h.windows[i], h.windows[j]
-		if single(wi) != single(wj) {
-			return single(wi)
+		if class(wi) != class(wj) {
+			return class(wi) < class(wj)
 		}
 		return score(wi) > score(wj)
 	})
@@ -104,8 +134,12 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	}
 	w := h.windows[h.next%len(h.windows)]
 	h.next++
-	markets := map[int]bool{w[0]: true, w[1]: true}
-	y := h.solveFree(ctx, x, markets, limit)
+	markets := map[int]bool{w.a: true, w.b: true}
+	var firms []bool
+	if w.pioneers {
+		firms = h.pioneers
+	}
+	y := h.solveFree(ctx, x, markets, firms, limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
 		return nil
 	}
@@ -113,10 +147,11 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 }
 
 // solveFree solves the restriction of the MIP around x with the y, x and l
-// columns of the opportunities of markets free (fixOutside) by GLPK with
-// its presolver, within limit, and returns the solution if it satisfies
-// every row, else nil.
-func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, limit time.Duration) []float64 {
+// columns of the opportunities of markets free, and the participations of
+// the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
+// with its presolver, within limit, and returns the solution if it
+// satisfies every row, else nil.
+func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, limit time.Duration) []float64 {
 	free := map[int]bool{}
 	for m := range markets {
 		for _, p := range h.byMarket[m] {
@@ -124,7 +159,7 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 		}
 	}
 	x = append([]float64(nil), x...) // fixOutside rounds it
-	rs := h.fm.Prob.Restrict(h.fixOutside(x, free), x)
+	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms), x)
 	if rs.Infeasible != "" || ctx.Err() != nil {
 		return nil
 	}
@@ -140,8 +175,9 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 }
 
 // fixOutside fixes the y, x and l columns of the opportunities not in
-// free at their values in x (and s, w, q of pairs out of the plan).
-func (h *hoods) fixOutside(x []float64, free map[int]bool) []bool {
+// free at their values in x (and s, w, q of pairs out of the plan), but
+// for the pairs of the firms marked in firms (nil: none).
+func (h *hoods) fixOutside(x []float64, free map[int]bool, firms []bool) []bool {
 	fm := h.fm
 	fixed := make([]bool, len(fm.Prob.Cols))
 	for p := range fm.Inst.Opportunities {
@@ -154,6 +190,9 @@ func (h *hoods) fixOutside(x []float64, free map[int]bool) []bool {
 			}
 			fixed[fm.Y[p][t]] = true
 			for _, pr := range fm.Pairs[p][t] {
+				if firms != nil && firms[pr.Firm] {
+					continue
+				}
 				in := x[pr.X] > 0.5
 				lead := pr.L != none && x[pr.L] > 0.5
 				fm.fixPair(pr, in, lead, fixed, x)
