@@ -63,16 +63,13 @@ const (
 	// familyOpening: one opportunity not taken, most valuable first, with
 	// the participations of the firms that could join it.
 	familyOpening
-	// familyPioneers: every project of two pioneers (or one), with the
-	// opportunities not taken where they could bring learners.
+	// familyPioneers: the participations of the pioneers in every
+	// project, one opportunity not taken that one of them could open, and
+	// some of the projects they take part in (whole), so that pioneers can
+	// move along a chain of projects, each taken over by another.
 	familyPioneers
-	// familySwaps: the participations of the pioneers in every project,
-	// one opportunity not taken that one of them could open, and some of
-	// the projects they take part in (whole), so that pioneers can move
-	// along a chain of projects, each taken over by another.
-	familySwaps
 	// lnsFamilies is the number of families in turn.
-	lnsFamilies = int(familySwaps) + 1
+	lnsFamilies = int(familyPioneers) + 1
 )
 
 func (f lnsFamily) String() string {
@@ -87,8 +84,6 @@ func (f lnsFamily) String() string {
 		return "opening"
 	case familyPioneers:
 		return "pioneers"
-	case familySwaps:
-		return "swaps"
 	}
 	return "unknown"
 }
@@ -275,8 +270,6 @@ func (s *lnsSearch) window(f lnsFamily, k, size int, x []float64) hood {
 		return s.openingHood(k, size, x)
 	case familyPioneers:
 		return s.pioneerHood(k, size, x)
-	case familySwaps:
-		return s.swapHood(k, size, x)
 	}
 	return hood{opps: s.run(s.orders[f], s.oppBinaries, nP, k, size)}
 }
@@ -333,49 +326,14 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 	return out
 }
 
-// pioneerHood frees every project of the k-th pair of pioneers (pairs
-// (a, b) with a ≤ b, so each pioneer alone too), and the opportunities not
-// taken where one of them is in Π_p, most valuable first, while the window
-// holds fewer than size binaries. Pioneers are the cluster's scarce
-// resource when few SMEs know the markets: moving one from a project to
-// another changes who may join both.
-func (s *lnsSearch) pioneerHood(k, size int, x []float64) hood {
-	fm := s.fm
-	n := len(s.pioneers)
-	if n == 0 {
-		return hood{}
-	}
-	k %= n * (n + 1) / 2
-	a := 0
-	for ; k >= n-a; a++ {
-		k -= n - a
-	}
-	fa, fb := s.pioneers[a], s.pioneers[a+k]
-	h := hood{opps: make([]bool, len(fm.Y))}
-	free := 0
-	for _, p := range s.byValue {
-		taken := x[fm.Y[p]] > 0.5
-		for _, pc := range fm.Pairs[p] {
-			if h.opps[p] || (pc.Firm != fa && pc.Firm != fb) {
-				continue
-			}
-			if (taken && x[pc.X] > 0.5) || (!taken && pc.Pioneer && free < size) {
-				h.opps[p] = true
-				free += s.oppBinaries[p]
-			}
-		}
-	}
-	return h
-}
-
-// swapHood frees the participations of the pioneers (a run of them from
+// pioneerHood frees the participations of the pioneers (a run of them from
 // the k-th when they hold more than half of size binaries), the k-th
 // opportunity not taken (most valuable first) where one of them is in Π_p,
 // and projects taken where one of them takes part, every seventh (or the
 // next stride prime to their number, so that all are reached) from an
 // offset that moves once per pass over the opportunities, while the window
 // holds fewer than size binaries.
-func (s *lnsSearch) swapHood(k, size int, x []float64) hood {
+func (s *lnsSearch) pioneerHood(k, size int, x []float64) hood {
 	fm := s.fm
 	if len(s.pioneers) == 0 {
 		return hood{}

@@ -149,13 +149,13 @@ func TestSolveHoodCutoff(t *testing.T) {
 	}
 }
 
-// A swap neighbourhood frees the pioneers' participations (the first always),
+// A pioneer neighbourhood frees the pioneers' participations (the first always),
 // exactly one opportunity not taken, with one of the freed pioneers in its
 // Π_p, and otherwise only projects taken where a freed pioneer takes part;
 // over a pass its opportunity runs through every such one not taken (when
 // every pioneer fits in each window). Its
 // sub-MIP returns a point that meets every row and beats the start.
-func TestSwapHood(t *testing.T) {
+func TestPioneerHood(t *testing.T) {
 	shape, err := gen.Preset("scarce-pioneers")
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +171,7 @@ func TestSwapHood(t *testing.T) {
 		start := fm.Objective(x)
 		seen := map[int]bool{}
 		for k := range 3 * len(fm.Y) {
-			h := s.swapHood(k, lnsWindowBinaries, x)
+			h := s.pioneerHood(k, lnsWindowBinaries, x)
 			if h.opps == nil {
 				continue
 			}
@@ -226,13 +226,13 @@ func TestSwapHood(t *testing.T) {
 			}
 			for _, pc := range fm.Pairs[p] {
 				if pc.Pioneer {
-					t.Errorf("seed %d: opportunity %d, open to pioneer %d, never in a swap window", seed, p, pc.Firm)
+					t.Errorf("seed %d: opportunity %d, open to pioneer %d, never in a pioneer window", seed, p, pc.Firm)
 					break
 				}
 			}
 		}
 	}
 	if checked == 0 || covered == 0 {
-		t.Fatalf("%d swap windows, %d clusters with every pioneer in each: the test checks too little", checked, covered)
+		t.Fatalf("%d pioneer windows, %d clusters with every pioneer in each: the test checks too little", checked, covered)
 	}
 }
