@@ -122,7 +122,7 @@ type lnsSearch struct {
 	// leads[f] are firm f's lead columns, with their opportunities;
 	// enables[f] are pioneer f's participation columns in Π_p (the
 	// projects where learners may depend on it).
-	leads, enables [][]leadCol
+	leads, enables [][]oppCol
 	// orders are the opportunities market-major and segment-major;
 	// byValue most valuable first; firmOrder the firms grouped by their
 	// first segment; pioneers the pioneers with a participation column.
@@ -134,8 +134,8 @@ type lnsSearch struct {
 	shift int
 }
 
-// leadCol is a firm's lead column l_fp in opportunity opp.
-type leadCol struct{ opp, col int }
+// oppCol is one of a firm's columns (l_fp or x_fp) in opportunity opp.
+type oppCol struct{ opp, col int }
 
 // newLNSSearch indexes fm's columns for the search.
 func newLNSSearch(fm *Formulation) *lnsSearch {
@@ -143,7 +143,7 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 	nP, nCols := len(in.Opportunities), len(fm.Prob.Cols)
 	s := &lnsSearch{fm: fm, colOpp: fill(nCols), colMkt: fill(nCols), colFirm: fill(nCols),
 		stake: make([]bool, nCols), oppBinaries: make([]int, nP), firmBinaries: make([]int, len(in.Firms)),
-		leads: make([][]leadCol, len(in.Firms)), enables: make([][]leadCol, len(in.Firms))}
+		leads: make([][]oppCol, len(in.Firms)), enables: make([][]oppCol, len(in.Firms))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
@@ -162,10 +162,10 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 			}
 			s.stake[pc.S] = true
 			if pc.L != none {
-				s.leads[pc.Firm] = append(s.leads[pc.Firm], leadCol{p, pc.L})
+				s.leads[pc.Firm] = append(s.leads[pc.Firm], oppCol{p, pc.L})
 			}
 			if pc.Pioneer {
-				s.enables[pc.Firm] = append(s.enables[pc.Firm], leadCol{p, pc.X})
+				s.enables[pc.Firm] = append(s.enables[pc.Firm], oppCol{p, pc.X})
 			}
 		}
 	}
@@ -276,7 +276,7 @@ func (s *lnsSearch) window(f lnsFamily, k, size int, x []float64) hood {
 
 // openingHood frees the k-th most valuable opportunity not taken with the
 // participations of the firms that could join it (its pairs in order,
-// until they hold size binaries).
+// until they hold size binaries) and the projects they are tied to.
 func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 	fm := s.fm
 	var out []int
@@ -298,9 +298,10 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 		}
 		h.firms[pc.Firm] = true
 		free += s.firmBinaries[pc.Firm]
-		// A firm that leads a project cannot leave it while the
-		// project's other members stay: free those projects too, so
-		// the firm may lead p instead.
+		// A firm that leads a project, or a pioneer whose learners
+		// there depend on it, cannot leave it while the project's
+		// other members stay: free those projects too, so that the
+		// firm may join p instead.
 		for _, q := range s.tied(pc.Firm, x) {
 			if !h.opps[q] {
 				h.opps[q] = true
@@ -316,7 +317,7 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 // pioneer its learners may depend on.
 func (s *lnsSearch) tied(f int, x []float64) []int {
 	var out []int
-	for _, cols := range [][]leadCol{s.leads[f], s.enables[f]} {
+	for _, cols := range [][]oppCol{s.leads[f], s.enables[f]} {
 		for _, fl := range cols {
 			if x[fl.col] > 0.5 && !slices.Contains(out, fl.opp) {
 				out = append(out, fl.opp)
