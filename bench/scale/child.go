@@ -110,6 +110,11 @@ func runChild(ctx context.Context, c child) (*childResult, error) {
 		pr.Close()
 		<-readDone
 	}
+	// A line still in the pipe when the child exited is read after it;
+	// it was written before the exit, so it arrived by res.wall.
+	for i := range lines {
+		lines[i].T = min(lines[i].T, res.wall.Seconds())
+	}
 	res.lines = lines
 	var exitErr *exec.ExitError
 	if werr != nil && !errors.As(werr, &exitErr) {
