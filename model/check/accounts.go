@@ -169,20 +169,6 @@ func (t *tally) addExposure(pr project, pt part, per int) {
 	}
 }
 
-// learns reports whether participant pt is a non-pioneer SME with a
-// pioneer partner (one of pi) in project pr.
-func learns(pr project, pt part, pi map[string]bool) bool {
-	if pt.firm.Role != model.SME || pt.firm.Pioneer {
-		return false
-	}
-	for _, q := range pr.parts {
-		if q.firm != pt.firm && pi[q.firm.ID] {
-			return true
-		}
-	}
-	return false
-}
-
 // addCredit sets each known firm's credit from its first finite entry in
 // the plan's credit list (repeats and unknown firms are reported by the
 // credit check).

@@ -796,18 +796,25 @@ func (c *checker) learning(pr project) int {
 	pi := c.pioneers(pr.opp, pr.rule)
 	n := 0
 	for _, pt := range pr.parts {
-		f := pt.firm
-		if f.Role != model.SME || f.Pioneer {
-			continue
-		}
-		for _, q := range pr.parts {
-			if q.firm != f && pi[q.firm.ID] {
-				n++
-				break
-			}
+		if learns(pr, pt, pi) {
+			n++
 		}
 	}
 	return n
+}
+
+// learns reports whether participant pt is a non-pioneer SME with a
+// pioneer partner (one of pi) in project pr.
+func learns(pr project, pt part, pi map[string]bool) bool {
+	if pt.firm.Role != model.SME || pt.firm.Pioneer {
+		return false
+	}
+	for _, q := range pr.parts {
+		if q.firm != pt.firm && pi[q.firm.ID] {
+			return true
+		}
+	}
+	return false
 }
 
 // infoCost returns the information cost: once per market entered for the

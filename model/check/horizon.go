@@ -91,13 +91,8 @@ func (c *checker) horizonBegin(projs []project) {
 			pi := c.pioneers(pr.opp, pr.rule)
 			for _, pt := range pr.parts {
 				g := gD
-				if gP > 0 && pt.firm.Role == model.SME && !pt.firm.Pioneer {
-					for _, q := range pr.parts {
-						if q.firm != pt.firm && pi[q.firm.ID] {
-							g += gP
-							break
-						}
-					}
+				if gP > 0 && learns(pr, pt, pi) {
+					g += gP
 				}
 				if gain[pt.firm.ID] == nil {
 					gain[pt.firm.ID] = map[string]float64{}
@@ -189,13 +184,8 @@ func (c *checker) horizonMetrics(projs []project) {
 					m.InfoCost += w * mk.InfoCost
 				}
 				firmEntered[key] = true
-				if pt.firm.Role == model.SME && !pt.firm.Pioneer {
-					for _, q := range pr.parts {
-						if q.firm != pt.firm && pi[q.firm.ID] {
-							learning += w
-							break
-						}
-					}
+				if learns(pr, pt, pi) {
+					learning += w
 				}
 			}
 			count[[2]string{o.Market, o.Segment}]++
