@@ -2,6 +2,7 @@ package horizon
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,17 +50,17 @@ func newHoods(fm *Formulation) *hoods {
 		m := fm.D.Market[in.Opportunities[p].Market]
 		h.byMarket[m] = append(h.byMarket[m], p)
 	}
-	hasPioneer := false
 	for f := range in.Firms {
 		h.pioneers[f] = in.Firms[f].Pioneer
-		hasPioneer = hasPioneer || h.pioneers[f]
 	}
 	nM := len(in.Markets)
 	for m := 0; m < nM; m++ { // single markets first: the cheapest
 		h.windows = append(h.windows, window{a: m, b: m})
 	}
-	for m := 0; m < nM && hasPioneer; m++ {
-		h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
+	if slices.Contains(h.pioneers, true) {
+		for m := 0; m < nM; m++ {
+			h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
+		}
 	}
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
