@@ -79,14 +79,15 @@ func resplit(t *testing.T, inst *model.Instance, p *model.Plan, id string, split
 // the lead takes share, the others the rest in equal parts. The MIP's
 // optimum may have several coalitions of equal Z, so the members are read
 // from the plan.
-func leadTakes(t *testing.T, p *model.Plan, id, lead string, share float64) map[string]float64 {
+func leadTakes(t *testing.T, p *model.Plan, id string, share float64) map[string]float64 {
 	t.Helper()
 	for _, pj := range p.Plan.Projects {
 		if pj.ID != id {
 			continue
 		}
-		if pj.Lead != lead || len(pj.Participants) < 2 {
-			t.Fatalf("project %s: lead %s with %d members, want lead %s and partners", id, pj.Lead, len(pj.Participants), lead)
+		lead := pj.Lead
+		if lead == "" || len(pj.Participants) < 2 {
+			t.Fatalf("project %s: lead %q with %d members, want a lead and partners", id, lead, len(pj.Participants))
 		}
 		split := map[string]float64{lead: share}
 		for _, s := range pj.Participants {
@@ -102,9 +103,8 @@ func leadTakes(t *testing.T, p *model.Plan, id, lead string, share float64) map[
 
 // TestBalanceJiangsu: the risk-balanced stakes refinement lowers Σ(CVaR/R)²
 // on the Jiangsu plan at least as far as the hand-moved split of issue 13
-// (acq_my_ic: the lead f02 at 85%, its partners sharing the rest; with
-// partners f03, f08 and f01 at 5% each, 13.31 → 11.58), keeping Z and
-// every constraint.
+// (acq_my_ic: its lead at 85%, its partners sharing the rest), keeping Z
+// and every constraint.
 func TestBalanceJiangsu(t *testing.T) {
 	inst := embLoad(t, "jiangsu-electronics")
 	raw, err := solver.Solve(context.Background(), inst, solver.Options{NoBalance: true})
@@ -123,7 +123,7 @@ func TestBalanceJiangsu(t *testing.T) {
 	}
 	before := riskSpread(t, inst, raw.Plan())
 	after := riskSpread(t, inst, bal.Plan())
-	hand := resplit(t, inst, raw.Plan(), "acq_my_ic", leadTakes(t, raw.Plan(), "acq_my_ic", "f02", 0.85))
+	hand := resplit(t, inst, raw.Plan(), "acq_my_ic", leadTakes(t, raw.Plan(), "acq_my_ic", 0.85))
 	if math.Abs(*hand.Objective-raw.Objective) > 1e-9 {
 		t.Fatalf("the hand-moved split changes Z: %v, %v", *hand.Objective, raw.Objective)
 	}

@@ -23,7 +23,9 @@ func exportCommand() *cli.Command {
 		Description: "Writes the MIP that 'ofdi solve' solves, with readable names: y_p7 (project taken),\n" +
 			"x_f12_p7 (firm takes part), s_f12_p7 (stake), l_f12_p7 (lead), u_de (market entered), c_f12\n" +
 			"(credit), eta_f12 and t_f12_base (CVaR), e_de_display (excess projects), z_f12 (SME takes\n" +
-			"part), w_f12_p7 (learning reward). The optimum of the file is the optimum of the model.\n" +
+			"part), w_f12_p7 (learning reward). Beyond MODEL.md's rows it writes pioneer_p7 (a pioneer of\n" +
+			"Pi_p takes part where p cannot run without one), which no plan violates: the optimum of the\n" +
+			"file is the optimum of the model.\n" +
 			"With --sharing stakes it adds constraint 16, a row fair_f12 per firm whose outside option can\n" +
 			"bind: sum_p v_p*s_f12_p >= o_f12 (o_f from the independent baseline), and exits 3 naming the\n" +
 			"firms when a static bound shows no plan can meet it.\n" +

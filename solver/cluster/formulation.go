@@ -183,6 +183,33 @@ func pioneerPairs(d *model.Derived, pairs []PairCols) []PairCols {
 	return out
 }
 
+// needsPioneer reports whether every coalition of p holds a pioneer of
+// Π_p: some pair is in Π_p, and the pairs that need no pioneer (neither
+// learners nor in Π_p) cannot run p by themselves (staticReason: funding,
+// a lead, the required roles, min_partners). A coalition without a pioneer
+// of Π_p has no learner (7), so it would be made of those pairs alone.
+func needsPioneer(d *model.Derived, p int, pairs []PairCols) bool {
+	var alone []model.Pair
+	pioneer := false
+	for _, pc := range pairs {
+		switch {
+		case pc.Pioneer:
+			pioneer = true
+		case !pc.Learning:
+			alone = append(alone, pc.Pair)
+		}
+	}
+	return pioneer && !RunsAlone(d, p, alone)
+}
+
+// RunsAlone reports whether the pairs can run opportunity p by themselves
+// as far as the static tests of staticReason see (funding, a lead, the
+// required roles, min_partners): false means no coalition of these pairs
+// alone exists. A pair's Lead counts when its MaxStake reaches σ_lead.
+func RunsAlone(d *model.Derived, p int, pairs []model.Pair) bool {
+	return staticReason(d, p, pairs) == ""
+}
+
 // staticReason says why opportunity p can never be undertaken given its
 // usable pairs, or returns "".
 func staticReason(d *model.Derived, p int, pairs []model.Pair) string {

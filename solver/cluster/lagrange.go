@@ -52,11 +52,14 @@ type lagProject struct {
 	kmin, kmax int     // members besides the lead
 	reqs       []model.Role
 	pioneers   bool // some candidate is in Π_p
-	cands      []lagCand
-	order      []int    // scratch: candidates by κ
-	byE        [2][]int // scratch: candidates by e, without and with a pioneer
-	reqBuf     []lagReq
-	memo       []coverMemo // scratch: choose's best sets by lead key
+	// needsPioneer: every coalition holds a pioneer of Π_p (needsPioneer in
+	// formulation.go), so the case without one is not tried.
+	needsPioneer bool
+	cands        []lagCand
+	order        []int    // scratch: candidates by κ
+	byE          [2][]int // scratch: candidates by e, without and with a pioneer
+	reqBuf       []lagReq
+	memo         []coverMemo // scratch: choose's best sets by lead key
 }
 
 // lagFirm holds one firm's coupling rows; a row that can never bind has
@@ -215,6 +218,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 				profile[f][k] += lp.loss[k] * pc.MaxStake
 			}
 		}
+		lp.needsPioneer = needsPioneer(d, p, fm.Pairs[p])
 		lp.order = make([]int, len(lp.cands))
 		for i := range lp.order {
 			lp.order[i] = i
@@ -587,7 +591,10 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64
 	best := math.Inf(1)
 	var bestCh lagChoice
 	cases := []bool{false}
-	if lp.pioneers {
+	switch {
+	case lp.needsPioneer:
+		cases = []bool{true}
+	case lp.pioneers:
 		cases = append(cases, true)
 	}
 	for _, withPioneer := range cases {

@@ -248,6 +248,7 @@ func (w *writer) addOpportunity(p int) {
 		w.row("pmax_"+op, -inf, 0)
 	}
 	w.addLearningRows(p)
+	w.addPioneerRow(p)
 	w.term(y, 1)
 	w.term(fm.U[d.Market[o.Market]], -1)
 	w.row("enter_"+op, -inf, 0)
@@ -314,6 +315,22 @@ func (w *writer) addLearningRows(p int) {
 		}
 		w.row("learn_"+w.nm.pair(pc.Firm, p), -inf, 0)
 	}
+}
+
+// addPioneerRow adds Σ_{g∈Π_p} x_gp ≥ y_p when p needs a pioneer of Π_p
+// (needsPioneer). Every integer point of (1)–(7) meets it; the LP points it
+// cuts off are those where learners sit beside a fraction of a pioneer, so
+// that the pioneers' project slots (10) hardly bind.
+func (w *writer) addPioneerRow(p int) {
+	pairs := w.fm.Pairs[p]
+	if !needsPioneer(w.d, p, pairs) {
+		return
+	}
+	w.term(w.fm.Y[p], -1)
+	for _, g := range pioneerPairs(w.d, pairs) {
+		w.term(g.X, 1)
+	}
+	w.row("pioneer_"+w.nm.opp(p), 0, inf)
 }
 
 // addRewardRows adds (15), the learning reward w ≤ x, w ≤ Σ pioneers' x,

@@ -3,6 +3,8 @@ package horizon
 import (
 	"math"
 
+	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/cluster"
 	"github.com/ofdi/ofdi/solver/mip"
 )
 
@@ -59,6 +61,7 @@ func (fm *Formulation) addPeriodRows(p, t int) {
 		fm.row("pmax_"+op, -inf, 0)
 	}
 	fm.addLearningRows(p, t)
+	fm.addPioneerRow(p, t)
 	m := d.Market[o.Market]
 	fm.term(y, 1)
 	for s := 0; s <= t; s++ {
@@ -135,6 +138,36 @@ func (fm *Formulation) addLearningRows(p, t int) {
 			fm.row("wg_"+tag, -inf, 0)
 		}
 	}
+}
+
+// addPioneerRow writes Σ_{g∈Π_p} x_gpt ≥ y_pt when no coalition of p in
+// period t can do without a pioneer of Π_p: the pairs that need none (not
+// in Π_p, and either not learners or able to know enough by t, a q column)
+// cannot run p alone (cluster.RunsAlone). Every integer point of K3 and
+// (1)–(5) meets the row; it cuts LP points where learners sit beside a
+// fraction of a pioneer (docs/formulation.md).
+func (fm *Formulation) addPioneerRow(p, t int) {
+	pairs := fm.Pairs[p][t]
+	var alone []model.Pair
+	pioneer := false
+	for _, pr := range pairs {
+		switch {
+		case pr.Pioneer:
+			pioneer = true
+		case !pr.Learning || pr.Q != none:
+			alone = append(alone, model.Pair{Firm: pr.Firm, Lead: pr.L != none, MaxStake: pr.MaxStake})
+		}
+	}
+	if !pioneer || cluster.RunsAlone(fm.D, p, alone) {
+		return
+	}
+	fm.term(fm.Y[p][t], -1)
+	for _, pr := range pairs {
+		if pr.Pioneer {
+			fm.term(pr.X, 1)
+		}
+	}
+	fm.row("pioneer_"+fm.nm.opp(p)+per(t), 0, inf)
 }
 
 // addOnceRow writes Σ_t y_pt ≤ 1.
