@@ -480,7 +480,8 @@ type lagChoice struct {
 // taking part (project count, minus the SME target's). The stakes cost at
 // least Σ_S κ_f·lb_f + F(R), where lb is σ for the lead and s_min for the
 // others, R = 1 − Σ_S lb_f, and F is the cheapest fractional fill of R
-// from every candidate's room above s_min (a superset of the members').
+// from the room above s_min of every candidate the pioneer case allows (a
+// superset of the members').
 // F is convex, so F(R) ≥ F(R0) + g·(R − R0) for a subgradient g at R0;
 // with R − R0 = −s_min·(k − k0) for k members besides the lead, the bound
 // becomes additive over members: each adds e_f = θ'_f + (κ_f − g)·s_min −
@@ -488,11 +489,11 @@ type lagChoice struct {
 // cost under the partner counts, with pioneer presence enumerated (no
 // pioneer: no learners and no rewards; a pioneer: rewards count) and the
 // required roles enforced one at a time (the largest of those bounds is
-// taken, each a relaxation). Two supporting lines are tried (at the least
-// member count, and at the count the first one chose); each gives a valid
-// bound, so the larger is returned.
+// taken, each a relaxation). Per pioneer case, two supporting lines are
+// tried (at the least member count, and at the count the first one
+// chose); each gives a valid bound for the case, so the larger is kept,
+// and the least over the cases is returned.
 func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
-	smin := lg.smin
 	for i := range lp.cands {
 		c := &lp.cands[i]
 		f := c.firm
@@ -524,9 +525,43 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 	slices.SortFunc(lp.order, func(a, b int) int {
 		return compareBy(lp.cands[a].kappa, lp.cands[b].kappa, a, b)
 	})
+	best := math.Inf(1)
+	var bestCh lagChoice
+	for _, withPioneer := range lp.cases() {
+		if v, ch := lp.caseCost(lg, withPioneer); v < best {
+			best, bestCh = v, ch
+		}
+	}
+	return best, bestCh
+}
+
+// cases returns the pioneer cases of the opportunity's coalitions: without
+// a pioneer of Π_p (unless it needs one), and with one (when it has one).
+func (lp *lagProject) cases() []bool {
+	switch {
+	case lp.needsPioneer:
+		return []bool{true}
+	case lp.pioneers:
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// allowed reports whether candidate c may be a member in the case: without
+// a pioneer, neither pioneers nor learners.
+func (c *lagCand) allowed(withPioneer bool) bool {
+	return withPioneer || !(c.pioneer || c.learning)
+}
+
+// caseCost is cost for one pioneer case: the fill F and its supporting
+// lines use the room of the candidates allowed in the case only.
+func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagChoice) {
+	smin := lg.smin
 	room := 0.0
-	for _, c := range lp.cands {
-		room += math.Max(0, c.cap-smin)
+	for i := range lp.cands {
+		if c := &lp.cands[i]; c.allowed(withPioneer) {
+			room += math.Max(0, c.cap-smin)
+		}
 	}
 	kmin := lp.kmin
 	if smin > 0 {
@@ -538,8 +573,8 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 	}
 	line := func(k0 int) (float64, lagChoice) {
 		r0 := math.Max(0, 1-lp.sigma-smin*float64(k0))
-		f0, g := lp.fill(r0, smin)
-		return lp.choose(lg, kmin, f0+g*smin*float64(k0), g)
+		f0, g := lp.fill(r0, smin, withPioneer)
+		return lp.choose(lg, kmin, f0+g*smin*float64(k0), g, withPioneer)
 	}
 	best, ch := line(kmin)
 	if ch.ok && len(ch.members) != kmin {
@@ -551,13 +586,17 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 }
 
 // fill returns F(r) and a subgradient of F at r: the cheapest way to
-// place r of stake in the candidates' room above s_min, cheapest κ first
-// (lp.order must be sorted by κ). Beyond all the room it follows the last
-// slope, a supporting line of F on [0, room], where every coalition lies.
-func (lp *lagProject) fill(r, smin float64) (float64, float64) {
+// place r of stake in the room above s_min of the candidates allowed in
+// the pioneer case, cheapest κ first (lp.order must be sorted by κ).
+// Beyond all the room it follows the last slope, a supporting line of F on
+// [0, room], where every coalition lies.
+func (lp *lagProject) fill(r, smin float64, withPioneer bool) (float64, float64) {
 	cost, left, last := 0.0, r, 0.0
 	for _, i := range lp.order {
 		c := &lp.cands[i]
+		if !c.allowed(withPioneer) {
+			continue
+		}
 		last = c.kappa
 		if left <= 1e-12 {
 			return cost, c.kappa
@@ -584,91 +623,79 @@ func (r lagReq) met(c *lagCand) bool {
 	return c.role == r.role
 }
 
-// choose returns the least relaxed cost over leads, pioneer presence and
-// member sets, given the constant part base and the fill slope g.
-func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64) (float64, lagChoice) {
+// choose returns the least relaxed cost over leads and member sets in one
+// pioneer case, given the constant part base and the fill slope g.
+func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPioneer bool) (float64, lagChoice) {
 	smin := lg.smin
 	best := math.Inf(1)
 	var bestCh lagChoice
-	cases := []bool{false}
-	switch {
-	case lp.needsPioneer:
-		cases = []bool{true}
-	case lp.pioneers:
-		cases = append(cases, true)
+	for i := range lp.cands {
+		c := &lp.cands[i]
+		c.e = c.theta + (c.kappa-g)*smin
+		switch {
+		case !c.allowed(withPioneer):
+			c.e = math.Inf(1)
+		case withPioneer && c.reward:
+			c.e -= lg.lamL
+		}
 	}
-	for _, withPioneer := range cases {
-		for i := range lp.cands {
-			c := &lp.cands[i]
-			c.e = c.theta + (c.kappa-g)*smin
-			switch {
-			case !withPioneer && (c.pioneer || c.learning):
-				c.e = math.Inf(1) // not allowed without a pioneer
-			case withPioneer && c.reward:
-				c.e -= lg.lamL
-			}
+	// By e, ties as in lp.order (κ, then index); the case's order of the
+	// previous iterate is the (nearly sorted) start.
+	order := lp.byE[b2i(withPioneer)]
+	if len(order) != len(lp.cands) {
+		order = append(order[:0], lp.order...)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		ca, cb := &lp.cands[a], &lp.cands[b]
+		if ca.e != cb.e {
+			return compareBy(ca.e, cb.e, a, b)
 		}
-		// By e, ties as in lp.order (κ, then index); the case's order of the
-		// previous iterate is the (nearly sorted) start.
-		order := lp.byE[b2i(withPioneer)]
-		if len(order) != len(lp.cands) {
-			order = append(order[:0], lp.order...)
+		return compareBy(ca.kappa, cb.kappa, a, b)
+	})
+	lp.byE[b2i(withPioneer)] = order
+	memo := lp.memo[:0]
+	try := func(lead int) {
+		v := base
+		if lead >= 0 {
+			l := &lp.cands[lead]
+			v += l.theta + l.kappa*lp.sigma
 		}
-		slices.SortFunc(order, func(a, b int) int {
-			ca, cb := &lp.cands[a], &lp.cands[b]
-			if ca.e != cb.e {
-				return compareBy(ca.e, cb.e, a, b)
+		reqs := lp.leadReqs(lead, withPioneer)
+		var s float64
+		var members []int
+		if lead >= 0 && len(reqs) <= 2 {
+			// The best set over every candidate is the best without the
+			// lead whenever the lead is not in it, and it depends on the
+			// lead only through the requirements the lead meets.
+			key := leadKey{lp.cands[lead].role, lp.cands[lead].pioneer}
+			k := slices.IndexFunc(memo, func(m coverMemo) bool { return m.key == key })
+			if k < 0 {
+				mv, mm := lp.pick(order, -1, kmin, lp.kmax, reqs)
+				memo = append(memo, coverMemo{key: key, value: mv, members: mm})
+				k = len(memo) - 1
 			}
-			return compareBy(ca.kappa, cb.kappa, a, b)
-		})
-		lp.byE[b2i(withPioneer)] = order
-		memo := lp.memo[:0]
-		try := func(lead int) {
-			v := base
-			if lead >= 0 {
-				l := &lp.cands[lead]
-				v += l.theta + l.kappa*lp.sigma
-			}
-			reqs := lp.leadReqs(lead, withPioneer)
-			var s float64
-			var members []int
-			if lead >= 0 && len(reqs) <= 2 {
-				// The best set over every candidate is the best without the
-				// lead whenever the lead is not in it, and it depends on the
-				// lead only through the requirements the lead meets.
-				key := leadKey{lp.cands[lead].role, lp.cands[lead].pioneer}
-				k := slices.IndexFunc(memo, func(m coverMemo) bool { return m.key == key })
-				if k < 0 {
-					mv, mm := lp.pick(order, -1, kmin, lp.kmax, reqs)
-					memo = append(memo, coverMemo{key: key, value: mv, members: mm})
-					k = len(memo) - 1
-				}
-				s, members = memo[k].value, memo[k].members
-				if slicesContains(members, lead) {
-					s, members = lp.pick(order, lead, kmin, lp.kmax, reqs)
-				}
-			} else {
+			s, members = memo[k].value, memo[k].members
+			if slicesContains(members, lead) {
 				s, members = lp.pick(order, lead, kmin, lp.kmax, reqs)
 			}
-			if v+s < best {
-				best = v + s
-				bestCh = lagChoice{lead: lead, members: members, ok: true}
-			}
+		} else {
+			s, members = lp.pick(order, lead, kmin, lp.kmax, reqs)
 		}
-		if !lp.lead {
-			try(-1)
-			lp.memo = memo
-			continue
+		if v+s < best {
+			best = v + s
+			bestCh = lagChoice{lead: lead, members: members, ok: true}
 		}
-		for i := range lp.cands {
-			c := &lp.cands[i]
-			if !c.canLead || (!withPioneer && (c.pioneer || c.learning)) {
-				continue
-			}
-			try(i)
-		}
-		lp.memo = memo
 	}
+	if !lp.lead {
+		try(-1)
+	} else {
+		for i := range lp.cands {
+			if c := &lp.cands[i]; c.canLead && c.allowed(withPioneer) {
+				try(i)
+			}
+		}
+	}
+	lp.memo = memo
 	return best, bestCh
 }
 
