@@ -37,6 +37,15 @@ func (b budget) left() time.Duration {
 	return max(time.Millisecond, b.limit-time.Since(b.start))
 }
 
+// fromNow returns the moment share of the limit from now has passed (zero
+// without a limit).
+func (b budget) fromNow(share float64) time.Time {
+	if b.limit <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(b.share(share))
+}
+
 // share returns share of the limit (zero without a limit).
 func (b budget) share(share float64) time.Duration {
 	return time.Duration(float64(b.limit) * share)

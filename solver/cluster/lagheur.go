@@ -46,8 +46,9 @@ type LagrangianResult struct {
 	lg *lagrangian
 }
 
-// Resume continues the maximisation from the best multipliers so far with
-// a fresh step, now aimed at upper, the objective of the best plan known
+// Resume runs the maximisation once from the first multipliers and then
+// continues it from the best multipliers so far with a fresh step, each
+// aimed at upper, the objective of the best plan known
 // (typically far better than the plans known when the first run started:
 // the Polyak step then aims closer to the optimum). When the step has
 // vanished (or lagMaxIter iterations passed) it starts again from the best
@@ -62,6 +63,10 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 		return res.Bound
 	}
 	lg.hook, lg.onBound = nil, onBound
+	// A fresh start first: the first run aimed at a worse plan (the
+	// greedy's), and its best multipliers can sit where restarts from them
+	// no longer climb while a run from zero aimed at upper does.
+	res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline))
 	for range lagRestarts {
 		before := res.Bound
 		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, true, deadline))

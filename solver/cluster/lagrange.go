@@ -105,6 +105,9 @@ type lagrangian struct {
 	// multipliers.
 	best     primal
 	bestMult multipliers
+	// initMult are the first multipliers (all zero, the CVaR envelope
+	// points at their start), for a fresh start aimed at a better plan.
+	initMult multipliers
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
 }
@@ -262,6 +265,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		}
 		lg.firms[f] = lf
 	}
+	lg.initMult.save(lg)
 	return lg
 }
 
@@ -987,11 +991,17 @@ func (lg *lagrangian) order(pr primal) []int {
 // step and direction, and reports (onBound) only values above the best of
 // the earlier calls.
 func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
+	return lg.maximiseFrom(ctx, &lg.bestMult, upper, hasUpper, deadline)
+}
+
+// maximiseFrom is maximise from the multipliers start (none saved: the
+// current ones); the best iterate is still the best over every run.
+func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, upper float64, hasUpper bool, deadline time.Time) float64 {
 	best := math.Inf(-1)
 	if lg.best.vals != nil {
 		best = lg.best.value
-		lg.bestMult.restore(lg)
 	}
+	start.restore(lg)
 	step := 2.0
 	idle := 0
 	var prev direction

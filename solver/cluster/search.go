@@ -6,6 +6,7 @@ package cluster
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/ofdi/ofdi/model"
 )
@@ -112,13 +113,18 @@ func (s *search) neighbourhoods() {
 	s.report(phaseNeighbourhood, true, s.objective(), s.bound)
 	var st lnsState
 	lim := lnsLimits{
-		deadline: s.budget.ofLeft(0.8),
+		deadline: earliest(s.budget.ofLeft(0.8), s.budget.at(lnsCheckpoint)),
 		stall:    s.budget.share(lnsStallShare),
 		report:   func(obj float64) { s.report(phaseNeighbourhood, true, obj, s.bound) },
 	}
 	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
 	inc := s.objective()
-	s.resume(inc)
+	resumeBy := s.budget.ofLeft(0.8)
+	if stalled := st.done || lim.deadline.IsZero() || time.Now().Before(lim.deadline); !stalled {
+		// Paused at the checkpoint: a short resume, the search goes on.
+		resumeBy = earliest(resumeBy, s.budget.fromNow(lnsCheckpointLag))
+	}
+	s.resume(inc, resumeBy)
 	if st.done {
 		return
 	}
@@ -126,14 +132,25 @@ func (s *search) neighbourhoods() {
 	s.report(phaseNeighbourhood, true, inc, s.bound)
 	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
 	if better := s.objective(); better < inc {
-		s.resume(better) // a better target raises the bound further
+		s.resume(better, s.budget.ofLeft(0.8)) // a better target raises the bound further
 	}
 }
 
-// resume resumes the Lagrangian dual aimed at inc, for at most 80% of the
-// time left and while its restarts pay.
-func (s *search) resume(inc float64) {
+// earliest returns the earlier of two deadlines, the zero time meaning none.
+func earliest(a, b time.Time) time.Time {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || a.Before(b):
+		return a
+	}
+	return b
+}
+
+// resume resumes the Lagrangian dual aimed at inc, until deadline and
+// while its restarts pay.
+func (s *search) resume(inc float64, deadline time.Time) {
 	s.report(phaseLagrangian, true, inc, s.bound)
-	s.bound = s.lr.Resume(s.ctx, inc, s.budget.ofLeft(0.8), func(b float64) { s.report(phaseLagrangian, true, inc, b) })
+	s.bound = s.lr.Resume(s.ctx, inc, deadline, func(b float64) { s.report(phaseLagrangian, true, inc, b) })
 	s.fix = s.lr.Fix
 }

@@ -73,6 +73,16 @@ const MaxGLPKRows = 500000
 // (it goes on afterwards with the time left).
 const lnsStallShare = 0.2
 
+// lnsCheckpoint is the share of the limit after which the neighbourhood
+// search pauses once (if it has not stalled before) for the resumed
+// Lagrangian, aimed at the search's plan, for at most lnsCheckpointLag of
+// the limit: the first Lagrangian run aims at the greedy plan, and its
+// bound stays where that target left it until the dual is resumed.
+const (
+	lnsCheckpoint    = 0.5
+	lnsCheckpointLag = 0.1
+)
+
 // branchMinTime is the least time left for which Solve starts GLPK's
 // branch-and-bound on a model above lnsMinBinaries (below it, GLPK's
 // set-up takes milliseconds); with less, the incumbent and the Lagrangian
