@@ -46,7 +46,8 @@ type LagrangianResult struct {
 	lg *lagrangian
 }
 
-// Resume runs the maximisation once from the first multipliers and then
+// Resume runs the maximisation once from the first multipliers (unless the
+// last run stopped at its deadline) and then
 // continues it from the best multipliers so far with a fresh step, each
 // aimed at upper, the objective of the best plan known
 // (typically far better than the plans known when the first run started:
@@ -65,8 +66,12 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 	lg.hook, lg.onBound = nil, onBound
 	// A fresh start first: the first run aimed at a worse plan (the
 	// greedy's), and its best multipliers can sit where restarts from them
-	// no longer climb while a run from zero aimed at upper does.
-	res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline))
+	// no longer climb while a run from zero aimed at upper does. Not when
+	// the first run was cut short by its deadline (province-size clusters):
+	// a run from zero would not get as far in the time left.
+	if !lg.cut {
+		res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline))
+	}
 	for range lagRestarts {
 		before := res.Bound
 		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, true, deadline))

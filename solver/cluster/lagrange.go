@@ -108,6 +108,9 @@ type lagrangian struct {
 	// initMult are the first multipliers (all zero, the CVaR envelope
 	// points at their start), for a fresh start aimed at a better plan.
 	initMult multipliers
+	// cut: the last run stopped at its deadline (or ctx), not by its own
+	// rules (iterations, a vanished step).
+	cut bool
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
 }
@@ -1005,8 +1008,10 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 	step := 2.0
 	idle := 0
 	var prev direction
+	lg.cut = false
 	for it := 0; it < lagMaxIter; it++ {
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
+			lg.cut = true
 			break
 		}
 		pr := lg.evaluate()

@@ -63,6 +63,14 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	a, z = fm.improveLarge(ctx, a, z, searchUntil, func(obj float64) {
 		report(phaseNeighbourhood, true, obj, math.Min(bound, obj))
 	})
+	if prm.TimeLimit > 0 && time.Until(searchUntil) > time.Second {
+		// The window search ended its schedule early: the dual again,
+		// aimed at its plan, for the time it left.
+		report(phaseLagrangian, true, z, math.Min(bound, z))
+		bound = math.Max(bound, lr.Resume(ctx, z, searchUntil, func(b float64) {
+			report(phaseLagrangian, true, z, math.Min(math.Max(bound, b), z))
+		}))
+	}
 	out.Assignment = a
 	out.Bound = math.Min(bound, z)
 	report(phaseNeighbourhood, true, z, out.Bound)

@@ -202,3 +202,41 @@ func TestSolveAboveMaxGLPKRows(t *testing.T) {
 		}
 	}
 }
+
+// With a time limit, when the window search ends its schedule early the
+// large path resumes the Lagrangian dual aimed at the search's plan: a
+// Lagrangian report follows the window search's, the bound does not fall,
+// and it stays below the plan.
+func TestSolveLargeResumesDual(t *testing.T) {
+	inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 24, Markets: 5, Seed: 3})
+	lean, err := BuildStructure(context.Background(), model.Derive(inst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []Report
+	out, err := lean.solveLarge(context.Background(), time.Now(), Params{TimeLimit: 4 * time.Second}, &Outcome{},
+		func(phase string, has bool, inc, bound float64) {
+			reports = append(reports, Report{Phase: phase, HasIncumbent: has, Incumbent: inc, Bound: bound})
+		})
+	if err != nil || out.Assignment == nil {
+		t.Fatalf("%+v, %v; want a plan", out, err)
+	}
+	search, resumed := -1, -1
+	for i, r := range reports {
+		switch {
+		case r.Phase == phaseNeighbourhood && resumed < 0:
+			search = i
+		case r.Phase == phaseLagrangian && search >= 0:
+			resumed = i
+		}
+	}
+	if search < 0 || resumed < 0 {
+		t.Fatalf("no Lagrangian report after the window search's: %+v", reports)
+	}
+	if b := reports[search].Bound; out.Bound < b-1e-9*math.Max(1, math.Abs(b)) {
+		t.Errorf("bound %g after the resume, %g before", out.Bound, b)
+	}
+	if last := reports[len(reports)-1]; out.Bound > last.Incumbent+1e-6*math.Max(1, math.Abs(last.Incumbent)) {
+		t.Errorf("bound %g above the plan %g", out.Bound, last.Incumbent)
+	}
+}
