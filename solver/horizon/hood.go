@@ -41,7 +41,16 @@ type hoods struct {
 type window struct {
 	a, b     int
 	pioneers bool
+	// group, when set, is a firm window: no market is free, and the
+	// participations of the marked firms are free in every project taken
+	// and period, so that a firm's capital and risk move between its
+	// projects and markets (a and b are -1).
+	group []bool
 }
+
+// firmWindows is the number of firm windows: the firms in order of their
+// first segment, in runs of about |firms|/firmWindows.
+const firmWindows = 10
 
 func newHoods(fm *Formulation) *hoods {
 	in := fm.Inst
@@ -62,6 +71,7 @@ func newHoods(fm *Formulation) *hoods {
 			h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
 		}
 	}
+	h.windows = append(h.windows, firmGroups(in)...)
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
 			if k == nM-k && m >= k { // the pair {m, m+k} came as {m-k, m}
@@ -71,6 +81,32 @@ func newHoods(fm *Formulation) *hoods {
 		}
 	}
 	return h
+}
+
+// firmGroups returns the firm windows: the firms ordered by their first
+// segment (then file order), cut into firmWindows runs.
+func firmGroups(in *model.Instance) []window {
+	order := make([]int, len(in.Firms))
+	for f := range order {
+		order[f] = f
+	}
+	first := func(f int) string {
+		if len(in.Firms[f].Segments) == 0 {
+			return ""
+		}
+		return in.Firms[f].Segments[0]
+	}
+	sort.SliceStable(order, func(i, j int) bool { return first(order[i]) < first(order[j]) })
+	n := min(firmWindows, len(order))
+	var out []window
+	for k := 0; k < n; k++ {
+		group := make([]bool, len(in.Firms))
+		for _, f := range order[k*len(order)/n : (k+1)*len(order)/n] {
+			group[f] = true
+		}
+		out = append(out, window{a: -1, b: -1, group: group})
+	}
+	return out
 }
 
 // order sorts the single markets, then the pairs, by what the
@@ -101,18 +137,24 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		}
 	}
 	score := func(w window) float64 {
+		if w.group != nil {
+			return 0
+		}
 		if w.a == w.b {
 			return lack[w.a]
 		}
 		return lack[w.a] + lack[w.b]
 	}
-	// Single markets stay first, then those with the pioneers: a pair's
+	// Single markets stay first, then those with the pioneers, then the
+	// firm windows: a pair's
 	// sub-MIP takes several times as long (on the 300-firm cluster, pairs
 	// first found nothing in 230 s).
 	class := func(w window) int {
 		switch {
-		case w.a != w.b:
+		case w.group != nil:
 			return 2
+		case w.a != w.b:
+			return 3
 		case w.pioneers:
 			return 1
 		}
@@ -137,7 +179,10 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	h.next++
 	markets := map[int]bool{w.a: true, w.b: true}
 	var firms []bool
-	if w.pioneers {
+	switch {
+	case w.group != nil:
+		markets, firms = nil, w.group
+	case w.pioneers:
 		firms = h.pioneers
 	}
 	y := h.solveFree(ctx, x, markets, firms, limit)
