@@ -47,11 +47,11 @@ type LagrangianResult struct {
 }
 
 // Resume runs the maximisation once from the first multipliers (unless the
-// last run stopped at its deadline) and then
-// continues it from the best multipliers so far with a fresh step, each
-// aimed at upper, the objective of the best plan known
-// (typically far better than the plans known when the first run started:
-// the Polyak step then aims closer to the optimum). When the step has
+// last run stopped at its deadline) and then continues it from the best
+// multipliers so far with a fresh step, each aimed at upper, the objective
+// of the best plan known (typically far better than the plans known when
+// the first run started: the Polyak step then aims closer to the
+// optimum). When the step has
 // vanished (or lagMaxIter iterations passed) it starts again from the best
 // multipliers with a fresh step, up to lagRestarts runs, while each run
 // raises the bound by at least lagRestartGain (relative), until the

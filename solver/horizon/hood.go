@@ -13,10 +13,11 @@ import (
 // hoodLimit bounds one neighbourhood's sub-MIP.
 const hoodLimit = 5 * time.Second
 
-// hoods improves a solution of the MIP by fix-and-optimize over market
-// windows: in turn, the y, x and l columns of the opportunities of one
-// market (each in turn), then of one market with every pioneer's
-// participations, then of two markets, over every period, are freed, every
+// hoods improves a solution of the MIP by fix-and-optimize over windows:
+// in turn, the y, x and l columns of the opportunities of one market (each
+// in turn), then of one market with every pioneer's participations, then
+// the participations of a group of firms, then the columns of two markets,
+// over every period, are freed, every
 // other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
 // the rest (stakes, knowledge, credit, CVaR, entry, dissipation) stays
 // free; GLPK solves the restriction with its presolver. The one-period
@@ -109,10 +110,11 @@ func firmGroups(in *model.Instance) []window {
 	return out
 }
 
-// order sorts the single markets, then the pairs, by what the
-// relaxation's plan guide (nil: keep the order) gains in their markets
-// beyond the incumbent x, largest first, ties in the order built: that is
-// where the bound finds value the plan lacks.
+// order sorts the windows of each kind (single markets, those with the
+// pioneers, firm groups, pairs of markets; the kinds stay in that order) by
+// what the relaxation's plan guide (nil: keep the order) gains in their
+// markets beyond the incumbent x, largest first, ties in the order built:
+// that is where the bound finds value the plan lacks.
 func (h *hoods) order(x []float64, guide *model.Assignment) {
 	if guide == nil || x == nil {
 		return
@@ -146,9 +148,8 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		return lack[w.a] + lack[w.b]
 	}
 	// Single markets stay first, then those with the pioneers, then the
-	// firm windows: a pair's
-	// sub-MIP takes several times as long (on the 300-firm cluster, pairs
-	// first found nothing in 230 s).
+	// firm groups, and the pairs last: a pair's sub-MIP takes several times
+	// as long (on the 300-firm cluster, pairs first found nothing in 230 s).
 	class := func(w window) int {
 		switch {
 		case w.group != nil:
@@ -177,13 +178,13 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 	}
 	w := h.windows[h.next%len(h.windows)]
 	h.next++
-	markets := map[int]bool{w.a: true, w.b: true}
-	var firms []bool
-	switch {
-	case w.group != nil:
-		markets, firms = nil, w.group
-	case w.pioneers:
-		firms = h.pioneers
+	var markets map[int]bool
+	firms := w.group
+	if firms == nil {
+		markets = map[int]bool{w.a: true, w.b: true}
+		if w.pioneers {
+			firms = h.pioneers
+		}
 	}
 	y := h.solveFree(ctx, x, markets, firms, limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {

@@ -4,18 +4,26 @@ import (
 	"testing"
 
 	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/model"
 )
 
-// The windows: every single market, then every market with the pioneers,
-// then the pairs. A pioneer window leaves every pair of a pioneer free in
-// every project and period (fixOutside), and fixes the other firms' pairs
-// outside its market as a plain market window does.
-func TestPioneerWindows(t *testing.T) {
+// hoodCluster is the 3-period cluster the window tests look at.
+func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
+	t.Helper()
 	in := gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 11, Periods: 3})
 	fm, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return in, fm
+}
+
+// The windows: every single market, then every market with the pioneers,
+// then the firm groups, then the pairs. A pioneer window leaves every pair
+// of a pioneer free in every project and period (fixOutside), and fixes the
+// other firms' pairs outside its market as a plain market window does.
+func TestPioneerWindows(t *testing.T) {
+	in, fm := hoodCluster(t)
 	h := newHoods(fm)
 	pioneers := 0
 	for f := range in.Firms {
@@ -74,11 +82,7 @@ func TestPioneerWindows(t *testing.T) {
 // exactly one; a firm window fixes every y and every pair outside its firms,
 // and frees its firms' pairs in every project and period.
 func TestFirmWindows(t *testing.T) {
-	in := gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 11, Periods: 3})
-	fm, err := Build(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, fm := hoodCluster(t)
 	groups := firmGroups(in)
 	if len(groups) != firmWindows {
 		t.Fatalf("%d firm windows, want %d", len(groups), firmWindows)
