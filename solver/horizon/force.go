@@ -3,6 +3,7 @@ package horizon
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -218,7 +219,7 @@ func (fm *Formulation) repairIn(ctx context.Context, h *hoods, x []float64, mark
 	if limit <= 0 || limit > repairLimit {
 		limit = repairLimit
 	}
-	return h.solveFree(ctx, x, markets, nil, limit)
+	return h.solveFree(ctx, x, markets, nil, math.Inf(1), limit)
 }
 
 // Repair is repair's first plan of a forced model: plan a (without the

@@ -2,6 +2,8 @@ package horizon
 
 import (
 	"context"
+	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"time"
@@ -12,6 +14,14 @@ import (
 
 // hoodLimit bounds one neighbourhood's sub-MIP.
 const hoodLimit = 5 * time.Second
+
+// hoodCutoffGain is the least relative improvement a window's sub-MIP
+// must make (its cutoff row; GLPK may exceed a row by its tolerance).
+const hoodCutoffGain = 1e-5
+
+// hoodWorkers is the number of windows solved at once: one per core, at
+// most two.
+func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 
 // hoods improves a solution of the MIP by fix-and-optimize over windows:
 // in turn, the y, x and l columns of the opportunities of one market (each
@@ -33,6 +43,9 @@ type hoods struct {
 	// windows are the windows in the order they are tried.
 	windows []window
 	next    int
+	// retry are windows to try before the next in order: they improved
+	// on a solution another window of the same batch improved more.
+	retry []window
 }
 
 // window frees the opportunities of markets a and b (a == b: one market)
@@ -170,14 +183,24 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 	})
 }
 
-// step tries the next window from x (objective z) and returns a better
-// solution, or nil.
-func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Duration) []float64 {
-	if len(h.windows) == 0 {
-		return nil
+// take returns the next k windows: those queued for a retry first, then
+// the next ones in order (fewer when there are fewer windows).
+func (h *hoods) take(k int) []window {
+	k = min(k, len(h.windows))
+	out := make([]window, 0, k)
+	for len(out) < k && len(h.retry) > 0 {
+		out, h.retry = append(out, h.retry[0]), h.retry[1:]
 	}
-	w := h.windows[h.next%len(h.windows)]
-	h.next++
+	for len(out) < k {
+		out = append(out, h.windows[h.next%len(h.windows)])
+		h.next++
+	}
+	return out
+}
+
+// solve solves window w from x (objective z) within limit and returns a
+// better solution, or nil.
+func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) []float64 {
 	var markets map[int]bool
 	firms := w.group
 	if firms == nil {
@@ -186,7 +209,7 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 			firms = h.pioneers
 		}
 	}
-	y := h.solveFree(ctx, x, markets, firms, limit)
+	y := h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
 		return nil
 	}
@@ -196,9 +219,11 @@ func (h *hoods) step(ctx context.Context, x []float64, z float64, limit time.Dur
 // solveFree solves the restriction of the MIP around x with the y, x and l
 // columns of the opportunities of markets free, and the participations of
 // the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
-// with its presolver, within limit, and returns the solution if it
-// satisfies every row, else nil.
-func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, limit time.Duration) []float64 {
+// with its presolver and cuts, within limit, and returns the solution if
+// it satisfies every row, else nil. A finite cutoff adds the row Z ≤
+// cutoff, which prunes what cannot beat the incumbent (GLPK's presolved
+// problem cannot take ours); +Inf: none (a repair needs any plan).
+func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) []float64 {
 	free := map[int]bool{}
 	for m := range markets {
 		for _, p := range h.byMarket[m] {
@@ -210,7 +235,16 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 	if rs.Infeasible != "" || ctx.Err() != nil {
 		return nil
 	}
-	res, err := glpk.SolveMIP(ctx, rs.Problem, glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3}, glpk.Callbacks{})
+	if !math.IsInf(cutoff, 1) && !rs.AddCutoff(cutoff) {
+		return nil
+	}
+	// Depth first with Gomory, MIR and cover cuts: a window needs a better
+	// plan soon rather than a proof, and GLPK's default, best local bound,
+	// often finds none within the limit on a window of a few hundred
+	// binaries (docs/experiments.md).
+	prm := glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3, GomoryCuts: true, MIRCuts: true, CoverCuts: true,
+		Backtracking: glpk.BacktrackDepthFirst}
+	res, err := glpk.SolveMIP(ctx, rs.Problem, prm, glpk.Callbacks{})
 	if err != nil || !res.HasSolution {
 		return nil
 	}

@@ -1,6 +1,9 @@
 package horizon
 
 import (
+	"context"
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/ofdi/ofdi/instances/gen"
@@ -121,5 +124,87 @@ func TestFirmWindows(t *testing.T) {
 	}
 	if freed == 0 {
 		t.Error("the first firm window frees no pair: the test checks nothing")
+	}
+}
+
+// take hands out the windows queued for a retry first, then the next ones
+// in order, cycling.
+func TestHoodsTake(t *testing.T) {
+	w := func(m int) window { return window{a: m, b: m} }
+	h := &hoods{windows: []window{w(0), w(1), w(2)}}
+	for i, tc := range []struct {
+		retry []window
+		k     int
+		want  []int
+	}{
+		{nil, 2, []int{0, 1}},
+		{[]window{w(1)}, 2, []int{1, 2}},
+		{nil, 2, []int{0, 1}},
+		{[]window{w(0), w(2)}, 1, []int{0}},
+		{nil, 3, []int{2, 2, 0}},
+		{nil, 5, []int{1, 2, 0}},
+	} {
+		h.retry = append(h.retry, tc.retry...)
+		got := h.take(tc.k)
+		var ms []int
+		for _, g := range got {
+			ms = append(ms, g.a)
+		}
+		if !slices.Equal(ms, tc.want) {
+			t.Errorf("call %d: take(%d) gave markets %v, want %v", i, tc.k, ms, tc.want)
+		}
+	}
+}
+
+// A window's sub-MIP with the cutoff row finds nothing around the optimum
+// (nothing beats it), where without the row the restriction has a solution
+// (the optimum itself); around a worse plan (the rolling horizon's), every
+// solution a window returns beats the plan by at least the cutoff's gain.
+func TestHoodCutoff(t *testing.T) {
+	in, fm := hoodCluster(t)
+	ctx := context.Background()
+	res, err := Solve(ctx, in, Options{})
+	if err != nil || res.Status != model.StatusOptimal {
+		t.Fatalf("solve: %v, status %v", err, res)
+	}
+	opt, err := fm.Columns(ctx, res.Assignment, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zOpt := fm.Prob.Objective(opt)
+	h := newHoods(fm)
+	markets := map[int]bool{0: true}
+	if y := h.solveFree(ctx, opt, markets, nil, math.Inf(1), hoodLimit); y == nil {
+		t.Error("no solution without the cutoff around the optimum")
+	}
+	cut := zOpt - hoodCutoffGain*math.Max(1, math.Abs(zOpt))
+	if y := h.solveFree(ctx, opt, markets, nil, cut, hoodLimit); y != nil {
+		t.Errorf("a solution of Z %.6f beyond the cutoff %.6f around the optimum %.6f", fm.Prob.Objective(y), cut, zOpt)
+	}
+	a, err := fm.RollingPlan(ctx, 0, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := fm.Columns(ctx, a, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := fm.Prob.Objective(x)
+	improved := 0
+	for _, w := range h.windows {
+		y := h.solve(ctx, w, x, z, hoodLimit)
+		if y == nil {
+			continue
+		}
+		improved++
+		if yz := fm.Prob.Objective(y); yz > z-hoodCutoffGain*math.Max(1, math.Abs(z))+1e-6 {
+			t.Errorf("window %+v: Z %.6f, not below the cutoff of %.6f", w, yz, z)
+		}
+		if err := fm.Prob.CheckFeasible(y, columnTol); err != nil {
+			t.Errorf("window %+v: %v", w, err)
+		}
+	}
+	if z > zOpt+1e-6 && improved == 0 {
+		t.Errorf("no window improves the rolling plan (Z %.4f, optimum %.4f)", z, zOpt)
 	}
 }

@@ -193,7 +193,10 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 }
 
 // improve runs the neighbourhoods (hood.go) from the best solution until
-// ctx ends or a whole round of windows brings nothing.
+// ctx ends or a whole round of windows brings nothing. hoodWorkers
+// windows are solved at once from the same solution; the best
+// improvement is taken, and the other windows that improved are tried
+// again from it.
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
 	s.mu.Lock()
@@ -215,11 +218,35 @@ func (s *largeSearch) improve(ctx context.Context) {
 		if limit < time.Second {
 			return
 		}
-		if y := h.step(ctx, x, z, limit); y != nil {
-			s.offerOwn(y)
-			idle = 0
-		} else {
-			idle++
+		ws := h.take(hoodWorkers())
+		ys := make([][]float64, len(ws))
+		var wg sync.WaitGroup
+		for i, w := range ws {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ys[i] = h.solve(ctx, w, x, z, limit)
+			}()
+		}
+		wg.Wait()
+		bi, bz := -1, z
+		for i, y := range ys {
+			if y != nil {
+				if yz := s.fm.Prob.Objective(y); yz < bz {
+					bi, bz = i, yz
+				}
+			}
+		}
+		if bi < 0 {
+			idle += len(ws)
+			continue
+		}
+		s.offerOwn(ys[bi])
+		idle = 0
+		for i, y := range ys {
+			if y != nil && i != bi {
+				h.retry = append(h.retry, ws[i])
+			}
 		}
 	}
 }
