@@ -219,7 +219,8 @@ func (fm *Formulation) repairIn(ctx context.Context, h *hoods, x []float64, mark
 	if limit <= 0 || limit > repairLimit {
 		limit = repairLimit
 	}
-	return h.solveFree(ctx, x, markets, nil, math.Inf(1), limit)
+	y, _ := h.solveFree(ctx, x, markets, nil, math.Inf(1), limit)
+	return y
 }
 
 // Repair is repair's first plan of a forced model: plan a (without the

@@ -232,18 +232,7 @@ func (fm *Formulation) fundable(p int, pairs []Pair) bool {
 
 // rewardable says whether f may earn a learning reward in p: an SME, not
 // a pioneer, beside a pioneer of Π_p other than itself.
-func (fm *Formulation) rewardable(f, p int) bool {
-	firm := &fm.Inst.Firms[f]
-	if firm.Role != model.SME || firm.Pioneer {
-		return false
-	}
-	for _, g := range fm.D.Pioneers[p] {
-		if g != f {
-			return true
-		}
-	}
-	return false
-}
+func (fm *Formulation) rewardable(f, p int) bool { return rewardable(fm.Inst, fm.D, f, p) }
 
 // addPairCols adds y_pt and the x, s, l, w, q columns of its pairs.
 func (fm *Formulation) addPairCols() {

@@ -12,8 +12,14 @@ import (
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
-// hoodLimit bounds one neighbourhood's sub-MIP.
-const hoodLimit = 5 * time.Second
+// hoodLimit bounds a window's sub-MIP at first; a window whose sub-MIP
+// ends at its limit without a solution gets twice as long the next time,
+// up to hoodLimitMax (GLPK's root with cuts alone can take most of
+// hoodLimit on a window of a few hundred binaries).
+const (
+	hoodLimit    = 5 * time.Second
+	hoodLimitMax = 20 * time.Second
+)
 
 // hoodCutoffGain is the least relative improvement a window's sub-MIP
 // must make (its cutoff row; GLPK may exceed a row by its tolerance).
@@ -40,12 +46,17 @@ type hoods struct {
 	// pioneers marks the pioneers (whose participations a pioneer window
 	// frees in every project and period).
 	pioneers []bool
-	// windows are the windows in the order they are tried.
+	// windows are the windows in the order they are tried, limits their
+	// sub-MIPs' time limits.
 	windows []window
+	limits  []time.Duration
 	next    int
-	// retry are windows to try before the next in order: they improved
-	// on a solution another window of the same batch improved more.
-	retry []window
+	// retry are windows (indices) to try before the next in order: they
+	// improved on a solution that another window had improved more in the
+	// meantime.
+	retry []int
+	// idle counts the windows tried in a row without an improvement.
+	idle int
 }
 
 // window frees the opportunities of markets a and b (a == b: one market)
@@ -93,6 +104,10 @@ func newHoods(fm *Formulation) *hoods {
 			}
 			h.windows = append(h.windows, window{a: m, b: (m + k) % nM})
 		}
+	}
+	h.limits = make([]time.Duration, len(h.windows))
+	for i := range h.limits {
+		h.limits[i] = hoodLimit
 	}
 	return h
 }
@@ -183,24 +198,39 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 	})
 }
 
-// take returns the next k windows: those queued for a retry first, then
-// the next ones in order (fewer when there are fewer windows).
-func (h *hoods) take(k int) []window {
-	k = min(k, len(h.windows))
-	out := make([]window, 0, k)
-	for len(out) < k && len(h.retry) > 0 {
-		out, h.retry = append(out, h.retry[0]), h.retry[1:]
+// take returns the index of the next window to try: one queued for a
+// retry first, then the next in order.
+func (h *hoods) take() int {
+	if len(h.retry) > 0 {
+		i := h.retry[0]
+		h.retry = h.retry[1:]
+		return i
 	}
-	for len(out) < k {
-		out = append(out, h.windows[h.next%len(h.windows)])
-		h.next++
+	i := h.next % len(h.windows)
+	h.next++
+	return i
+}
+
+// done records the outcome of window i: improved (on the solution it
+// started from), or starved (its sub-MIP ended at its full limit without a
+// solution: it is tried again next with twice the time, up to
+// hoodLimitMax; its pairs would starve too).
+func (h *hoods) done(i int, improved, starved bool) {
+	if improved {
+		h.idle = 0
+		return
 	}
-	return out
+	h.idle++
+	if starved && h.limits[i] < hoodLimitMax {
+		h.limits[i] = min(2*h.limits[i], hoodLimitMax)
+		h.retry = append(h.retry, i)
+	}
 }
 
 // solve solves window w from x (objective z) within limit and returns a
-// better solution, or nil.
-func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) []float64 {
+// better solution, or nil; starved says that the sub-MIP ended at the
+// limit without a solution.
+func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) (y []float64, starved bool) {
 	var markets map[int]bool
 	firms := w.group
 	if firms == nil {
@@ -209,21 +239,22 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 			firms = h.pioneers
 		}
 	}
-	y := h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
+	y, starved = h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
-		return nil
+		return nil, starved
 	}
-	return y
+	return y, false
 }
 
 // solveFree solves the restriction of the MIP around x with the y, x and l
 // columns of the opportunities of markets free, and the participations of
 // the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
 // with its presolver and cuts, within limit, and returns the solution if
-// it satisfies every row, else nil. A finite cutoff adds the row Z ≤
-// cutoff, which prunes what cannot beat the incumbent (GLPK's presolved
-// problem cannot take ours); +Inf: none (a repair needs any plan).
-func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) []float64 {
+// it satisfies every row, else nil; starved says that GLPK stopped at the
+// time limit without a solution. A finite cutoff adds the row Z ≤ cutoff,
+// which prunes what cannot beat the incumbent (GLPK's presolved problem
+// cannot take ours); +Inf: none (a repair needs any plan).
+func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, starved bool) {
 	free := map[int]bool{}
 	for m := range markets {
 		for _, p := range h.byMarket[m] {
@@ -233,10 +264,10 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 	x = append([]float64(nil), x...) // fixOutside rounds it
 	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms), x)
 	if rs.Infeasible != "" || ctx.Err() != nil {
-		return nil
+		return nil, false
 	}
 	if !math.IsInf(cutoff, 1) && !rs.AddCutoff(cutoff) {
-		return nil
+		return nil, false
 	}
 	// Depth first with Gomory, MIR and cover cuts: a window needs a better
 	// plan soon rather than a proof, and GLPK's default, best local bound,
@@ -245,14 +276,17 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 	prm := glpk.Params{TimeLimit: limit, Presolve: true, RelGap: 1e-3, GomoryCuts: true, MIRCuts: true, CoverCuts: true,
 		Backtracking: glpk.BacktrackDepthFirst}
 	res, err := glpk.SolveMIP(ctx, rs.Problem, prm, glpk.Callbacks{})
-	if err != nil || !res.HasSolution {
-		return nil
+	if err != nil || res == nil {
+		return nil, false
 	}
-	y := rs.Expand(res.X)
+	if !res.HasSolution {
+		return nil, res.Stop == glpk.TimeLimit && ctx.Err() == nil
+	}
+	y = rs.Expand(res.X)
 	if h.fm.Prob.CheckFeasible(y, columnTol) != nil {
-		return nil
+		return nil, false
 	}
-	return y
+	return y, false
 }
 
 // fixOutside fixes the y, x and l columns of the opportunities not in

@@ -3,8 +3,8 @@ package horizon
 import (
 	"context"
 	"math"
-	"slices"
 	"testing"
+	"time"
 
 	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
@@ -128,31 +128,41 @@ func TestFirmWindows(t *testing.T) {
 }
 
 // take hands out the windows queued for a retry first, then the next ones
-// in order, cycling.
-func TestHoodsTake(t *testing.T) {
-	w := func(m int) window { return window{a: m, b: m} }
-	h := &hoods{windows: []window{w(0), w(1), w(2)}}
+// in order, cycling; done counts the windows without improvement in a row
+// and doubles the limit of a starved window, up to hoodLimitMax.
+func TestHoodsTakeDone(t *testing.T) {
+	h := &hoods{windows: make([]window, 3), limits: []time.Duration{hoodLimit, hoodLimit, hoodLimit}}
 	for i, tc := range []struct {
-		retry []window
-		k     int
-		want  []int
+		retry []int
+		want  int
 	}{
-		{nil, 2, []int{0, 1}},
-		{[]window{w(1)}, 2, []int{1, 2}},
-		{nil, 2, []int{0, 1}},
-		{[]window{w(0), w(2)}, 1, []int{0}},
-		{nil, 3, []int{2, 2, 0}},
-		{nil, 5, []int{1, 2, 0}},
+		{nil, 0},
+		{[]int{2}, 2},
+		{nil, 1},
+		{[]int{0, 2}, 0},
+		{nil, 2},
+		{nil, 2},
+		{nil, 0},
 	} {
 		h.retry = append(h.retry, tc.retry...)
-		got := h.take(tc.k)
-		var ms []int
-		for _, g := range got {
-			ms = append(ms, g.a)
+		if got := h.take(); got != tc.want {
+			t.Errorf("call %d: take() = %d, want %d", i, got, tc.want)
 		}
-		if !slices.Equal(ms, tc.want) {
-			t.Errorf("call %d: take(%d) gave markets %v, want %v", i, tc.k, ms, tc.want)
-		}
+	}
+	h.done(1, false, true)
+	h.done(1, false, true)
+	h.done(2, false, false)
+	if h.idle != 3 || h.limits[1] != 4*hoodLimit || h.limits[2] != hoodLimit {
+		t.Errorf("after three windows without improvement: idle %d, limits %v", h.idle, h.limits)
+	}
+	for range 10 {
+		h.done(1, false, true)
+	}
+	if h.limits[1] != hoodLimitMax {
+		t.Errorf("limit %v after many starved tries, want %v", h.limits[1], hoodLimitMax)
+	}
+	if h.done(0, true, false); h.idle != 0 {
+		t.Errorf("idle %d after an improvement, want 0", h.idle)
 	}
 }
 
@@ -174,11 +184,11 @@ func TestHoodCutoff(t *testing.T) {
 	zOpt := fm.Prob.Objective(opt)
 	h := newHoods(fm)
 	markets := map[int]bool{0: true}
-	if y := h.solveFree(ctx, opt, markets, nil, math.Inf(1), hoodLimit); y == nil {
+	if y, _ := h.solveFree(ctx, opt, markets, nil, math.Inf(1), hoodLimit); y == nil {
 		t.Error("no solution without the cutoff around the optimum")
 	}
 	cut := zOpt - hoodCutoffGain*math.Max(1, math.Abs(zOpt))
-	if y := h.solveFree(ctx, opt, markets, nil, cut, hoodLimit); y != nil {
+	if y, _ := h.solveFree(ctx, opt, markets, nil, cut, hoodLimit); y != nil {
 		t.Errorf("a solution of Z %.6f beyond the cutoff %.6f around the optimum %.6f", fm.Prob.Objective(y), cut, zOpt)
 	}
 	a, err := fm.RollingPlan(ctx, 0, 1e-6)
@@ -192,7 +202,7 @@ func TestHoodCutoff(t *testing.T) {
 	z := fm.Prob.Objective(x)
 	improved := 0
 	for _, w := range h.windows {
-		y := h.solve(ctx, w, x, z, hoodLimit)
+		y, _ := h.solve(ctx, w, x, z, hoodLimit)
 		if y == nil {
 			continue
 		}

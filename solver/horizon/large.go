@@ -125,6 +125,11 @@ func (s *largeSearch) branchWorth(ctx context.Context) bool {
 func (s *largeSearch) closed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.closedLocked()
+}
+
+// closedLocked is closed with s.mu held.
+func (s *largeSearch) closedLocked() bool {
 	return s.best != nil && math.Abs(s.bestObj-s.bound) <= s.gap*math.Max(1, math.Abs(s.bestObj))
 }
 
@@ -193,61 +198,59 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 }
 
 // improve runs the neighbourhoods (hood.go) from the best solution until
-// ctx ends or a whole round of windows brings nothing. hoodWorkers
-// windows are solved at once from the same solution; the best
-// improvement is taken, and the other windows that improved are tried
-// again from it.
+// ctx ends, the gap is closed or a whole round of windows brings nothing,
+// on hoodWorkers goroutines.
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
 	s.mu.Lock()
 	h.order(s.best, s.guide)
 	s.mu.Unlock()
-	idle := 0
-	for ctx.Err() == nil && idle < len(h.windows) && !s.closed() {
+	var wg sync.WaitGroup
+	for range hoodWorkers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.hoodWorker(ctx, h)
+		}()
+	}
+	wg.Wait()
+}
+
+// hoodWorker solves window after window from the best solution at the
+// time it takes the window. A better solution than the best is taken; one
+// that improves on its start but not on the best (another worker improved
+// it meanwhile) sends its window to the retry queue.
+func (s *largeSearch) hoodWorker(ctx context.Context, h *hoods) {
+	for {
 		s.mu.Lock()
-		x, z := s.best, s.bestObj
-		s.mu.Unlock()
-		if x == nil {
+		if ctx.Err() != nil || s.best == nil || h.idle >= len(h.windows) || s.closedLocked() {
+			s.mu.Unlock()
 			return
 		}
-		limit := hoodLimit
+		i := h.take()
+		x, z, limit := s.best, s.bestObj, h.limits[i]
+		s.mu.Unlock()
+		full := true
 		if dl, ok := ctx.Deadline(); ok {
 			// GLPK's presolver ignores the limit: leave it a margin.
-			limit = min(limit, time.Until(dl)-hoodMargin)
+			if left := time.Until(dl) - hoodMargin; left < limit {
+				limit, full = left, false
+			}
 		}
 		if limit < time.Second {
 			return
 		}
-		ws := h.take(hoodWorkers())
-		ys := make([][]float64, len(ws))
-		var wg sync.WaitGroup
-		for i, w := range ws {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ys[i] = h.solve(ctx, w, x, z, limit)
-			}()
-		}
-		wg.Wait()
-		bi, bz := -1, z
-		for i, y := range ys {
-			if y != nil {
-				if yz := s.fm.Prob.Objective(y); yz < bz {
-					bi, bz = i, yz
-				}
+		y, starved := h.solve(ctx, h.windows[i], x, z, limit)
+		s.mu.Lock()
+		h.done(i, y != nil, starved && full)
+		if y != nil {
+			if yz := s.fm.Prob.Objective(y); yz < s.bestObj {
+				s.best, s.bestObj, s.offered = y, yz, false
+			} else {
+				h.retry = append(h.retry, i)
 			}
 		}
-		if bi < 0 {
-			idle += len(ws)
-			continue
-		}
-		s.offerOwn(ys[bi])
-		idle = 0
-		for i, y := range ys {
-			if y != nil && i != bi {
-				h.retry = append(h.retry, ws[i])
-			}
-		}
+		s.mu.Unlock()
 	}
 }
 

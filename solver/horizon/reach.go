@@ -2,6 +2,7 @@ package horizon
 
 import (
 	"math"
+	"sort"
 
 	"github.com/ofdi/ofdi/model"
 )
@@ -17,22 +18,27 @@ type reach struct {
 	candidate [][]int
 }
 
-// newReach computes the bounds. A participation in m adds at most
-// g_f = g_D + g_P (g_P only for an SME that is not a pioneer, the only
-// firms with learning-reward pairs) to κ_fm and φ·g_f to every other
-// market; by the end of period t the firm has taken part in at most
-// N_fm(t) opportunities of m, those whose role and segment match and that
-// open in some period ≤ t, and in at most n_f in all.
+// newReach computes the bounds. A participation in p adds at most
+// g_p = g_D + g_P (g_P only for a learning-reward pair: an SME, not a
+// pioneer, with a pioneer of Π_p other than itself) to κ_f(m(p)) and
+// φ·g_p to every other market. By the end of period t the firm has taken
+// part in each opportunity whose role and segment match and that opens in
+// some period ≤ t at most once, and in at most n_f opportunities in all:
+// so κ_fm,t+1 is at most κ_fm1 plus the n_f largest of those
+// participations' weights in m (g_p in m(p), φ·g_p elsewhere).
 func newReach(in *model.Instance, d *model.Derived) *reach {
 	T := in.Periods()
 	gD, gP, phi := in.Horizon.Gains()
 	r := &reach{kappa: make([][][]float64, len(in.Firms)), candidate: make([][]int, len(in.Opportunities))}
+	// byFirm[f] are the opportunities f is a candidate of.
+	byFirm := make([][]int, len(in.Firms))
 	for p := range in.Opportunities {
 		o := &in.Opportunities[p]
 		rule := in.Rules.Mode(o.Mode)
 		for f := range in.Firms {
 			if rule.Allows(in.Firms[f].Role) && in.Firms[f].Serves(o.Segment) {
 				r.candidate[p] = append(r.candidate[p], f)
+				byFirm[f] = append(byFirm[f], p)
 			}
 		}
 	}
@@ -47,43 +53,33 @@ func newReach(in *model.Instance, d *model.Derived) *reach {
 		}
 	}
 	nM := len(in.Markets)
+	weights := make([]float64, 0, len(in.Opportunities))
 	for f := range in.Firms {
 		firm := &in.Firms[f]
-		g := gD
-		if firm.Role == model.SME && !firm.Pioneer {
-			g += gP
-		}
-		limit := math.Inf(1)
+		limit := len(in.Opportunities)
 		if firm.MaxProjects != nil {
-			limit = float64(*firm.MaxProjects)
-		}
-		// count[m][t] = N_fm(t), t = 0..T.
-		count := make([][]float64, nM)
-		for m := range count {
-			count[m] = make([]float64, T+1)
-		}
-		for p := range in.Opportunities {
-			if !contains(r.candidate[p], f) || first[p] > T {
-				continue
-			}
-			m := d.Market[in.Opportunities[p].Market]
-			for t := first[p]; t <= T; t++ {
-				count[m][t]++
-			}
+			limit = *firm.MaxProjects
 		}
 		r.kappa[f] = make([][]float64, nM)
 		for m := range in.Markets {
 			k0 := firm.KnowledgeOf(in.Markets[m].ID)
 			ks := make([]float64, T+1)
 			for t := 0; t <= T; t++ { // ks[t] bounds κ at the start of period t+1
-				own, other := math.Min(count[m][t], limit), 0.0
-				for m2 := range in.Markets {
-					if m2 != m {
-						other += count[m2][t]
+				weights = weights[:0]
+				for _, p := range byFirm[f] {
+					if first[p] > t {
+						continue
 					}
+					g := gD
+					if rewardable(in, d, f, p) {
+						g += gP
+					}
+					if d.Market[in.Opportunities[p].Market] != m {
+						g *= phi
+					}
+					weights = append(weights, g)
 				}
-				other = math.Min(other, limit)
-				ks[t] = math.Min(1, k0+g*(own+phi*other))
+				ks[t] = math.Min(1, k0+largest(weights, limit))
 			}
 			r.kappa[f][m] = ks
 		}
@@ -91,11 +87,28 @@ func newReach(in *model.Instance, d *model.Derived) *reach {
 	return r
 }
 
-func contains(s []int, x int) bool {
-	for _, y := range s {
-		if y == x {
+// rewardable says whether f may earn a learning reward in p: an SME, not
+// a pioneer, beside a pioneer of Π_p other than itself.
+func rewardable(in *model.Instance, d *model.Derived, f, p int) bool {
+	firm := &in.Firms[f]
+	if firm.Role != model.SME || firm.Pioneer {
+		return false
+	}
+	for _, g := range d.Pioneers[p] {
+		if g != f {
 			return true
 		}
 	}
 	return false
+}
+
+// largest returns the sum of the n largest values of v (all of them when
+// there are fewer); it reorders v.
+func largest(v []float64, n int) float64 {
+	sort.Sort(sort.Reverse(sort.Float64Slice(v)))
+	sum := 0.0
+	for i := 0; i < min(n, len(v)); i++ {
+		sum += v[i]
+	}
+	return sum
 }
