@@ -21,6 +21,10 @@ const (
 	hoodLimitMax = 20 * time.Second
 )
 
+// hoodRetryGain is the least relative gain a starved window's bound must
+// promise for the window to be tried again with a longer limit.
+const hoodRetryGain = 0.005
+
 // hoodCutoffGain is the least relative improvement a window's sub-MIP
 // must make (its cutoff row; GLPK may exceed a row by its tolerance).
 const hoodCutoffGain = 1e-5
@@ -229,7 +233,8 @@ func (h *hoods) done(i int, improved, starved bool) {
 
 // solve solves window w from x (objective z) within limit and returns a
 // better solution, or nil; starved says that the sub-MIP ended at the
-// limit without a solution.
+// limit without a solution, with a bound at least hoodRetryGain below z
+// (a window that can gain little is not worth a longer sub-MIP).
 func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) (y []float64, starved bool) {
 	var markets map[int]bool
 	firms := w.group
@@ -239,9 +244,9 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 			firms = h.pioneers
 		}
 	}
-	y, starved = h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
+	y, bound := h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
-		return nil, starved
+		return nil, bound <= z-hoodRetryGain*max(1, abs(z))
 	}
 	return y, false
 }
@@ -250,11 +255,12 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 // columns of the opportunities of markets free, and the participations of
 // the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
 // with its presolver and cuts, within limit, and returns the solution if
-// it satisfies every row, else nil; starved says that GLPK stopped at the
-// time limit without a solution. A finite cutoff adds the row Z ≤ cutoff,
+// it satisfies every row, else nil; when GLPK stopped at the time limit
+// without a solution, bound is its bound on the window, else +Inf. A
+// finite cutoff adds the row Z ≤ cutoff,
 // which prunes what cannot beat the incumbent (GLPK's presolved problem
 // cannot take ours); +Inf: none (a repair needs any plan).
-func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, starved bool) {
+func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
 	free := map[int]bool{}
 	for m := range markets {
 		for _, p := range h.byMarket[m] {
@@ -264,10 +270,10 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 	x = append([]float64(nil), x...) // fixOutside rounds it
 	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms), x)
 	if rs.Infeasible != "" || ctx.Err() != nil {
-		return nil, false
+		return nil, math.Inf(1)
 	}
 	if !math.IsInf(cutoff, 1) && !rs.AddCutoff(cutoff) {
-		return nil, false
+		return nil, math.Inf(1)
 	}
 	// Depth first with Gomory, MIR and cover cuts: a window needs a better
 	// plan soon rather than a proof, and GLPK's default, best local bound,
@@ -277,16 +283,19 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool
 		Backtracking: glpk.BacktrackDepthFirst}
 	res, err := glpk.SolveMIP(ctx, rs.Problem, prm, glpk.Callbacks{})
 	if err != nil || res == nil {
-		return nil, false
+		return nil, math.Inf(1)
 	}
 	if !res.HasSolution {
-		return nil, res.Stop == glpk.TimeLimit && ctx.Err() == nil
+		if res.Stop == glpk.TimeLimit && ctx.Err() == nil {
+			return nil, res.Bound
+		}
+		return nil, math.Inf(1)
 	}
 	y = rs.Expand(res.X)
 	if h.fm.Prob.CheckFeasible(y, columnTol) != nil {
-		return nil, false
+		return nil, math.Inf(1)
 	}
-	return y, false
+	return y, math.Inf(1)
 }
 
 // fixOutside fixes the y, x and l columns of the opportunities not in
