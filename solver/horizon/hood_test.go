@@ -3,6 +3,7 @@ package horizon
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,8 +129,9 @@ func TestFirmWindows(t *testing.T) {
 }
 
 // take hands out the windows queued for a retry first, then the next ones
-// in order, cycling; done counts the windows without improvement in a row
-// and doubles the limit of a starved window, up to hoodLimitMax.
+// in order, cycling; done counts the windows without improvement in a row,
+// and doubles the limit of a starved window and queues it again, up to
+// hoodLimitMax.
 func TestHoodsTakeDone(t *testing.T) {
 	h := &hoods{windows: make([]window, 3), limits: []time.Duration{hoodLimit, hoodLimit, hoodLimit}}
 	for i, tc := range []struct {
@@ -160,6 +162,10 @@ func TestHoodsTakeDone(t *testing.T) {
 	}
 	if h.limits[1] != hoodLimitMax {
 		t.Errorf("limit %v after many starved tries, want %v", h.limits[1], hoodLimitMax)
+	}
+	// Queued again while its limit grew (5 -> 10 -> 20 s), not after.
+	if !slices.Equal(h.retry, []int{1, 1}) {
+		t.Errorf("retry queue %v, want [1 1]", h.retry)
 	}
 	if h.done(0, true, false); h.idle != 0 {
 		t.Errorf("idle %d after an improvement, want 0", h.idle)
