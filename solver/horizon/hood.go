@@ -259,9 +259,9 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 // with its presolver and cuts, within limit, and returns the solution if
 // it satisfies every row, else nil; when GLPK stopped at the time limit
 // without a solution, bound is its bound on the window, else +Inf. A
-// finite cutoff adds the row Z ≤ cutoff,
-// which prunes what cannot beat the incumbent (GLPK's presolved problem
-// cannot take ours); +Inf: none (a repair needs any plan).
+// finite cutoff adds the row Z ≤ cutoff, which prunes what cannot beat the
+// incumbent (GLPK's presolved problem cannot take ours); +Inf: none (a
+// repair needs any plan).
 func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
 	free := map[int]bool{}
 	for m := range markets {

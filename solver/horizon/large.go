@@ -243,12 +243,8 @@ func (s *largeSearch) hoodWorker(ctx context.Context, h *hoods) {
 		y, starved := h.solve(ctx, h.windows[i], x, z, limit)
 		s.mu.Lock()
 		h.done(i, y != nil, starved && full)
-		if y != nil {
-			if yz := s.fm.Prob.Objective(y); yz < s.bestObj {
-				s.best, s.bestObj, s.offered = y, yz, false
-			} else {
-				h.retry = append(h.retry, i)
-			}
+		if y != nil && !s.keepLocked(y, s.fm.Prob.Objective(y), false) {
+			h.retry = append(h.retry, i)
 		}
 		s.mu.Unlock()
 	}
@@ -259,9 +255,18 @@ func (s *largeSearch) offerOwn(x []float64) {
 	z := s.fm.Prob.Objective(x)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if z < s.bestObj {
-		s.best, s.bestObj, s.offered = x, z, false
+	s.keepLocked(x, z, false)
+}
+
+// keepLocked makes x (objective z) the best solution if it is better, with
+// offered saying whether GLPK has it, and reports whether it did; s.mu
+// held.
+func (s *largeSearch) keepLocked(x []float64, z float64, offered bool) bool {
+	if z >= s.bestObj {
+		return false
 	}
+	s.best, s.bestObj, s.offered = x, z, offered
+	return true
 }
 
 // offer is GLPK's heuristic callback: it hands over our best solution once.
@@ -279,8 +284,8 @@ func (s *largeSearch) offer() ([]float64, bool) {
 func (s *largeSearch) incumbent(z float64, x []float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if x != nil && z < s.bestObj {
-		s.best, s.bestObj, s.offered = x, z, true
+	if x != nil {
+		s.keepLocked(x, z, true)
 	}
 }
 

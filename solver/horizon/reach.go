@@ -60,20 +60,25 @@ func newReach(in *model.Instance, d *model.Derived) *reach {
 		if firm.MaxProjects != nil {
 			limit = *firm.MaxProjects
 		}
+		// gain[i] is g_p of the firm's i-th candidate opportunity p.
+		gain := make([]float64, len(byFirm[f]))
+		for i, p := range byFirm[f] {
+			gain[i] = gD
+			if rewardable(in, d, f, p) {
+				gain[i] += gP
+			}
+		}
 		r.kappa[f] = make([][]float64, nM)
 		for m := range in.Markets {
 			k0 := firm.KnowledgeOf(in.Markets[m].ID)
 			ks := make([]float64, T+1)
 			for t := 0; t <= T; t++ { // ks[t] bounds κ at the start of period t+1
 				weights = weights[:0]
-				for _, p := range byFirm[f] {
+				for i, p := range byFirm[f] {
 					if first[p] > t {
 						continue
 					}
-					g := gD
-					if rewardable(in, d, f, p) {
-						g += gP
-					}
+					g := gain[i]
 					if d.Market[in.Opportunities[p].Market] != m {
 						g *= phi
 					}
