@@ -92,14 +92,15 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 // prices), keeping the best plan that passes the row check. upper (when
 // hasUpper) is the objective of a known plan, used for the step sizes.
 func (fm *Formulation) Lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) LagrangianResult {
-	return fm.lagrangian(ctx, upper, hasUpper, deadline, nil)
+	return fm.lagrangian(ctx, upper, hasUpper, deadline, nil, nil)
 }
 
 // lagrangian is Lagrangian that reports, when report is not nil, every
 // new best bound and every better plan: the best plan's objective
-// (hasInc false while there is none besides upper) and the best bound.
+// (hasInc false while there is none besides upper) and the best bound;
+// onPlan, when not nil, sees each better plan of the heuristic.
 func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time,
-	report func(hasInc bool, inc, bound float64)) LagrangianResult {
+	report func(hasInc bool, inc, bound float64), onPlan func(a *model.Assignment, z float64)) LagrangianResult {
 	lg := newLagrangian(fm)
 	res := LagrangianResult{Objective: math.Inf(1), Bound: math.Inf(-1)}
 	// progress passes the best plan known (upper's or the heuristic's)
@@ -154,6 +155,9 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		}
 		if obj < res.Objective-1e-9*math.Max(1, math.Abs(obj)) {
 			res.Plan, res.X, res.Objective = a, x, obj
+			if onPlan != nil {
+				onPlan(a, obj)
+			}
 			progress()
 			return obj, true
 		}

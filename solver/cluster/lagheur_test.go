@@ -25,7 +25,7 @@ func TestLagrangianReports(t *testing.T) {
 				t.Errorf("seed %d: report without an incumbent though one was given", seed)
 			}
 			bounds, incs = append(bounds, b), append(incs, inc)
-		})
+		}, nil)
 		if len(bounds) == 0 {
 			t.Fatalf("seed %d: no report", seed)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/ofdi/ofdi/model"
@@ -13,14 +14,15 @@ import (
 // solveLarge is Solve for models above MaxGLPKRows, on the formulation of
 // BuildStructure (no MIP in memory: at province size it would take tens of
 // gigabytes). It reports the greedy plan, checked by the independent
-// checker since there are no rows to check it against, then runs the
-// Lagrangian phase for a better bound and plan; the bound is the better of
-// the uncoupled and Lagrangian bounds; then the window search
-// (largesearch.go) improves the plan. The greedy stops at the time limit
-// or when ctx ends, keeping its plan only when it meets the targets.
+// checker since there are no rows to check it against; then the Lagrangian
+// phase (a bound, and plans from its heuristic) and the window search
+// (largesearch.go) run at once, one core each, sharing the best plan
+// (largePool). The bound is the better of the uncoupled and Lagrangian
+// bounds. The greedy stops at the time limit or when ctx ends, keeping its
+// plan only when it meets the targets.
 func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
 	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
-	// best), so it alone is the bound here.
+	// best), so it alone is the bound until the Lagrangian's.
 	bound := fm.UncoupledBound()
 	out.Bound, out.HasBound = bound, true
 	if prm.TimeLimit > 0 {
@@ -28,7 +30,7 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 		ctx, cancel = context.WithDeadline(ctx, start.Add(prm.TimeLimit))
 		defer cancel()
 	}
-	report("greedy", false, 0, bound)
+	report(phaseGreedy, false, 0, bound)
 	a := GreedyContext(ctx, fm) // the heartbeat repeats the report above
 	if a == nil {
 		return out, nil
@@ -37,44 +39,113 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	if err != nil {
 		return nil, fmt.Errorf("greedy plan: %w", err)
 	}
-	report("greedy", true, z, bound)
-	// The Lagrangian bound and heuristic (lagrange.go), for at most half
-	// of the time limit, or lagLargeDefault without one.
-	until := start.Add(lagLargeDefault)
-	if prm.TimeLimit > 0 {
-		until = start.Add(prm.TimeLimit / 2)
-	}
-	report("lagrangian", true, z, bound)
-	lr := fm.lagrangian(ctx, z, true, until, func(_ bool, inc, b float64) {
-		report("lagrangian", true, inc, math.Max(bound, b))
-	})
-	bound = math.Max(bound, lr.Bound)
-	if lr.Plan != nil && lr.Objective < z {
-		a, z = lr.Plan, lr.Objective
-	}
-	// Windows of opportunities (largesearch.go) for the plan, until
-	// largeSearchShare of the limit (the rest is for the stakes
-	// refinement and the checks, seconds at this size).
+	// Both phases end when the plan is proven within prm.Gap.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	pool := &largePool{plan: a, z: z, bound: bound, report: report, gap: prm.Gap, stop: stop}
+	pool.publish(phaseGreedy)
+	// The search ends at largeSearchShare of the limit (the rest is for
+	// the stakes refinement and the checks, seconds at this size); the
+	// Lagrangian's first run at half of it, or after lagLargeDefault
+	// without a limit.
+	lagUntil := start.Add(lagLargeDefault)
 	var searchUntil time.Time
 	if prm.TimeLimit > 0 {
+		lagUntil = start.Add(prm.TimeLimit / 2)
 		searchUntil = start.Add(time.Duration(largeSearchShare * float64(prm.TimeLimit)))
 	}
-	report(phaseNeighbourhood, true, z, math.Min(bound, z))
-	a, z = fm.improveLarge(ctx, a, z, searchUntil, func(obj float64) {
-		report(phaseNeighbourhood, true, obj, math.Min(bound, obj))
-	})
-	if prm.TimeLimit > 0 && time.Until(searchUntil) > time.Second {
-		// The window search ended its schedule early: the dual again,
-		// aimed at its plan, for the time it left.
-		report(phaseLagrangian, true, z, math.Min(bound, z))
-		bound = math.Max(bound, lr.Resume(ctx, z, searchUntil, func(b float64) {
-			report(phaseLagrangian, true, z, math.Min(math.Max(bound, b), z))
-		}))
-	}
-	out.Assignment = a
-	out.Bound = math.Min(bound, z)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pool.dual(ctx, fm, lagUntil, searchUntil)
+	}()
+	fm.improveLarge(ctx, pool, searchUntil)
+	wg.Wait()
+	out.Assignment, z = pool.best()
+	out.Bound = math.Min(pool.bound, z)
 	report(phaseNeighbourhood, true, z, out.Bound)
 	return out, nil
+}
+
+// dual runs the Lagrangian phase until lagUntil, its heuristic's plans
+// offered to the pool; then, with a time limit (searchUntil not zero), the
+// dual again aimed at the pool's best plan until searchUntil.
+func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, searchUntil time.Time) {
+	_, z := pool.best()
+	lr := fm.lagrangian(ctx, z, true, lagUntil, func(_ bool, _, b float64) {
+		pool.raise(phaseLagrangian, b)
+	}, func(a *model.Assignment, z float64) {
+		pool.offer(phaseLagrangian, a, z)
+	})
+	pool.raise(phaseLagrangian, lr.Bound)
+	if searchUntil.IsZero() || time.Until(searchUntil) < time.Second {
+		return
+	}
+	_, z = pool.best()
+	lr.Resume(ctx, z, searchUntil, func(b float64) { pool.raise(phaseLagrangian, b) })
+	pool.raise(phaseLagrangian, lr.Bound)
+}
+
+// largePool is the best plan and bound of solveLarge, shared by the
+// Lagrangian phase and the window search, which run at once.
+type largePool struct {
+	mu    sync.Mutex
+	plan  *model.Assignment
+	z     float64
+	bound float64
+	// report passes progress on (the heartbeat's, serialised).
+	report func(phase string, hasInc bool, inc, bound float64)
+	// stop, when not nil, is called once the relative gap is at most
+	// gap (zero: once the bound meets the plan).
+	gap  float64
+	stop func()
+}
+
+// best returns the best plan and its objective.
+func (pool *largePool) best() (*model.Assignment, float64) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	return pool.plan, pool.z
+}
+
+// offer keeps plan a (objective z, checked) when it is better than the
+// best, and reports whether it did.
+func (pool *largePool) offer(phase string, a *model.Assignment, z float64) bool {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if z >= pool.z-1e-7*math.Max(1, math.Abs(pool.z)) {
+		return false
+	}
+	pool.plan, pool.z = a, z
+	pool.publishLocked(phase)
+	return true
+}
+
+// raise keeps b when it is a better bound.
+func (pool *largePool) raise(phase string, b float64) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if b > pool.bound {
+		pool.bound = b
+		pool.publishLocked(phase)
+	}
+}
+
+// publish reports the best plan and bound under phase.
+func (pool *largePool) publish(phase string) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	pool.publishLocked(phase)
+}
+
+func (pool *largePool) publishLocked(phase string) {
+	if pool.report != nil {
+		pool.report(phase, true, pool.z, math.Min(pool.bound, pool.z))
+	}
+	if pool.stop != nil && pool.z-pool.bound <= math.Max(pool.gap, 1e-9)*math.Max(1, math.Abs(pool.z)) {
+		pool.stop()
+	}
 }
 
 // largeSearchShare is the share of the time limit after which the window

@@ -1,11 +1,13 @@
 package cluster
 
 // The neighbourhood search on clusters above MaxGLPKRows: windows of
-// opportunities, each written and solved on its own (see buildWindow).
+// opportunities, each written and solved on its own (see buildWindow),
+// the families taking turns.
 
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -15,9 +17,12 @@ import (
 
 // Large-cluster window parameters.
 const (
-	// largeWindowBinaries: a window runs through the opportunities,
-	// market by market, until it holds at least this many binaries.
-	largeWindowBinaries = 400
+	// largeWindowBinaries: a window holds at least this many binaries
+	// (its opportunities' columns); after a pass that improved nothing
+	// the windows double, up to largeMaxWindowBinaries, and after such a
+	// pass at that size the search ends.
+	largeWindowBinaries    = 400
+	largeMaxWindowBinaries = 1600
 	// largePairs is the most pairs of an opportunity a window frees
 	// besides the plan's members: pioneers of Π_p first (learners need
 	// one), then learning-reward pairs, then the others, each by the
@@ -29,24 +34,53 @@ const (
 	largeWindowTime = 10 * time.Second
 )
 
+// largeFamily is a family of windows on clusters above MaxGLPKRows.
+type largeFamily int
+
+const (
+	// largeMarkets: runs of opportunities market by market, overlapping
+	// by half.
+	largeMarkets largeFamily = iota
+	// largeOpening: one opportunity not taken, most valuable first, with
+	// the projects its candidate firms are tied to (those they lead, and
+	// those where they are a pioneer learners may depend on), so that
+	// they may move to it.
+	largeOpening
+	// largePioneers: one opportunity not taken that a pioneer could open,
+	// most valuable first, with the projects its pioneers take part in.
+	largePioneers
+	// largeFamilies is the number of families in turn.
+	largeFamilies = int(largePioneers) + 1
+)
+
 // largeSearch is the window search over a structure-only formulation.
 type largeSearch struct {
 	fm *Formulation
-	// order is the opportunities that can run, market by market.
-	order []int
-	// binaries[p] counts p's binary columns (y, x, l).
+	// order is the opportunities that can run, market by market;
+	// byValue the same, most valuable (Gain) first.
+	order, byValue []int
+	// binaries[p] counts p's binary columns (y, x, l) a window writes;
+	// total sums them.
 	binaries []int
+	total    int
+	// pair[p] maps a firm to its pair's index in fm.Pairs[p].
+	pair []map[int]int
 }
 
 func newLargeSearch(fm *Formulation) *largeSearch {
 	d := fm.D
-	s := &largeSearch{fm: fm, binaries: make([]int, len(fm.Y))}
+	s := &largeSearch{fm: fm, binaries: make([]int, len(fm.Y)), pair: make([]map[int]int, len(fm.Y))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
 		}
 		s.order = append(s.order, p)
 		s.binaries[p] = 1 + 2*min(len(fm.Pairs[p]), largePairs)
+		s.total += s.binaries[p]
+		s.pair[p] = make(map[int]int, len(fm.Pairs[p]))
+		for i, pc := range fm.Pairs[p] {
+			s.pair[p][pc.Firm] = i
+		}
 	}
 	mkt := func(p int) int { return d.Market[d.Inst.Opportunities[p].Market] }
 	// Stable by market: file order within a market.
@@ -58,21 +92,166 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 	for _, ps := range byMarket {
 		s.order = append(s.order, ps...)
 	}
+	s.byValue = slices.Clone(s.order)
+	sort.SliceStable(s.byValue, func(i, j int) bool { return fm.Gain[s.byValue[i]] > fm.Gain[s.byValue[j]] })
 	return s
 }
 
-// window marks the opportunities of the run that starts at position at of
-// the order (wrapping) and holds largeWindowBinaries; it returns how many
-// opportunities the run holds.
-func (s *largeSearch) window(at int) ([]bool, int) {
+// windows is the number of window starts of the market runs in a pass at
+// this size (overlapping by half); a pass gives every family as many.
+func (s *largeSearch) windows(size int) int { return max(1, (2*s.total+size-1)/size) }
+
+// window returns the k-th window of family f at this size around plan a:
+// the opportunities it frees (nil: nothing to solve).
+func (s *largeSearch) window(f largeFamily, k, size int, a *model.Assignment) []bool {
+	switch f {
+	case largeOpening:
+		return s.openingWindow(k, size, a)
+	case largePioneers:
+		return s.pioneerWindow(k, size, a)
+	}
+	return s.marketRun(k, size)
+}
+
+// marketRun marks the run of the order that starts at the k-th offset of a
+// pass (half a window apart) and holds size binaries.
+func (s *largeSearch) marketRun(k, size int) []bool {
 	w := make([]bool, len(s.fm.Y))
-	n, binaries := 0, 0
-	for ; n < len(s.order) && binaries < largeWindowBinaries; n++ {
+	offset, at := (k%s.windows(size))*size/2, 0
+	for at < len(s.order) && offset > 0 {
+		offset -= s.binaries[s.order[at]]
+		at++
+	}
+	for n, free := 0, 0; n < len(s.order) && free < size; n++ {
 		p := s.order[(at+n)%len(s.order)]
 		w[p] = true
-		binaries += s.binaries[p]
+		free += s.binaries[p]
 	}
-	return w, n
+	return w
+}
+
+// taken indexes plan a: which opportunities it takes, and per firm the
+// projects it is tied to (it leads them, or it is a pioneer of Π_p there)
+// and every project it takes part in.
+func (s *largeSearch) taken(a *model.Assignment) (in []bool, tied, member [][]int) {
+	d := s.fm.D
+	in = make([]bool, len(s.fm.Y))
+	tied, member = make([][]int, len(d.Inst.Firms)), make([][]int, len(d.Inst.Firms))
+	for _, pj := range a.Projects {
+		p := d.Opp[pj.ID]
+		in[p] = true
+		for _, st := range pj.Participants {
+			f := d.Firm[st.Firm]
+			member[f] = append(member[f], p)
+			if i, ok := s.pair[p][f]; ok && (st.Firm == pj.Lead || s.fm.Pairs[p][i].Pioneer) {
+				tied[f] = append(tied[f], p)
+			}
+		}
+	}
+	return in, tied, member
+}
+
+// out returns the opportunities a does not take, most valuable first;
+// withPioneer keeps those with a pioneer pair only.
+func (s *largeSearch) out(in []bool, withPioneer bool) []int {
+	var out []int
+	for _, p := range s.byValue {
+		if in[p] {
+			continue
+		}
+		if withPioneer && !slices.ContainsFunc(s.fm.Pairs[p], func(pc PairCols) bool { return pc.Pioneer }) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// openingWindow frees the k-th most valuable opportunity a does not take
+// and the projects its candidate firms (in the order keep frees them) are
+// tied to, while the window holds fewer than size binaries.
+func (s *largeSearch) openingWindow(k, size int, a *model.Assignment) []bool {
+	in, tied, _ := s.taken(a)
+	out := s.out(in, false)
+	if len(out) == 0 {
+		return nil
+	}
+	p := out[k%len(out)]
+	w := make([]bool, len(s.fm.Y))
+	w[p] = true
+	free := s.binaries[p]
+	for _, i := range s.candidates(p, nil) {
+		for _, q := range tied[s.fm.Pairs[p][i].Firm] {
+			if free >= size {
+				return w
+			}
+			if !w[q] {
+				w[q] = true
+				free += s.binaries[q]
+			}
+		}
+	}
+	return w
+}
+
+// pioneerWindow frees the k-th most valuable opportunity a does not take
+// that has a pioneer pair, and the projects its pioneers take part in,
+// while the window holds fewer than size binaries.
+func (s *largeSearch) pioneerWindow(k, size int, a *model.Assignment) []bool {
+	in, _, member := s.taken(a)
+	out := s.out(in, true)
+	if len(out) == 0 {
+		return nil
+	}
+	p := out[k%len(out)]
+	w := make([]bool, len(s.fm.Y))
+	w[p] = true
+	free := s.binaries[p]
+	for _, pc := range s.fm.Pairs[p] {
+		if !pc.Pioneer {
+			continue
+		}
+		for _, q := range member[pc.Firm] {
+			if free >= size {
+				return w
+			}
+			if !w[q] {
+				w[q] = true
+				free += s.binaries[q]
+			}
+		}
+	}
+	return w
+}
+
+// candidates returns the indexes of p's pairs, members (nil: none) first,
+// then in the order of largePairs: pioneers of Π_p, learning-reward pairs,
+// the others, each by the largest stake they can hold.
+func (s *largeSearch) candidates(p int, members map[[2]int]bool) []int {
+	pairs := s.fm.Pairs[p]
+	rank := func(pc *PairCols) int {
+		switch {
+		case members[[2]int{p, pc.Firm}]:
+			return -1
+		case pc.Pioneer:
+			return 0
+		case pc.W != none:
+			return 1
+		}
+		return 2
+	}
+	idx := make([]int, len(pairs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(x, y int) bool {
+		px, py := &pairs[idx[x]], &pairs[idx[y]]
+		if rx, ry := rank(px), rank(py); rx != ry {
+			return rx < ry
+		}
+		return px.MaxStake > py.MaxStake
+	})
+	return idx
 }
 
 // keep chooses the pairs a window frees (see largePairs): every member of
@@ -92,34 +271,15 @@ func (s *largeSearch) keep(a *model.Assignment, win []bool) [][]bool {
 		if !in || s.fm.Y[p] == none {
 			continue
 		}
-		pairs := s.fm.Pairs[p]
-		keep[p] = make([]bool, len(pairs))
-		rank := func(pc *PairCols) int {
-			switch {
-			case pc.Pioneer:
-				return 0
-			case pc.W != none:
-				return 1
-			}
-			return 2
-		}
-		idx := make([]int, 0, len(pairs))
-		for i := range pairs {
-			if members[[2]int{p, pairs[i].Firm}] {
+		keep[p] = make([]bool, len(s.fm.Pairs[p]))
+		others := 0
+		for _, i := range s.candidates(p, members) {
+			if members[[2]int{p, s.fm.Pairs[p][i].Firm}] {
 				keep[p][i] = true
-			} else {
-				idx = append(idx, i)
+			} else if others < largePairs {
+				keep[p][i] = true
+				others++
 			}
-		}
-		sort.SliceStable(idx, func(x, y int) bool {
-			px, py := &pairs[idx[x]], &pairs[idx[y]]
-			if rx, ry := rank(px), rank(py); rx != ry {
-				return rx < ry
-			}
-			return px.MaxStake > py.MaxStake
-		})
-		for _, i := range idx[:min(len(idx), largePairs)] {
-			keep[p][i] = true
 		}
 	}
 	return keep
@@ -165,27 +325,33 @@ func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z fl
 	return cand, cz
 }
 
-// improveLarge runs the windows from plan a (objective z) until deadline
-// (zero: none), a whole pass without a better plan, or ctx ends, and
-// returns the best plan and its objective; report sees each better one.
-func (fm *Formulation) improveLarge(ctx context.Context, a *model.Assignment, z float64, deadline time.Time, report func(float64)) (*model.Assignment, float64) {
+// improveLarge runs the windows from the pool's best plan, the families
+// taking turns, each window from the best plan when it starts (the
+// Lagrangian's heuristic may have offered a better one), until deadline
+// (zero: none), the last pass at largeMaxWindowBinaries improved nothing,
+// or ctx ends. It offers each better plan to the pool.
+func (fm *Formulation) improveLarge(ctx context.Context, pool *largePool, deadline time.Time) {
 	s := newLargeSearch(fm)
 	if len(s.order) == 0 {
-		return a, z
+		return
 	}
-	at, idle := 0, 0
-	for ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second) && idle < len(s.order) {
-		win, n := s.window(at)
-		// Windows overlap by half.
-		step := max(1, n/2)
-		at = (at + step) % len(s.order)
-		idle += step
-		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil {
-			a, z, idle = cand, cz, 0
-			if report != nil {
-				report(z)
+	size, idle := largeWindowBinaries, 0
+	for k := 0; ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second); k++ {
+		if idle >= largeFamilies*s.windows(size) {
+			// A whole pass improved nothing: wider windows, or the end.
+			if size >= largeMaxWindowBinaries {
+				return
 			}
+			size, idle = 2*size, 0
+		}
+		idle++
+		a, z := pool.best()
+		win := s.window(largeFamily(k%largeFamilies), k/largeFamilies, size, a)
+		if win == nil {
+			continue
+		}
+		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil && pool.offer(phaseNeighbourhood, cand, cz) {
+			idle = 0
 		}
 	}
-	return a, z
 }

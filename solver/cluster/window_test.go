@@ -84,7 +84,9 @@ func TestWindowExact(t *testing.T) {
 			if z := windowOptimum(t, st, g, half); z > zg+1e-6*math.Max(1, math.Abs(zg)) || z < zStar-1e-6*math.Max(1, math.Abs(zStar)) {
 				t.Errorf("%s: half window around the greedy plan %.9g, greedy %.9g, optimum %.9g", shape, z, zg, zStar)
 			}
-			a, z := st.improveLarge(context.Background(), g, zg, time.Time{}, nil)
+			pool := &largePool{plan: g, z: zg, bound: math.Inf(-1)}
+			st.improveLarge(context.Background(), pool, time.Time{})
+			a, z := pool.best()
 			if zc, err := verifyPlan(d, a); err != nil || !near(zc, z) || z > zg || z < zStar-1e-6*math.Max(1, math.Abs(zStar)) {
 				t.Errorf("%s: improveLarge %.9g (checked %.9g, %v), greedy %.9g, optimum %.9g", shape, z, zc, err, zg, zStar)
 			}
