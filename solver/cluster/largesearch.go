@@ -26,8 +26,10 @@ const (
 	// largePairs is the most pairs of an opportunity a window frees
 	// besides the plan's members: pioneers of Π_p first (learners need
 	// one), then learning-reward pairs, then the others, each by the
-	// largest stake they can hold.
-	largePairs = 40
+	// largest stake they can hold. With too few, the pioneers fill the
+	// room and learners cannot join; with too many, each window's
+	// sub-MIP is slow (docs/experiments.md, "Large clusters").
+	largePairs = 120
 	// largeWindowNodes bounds each window's branch-and-bound.
 	largeWindowNodes = 150
 	// largeWindowTime bounds each window's solve.
