@@ -327,18 +327,19 @@ func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z fl
 	return cand, cz
 }
 
-// improveLarge runs the windows from the pool's best plan, the families
-// taking turns, each window from the best plan when it starts (the
-// Lagrangian's heuristic may have offered a better one), until deadline
-// (zero: none), the last pass at largeMaxWindowBinaries improved nothing,
-// or ctx ends. It offers each better plan to the pool.
+// improveLarge runs the windows from the pool's best plan, each window from
+// the best plan when it starts (the Lagrangian's heuristic may have offered
+// a better one), the family chosen by familyRates, until deadline (zero:
+// none), the last pass at largeMaxWindowBinaries improved nothing, or ctx
+// ends. It offers each better plan to the pool.
 func (fm *Formulation) improveLarge(ctx context.Context, pool *largePool, deadline time.Time) {
 	s := newLargeSearch(fm)
 	if len(s.order) == 0 {
 		return
 	}
+	var rates familyRates
 	size, idle := largeWindowBinaries, 0
-	for k := 0; ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second); k++ {
+	for ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second) {
 		if idle >= largeFamilies*s.windows(size) {
 			// A whole pass improved nothing: wider windows, or the end.
 			if size >= largeMaxWindowBinaries {
@@ -348,12 +349,66 @@ func (fm *Formulation) improveLarge(ctx context.Context, pool *largePool, deadli
 		}
 		idle++
 		a, z := pool.best()
-		win := s.window(largeFamily(k%largeFamilies), k/largeFamilies, size, a)
+		f := rates.next()
+		win := s.window(f, rates.turns[f]-1, size, a)
 		if win == nil {
 			continue
 		}
-		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil && pool.offer(phaseNeighbourhood, cand, cz) {
-			idle = 0
+		began := time.Now()
+		cand, cz := s.solveWindow(ctx, a, z, win, deadline)
+		gain := 0.0
+		if cand != nil && pool.offer(phaseNeighbourhood, cand, cz) {
+			gain, idle = z-cz, 0
+		}
+		rates.record(f, gain, time.Since(began))
+	}
+}
+
+// familyRates chooses the window search's next family by what each has
+// gained per second of its windows lately: every family takes its turn
+// once in largeExplore windows, and the others go to the family with the
+// best rate. The market runs usually gain most per second, the pioneer
+// windows least, but that changes as the plan improves.
+type familyRates struct {
+	// gain and secs decay by largeRateDecay at each of the family's
+	// windows; turns counts its windows.
+	gain, secs [largeFamilies]float64
+	turns      [largeFamilies]int
+	// n counts the windows chosen.
+	n int
+}
+
+// Family choice parameters.
+const (
+	largeExplore   = 4
+	largeRateDecay = 0.9
+)
+
+// next returns the family of the next window and counts its turn.
+func (r *familyRates) next() largeFamily {
+	f := largeFamily(0)
+	if r.n < largeFamilies || r.n%largeExplore == 0 {
+		f = largeFamily((r.n / largeExplore) % largeFamilies)
+		if r.n < largeFamilies {
+			f = largeFamily(r.n)
+		}
+	} else {
+		for g := range largeFamilies {
+			if r.rate(largeFamily(g)) > r.rate(f) {
+				f = largeFamily(g)
+			}
 		}
 	}
+	r.n++
+	r.turns[f]++
+	return f
+}
+
+// rate is family f's recent gain per second.
+func (r *familyRates) rate(f largeFamily) float64 { return r.gain[f] / max(r.secs[f], 1e-3) }
+
+// record adds one window of family f: its gain and how long it took.
+func (r *familyRates) record(f largeFamily, gain float64, took time.Duration) {
+	r.gain[f] = largeRateDecay*r.gain[f] + gain
+	r.secs[f] = largeRateDecay*r.secs[f] + took.Seconds()
 }
