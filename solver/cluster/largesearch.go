@@ -174,26 +174,13 @@ func (s *largeSearch) out(in []bool, withPioneer bool) []int {
 // tied to, while the window holds fewer than size binaries.
 func (s *largeSearch) openingWindow(k, size int, a *model.Assignment) []bool {
 	in, tied, _ := s.taken(a)
-	out := s.out(in, false)
-	if len(out) == 0 {
-		return nil
-	}
-	p := out[k%len(out)]
-	w := make([]bool, len(s.fm.Y))
-	w[p] = true
-	free := s.binaries[p]
-	for _, i := range s.candidates(p, nil) {
-		for _, q := range tied[s.fm.Pairs[p][i].Firm] {
-			if free >= size {
-				return w
-			}
-			if !w[q] {
-				w[q] = true
-				free += s.binaries[q]
-			}
+	return s.openWith(s.out(in, false), k, size, tied, func(p int) []int {
+		var firms []int
+		for _, i := range s.candidates(p, nil) {
+			firms = append(firms, s.fm.Pairs[p][i].Firm)
 		}
-	}
-	return w
+		return firms
+	})
 }
 
 // pioneerWindow frees the k-th most valuable opportunity a does not take
@@ -201,7 +188,21 @@ func (s *largeSearch) openingWindow(k, size int, a *model.Assignment) []bool {
 // while the window holds fewer than size binaries.
 func (s *largeSearch) pioneerWindow(k, size int, a *model.Assignment) []bool {
 	in, _, member := s.taken(a)
-	out := s.out(in, true)
+	return s.openWith(s.out(in, true), k, size, member, func(p int) []int {
+		var firms []int
+		for _, pc := range s.fm.Pairs[p] {
+			if pc.Pioneer {
+				firms = append(firms, pc.Firm)
+			}
+		}
+		return firms
+	})
+}
+
+// openWith frees the k-th opportunity p of out (nil when out is empty)
+// and, for each firm of firms(p) in turn, the projects projects[f], while
+// the window holds fewer than size binaries.
+func (s *largeSearch) openWith(out []int, k, size int, projects [][]int, firms func(p int) []int) []bool {
 	if len(out) == 0 {
 		return nil
 	}
@@ -209,11 +210,8 @@ func (s *largeSearch) pioneerWindow(k, size int, a *model.Assignment) []bool {
 	w := make([]bool, len(s.fm.Y))
 	w[p] = true
 	free := s.binaries[p]
-	for _, pc := range s.fm.Pairs[p] {
-		if !pc.Pioneer {
-			continue
-		}
-		for _, q := range member[pc.Firm] {
+	for _, f := range firms(p) {
+		for _, q := range projects[f] {
 			if free >= size {
 				return w
 			}
