@@ -46,10 +46,10 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	pool.publish(phaseGreedy)
 	// The search ends at largeSearchShare of the limit (the rest is for
 	// the stakes refinement and the checks, seconds at this size); the
-	// Lagrangian's first run at half of it, or after lagLargeDefault
-	// without a limit.
+	// Lagrangian's first run at half of it. Without a limit, after
+	// largeSearchDefault and lagLargeDefault.
 	lagUntil := start.Add(lagLargeDefault)
-	var searchUntil time.Time
+	searchUntil := start.Add(largeSearchDefault)
 	if prm.TimeLimit > 0 {
 		lagUntil = start.Add(prm.TimeLimit / 2)
 		searchUntil = start.Add(time.Duration(largeSearchShare * float64(prm.TimeLimit)))
@@ -69,8 +69,8 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 }
 
 // dual runs the Lagrangian phase until lagUntil, its heuristic's plans
-// offered to the pool; then, with a time limit (searchUntil not zero), the
-// dual again aimed at the pool's best plan until searchUntil.
+// offered to the pool; then the dual again aimed at the pool's best plan
+// until searchUntil (zero: none) or while its restarts pay.
 func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, searchUntil time.Time) {
 	_, z := pool.best()
 	lr := fm.lagrangian(ctx, z, true, lagUntil, func(_ bool, _, b float64) {
@@ -79,7 +79,7 @@ func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, sear
 		pool.offer(phaseLagrangian, a, z)
 	})
 	pool.raise(phaseLagrangian, lr.Bound)
-	if searchUntil.IsZero() || time.Until(searchUntil) < time.Second {
+	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {
 		return
 	}
 	_, z = pool.best()
@@ -151,6 +151,11 @@ func (pool *largePool) publishLocked(phase string) {
 // largeSearchShare is the share of the time limit after which the window
 // search stops on clusters above MaxGLPKRows.
 const largeSearchShare = 0.9
+
+// largeSearchDefault bounds the window search and the resumed dual on
+// clusters above MaxGLPKRows when there is no time limit (the window
+// search's schedule alone can take an hour at 2000 firms).
+const largeSearchDefault = 5 * time.Minute
 
 // lagLargeDefault bounds the Lagrangian phase on clusters above
 // MaxGLPKRows when there is no time limit (iterations are slow at province
