@@ -65,13 +65,11 @@ type largeSearch struct {
 	// total sums them.
 	binaries []int
 	total    int
-	// pair[p] maps a firm to its pair's index in fm.Pairs[p].
-	pair []map[int]int
 }
 
 func newLargeSearch(fm *Formulation) *largeSearch {
 	d := fm.D
-	s := &largeSearch{fm: fm, binaries: make([]int, len(fm.Y)), pair: make([]map[int]int, len(fm.Y))}
+	s := &largeSearch{fm: fm, binaries: make([]int, len(fm.Y))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
@@ -79,10 +77,6 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 		s.order = append(s.order, p)
 		s.binaries[p] = 1 + 2*min(len(fm.Pairs[p]), largePairs)
 		s.total += s.binaries[p]
-		s.pair[p] = make(map[int]int, len(fm.Pairs[p]))
-		for i, pc := range fm.Pairs[p] {
-			s.pair[p][pc.Firm] = i
-		}
 	}
 	mkt := func(p int) int { return d.Market[d.Inst.Opportunities[p].Market] }
 	// Stable by market: file order within a market.
@@ -145,7 +139,7 @@ func (s *largeSearch) taken(a *model.Assignment) (in []bool, tied, member [][]in
 		for _, st := range pj.Participants {
 			f := d.Firm[st.Firm]
 			member[f] = append(member[f], p)
-			if i, ok := s.pair[p][f]; ok && (st.Firm == pj.Lead || s.fm.Pairs[p][i].Pioneer) {
+			if pc := s.fm.pair(p, f); pc != nil && (st.Firm == pj.Lead || pc.Pioneer) {
 				tied[f] = append(tied[f], p)
 			}
 		}
@@ -385,12 +379,12 @@ const (
 // next returns the family of the next window and counts its turn.
 func (r *familyRates) next() largeFamily {
 	f := largeFamily(0)
-	if r.n < largeFamilies || r.n%largeExplore == 0 {
+	switch {
+	case r.n < largeFamilies:
+		f = largeFamily(r.n)
+	case r.n%largeExplore == 0:
 		f = largeFamily((r.n / largeExplore) % largeFamilies)
-		if r.n < largeFamilies {
-			f = largeFamily(r.n)
-		}
-	} else {
+	default:
 		for g := range largeFamilies {
 			if r.rate(largeFamily(g)) > r.rate(f) {
 				f = largeFamily(g)
