@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"testing"
 
 	"github.com/ofdi/ofdi/model"
@@ -27,23 +26,26 @@ func TestCoverExact(t *testing.T) {
 				c.e = math.Inf(1)
 			}
 		}
-		order := make([]int, n)
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return lp.cands[order[a]].e < lp.cands[order[b]].e })
+		lp.indexRoles()
+		order := lp.orderByE()
+		// Each requirement is a role or a pioneer; the brute
+		// force reads them, pick gets their bits.
 		var reqs []lagReq
+		var want []model.Role // "": a pioneer
 		for k := rng.IntN(3); k > 0; k-- {
 			if rng.IntN(2) == 0 {
-				reqs = append(reqs, lagReq{pioneer: true})
+				reqs = append(reqs, lagReq{bit: pioneerBit})
+				want = append(want, "")
 			} else {
-				reqs = append(reqs, lagReq{role: roles[rng.IntN(3)]})
+				r := roles[rng.IntN(3)]
+				reqs = append(reqs, lp.roleReq(r))
+				want = append(want, r)
 			}
 		}
 		skip := rng.IntN(n+1) - 1
 		lo := rng.IntN(3)
 		hi := lo + rng.IntN(4)
-		want := math.Inf(1)
+		best := math.Inf(1)
 		for set := 0; set < 1<<n; set++ {
 			if skip >= 0 && set&(1<<skip) != 0 {
 				continue
@@ -56,18 +58,19 @@ func TestCoverExact(t *testing.T) {
 				}
 				sum += lp.cands[i].e
 				k++
-				for r, req := range reqs {
-					met[r] = met[r] || req.met(&lp.cands[i])
+				c := &lp.cands[i]
+				for r, role := range want {
+					met[r] = met[r] || (role == "" && c.pioneer) || (role != "" && c.role == role)
 				}
 			}
 			if k < lo || k > hi || slices.Contains(met, false) {
 				continue
 			}
-			want = math.Min(want, sum)
+			best = math.Min(best, sum)
 		}
 		got, members := lp.pick(order, skip, lo, hi, reqs)
-		if math.IsInf(want, 1) != math.IsInf(got, 1) || (!math.IsInf(want, 1) && math.Abs(got-want) > 1e-9) {
-			t.Fatalf("trial %d: pick %v, brute force %v (n %d, lo %d, hi %d, skip %d, reqs %v)", trial, got, want, n, lo, hi, skip, reqs)
+		if math.IsInf(best, 1) != math.IsInf(got, 1) || (!math.IsInf(best, 1) && math.Abs(got-best) > 1e-9) {
+			t.Fatalf("trial %d: pick %v, brute force %v (n %d, lo %d, hi %d, skip %d, reqs %q)", trial, got, best, n, lo, hi, skip, want)
 		}
 		if math.IsInf(got, 1) {
 			continue

@@ -36,7 +36,10 @@ type lagCand struct {
 	cap                                float64 // largest stake (MaxStake)
 	canLead, pioneer, learning, reward bool
 	role                               model.Role
-	kappa, theta, e                    float64 // prices at the current multipliers
+	// meets holds the requirement bits the candidate meets (see
+	// lagProject.indexRoles): its role's and, for a pioneer, pioneerBit.
+	meets           uint64
+	kappa, theta, e float64 // prices at the current multipliers
 }
 
 // lagProject is one opportunity that can run.
@@ -56,10 +59,21 @@ type lagProject struct {
 	// formulation.go), so the case without one is not tried.
 	needsPioneer bool
 	cands        []lagCand
-	order        []int    // scratch: candidates by κ
-	byE          [2][]int // scratch: candidates by e, without and with a pioneer
+	// Scratch, per iterate: the candidates by κ (then index); the
+	// candidates allowed in the pioneer case choose is in, by e (then κ,
+	// then index).
+	byKappa, byE lazyOrder
 	reqBuf       []lagReq
 	memo         []coverMemo // scratch: choose's best sets by lead key
+	// roles are the candidates' distinct roles: role roles[j] is bit j of
+	// lagCand.meets; meetCount[j] counts the candidates with bit j, and
+	// its last entry the pioneers.
+	roles     []model.Role
+	meetCount []int
+	// meetOrder[j] is scratch: the candidates of byE with bit j (the last
+	// entry: the pioneers), built when cover first needs it (meetBuilt[j]).
+	meetOrder []lazyOrder
+	meetBuilt []bool
 }
 
 // lagFirm holds one firm's coupling rows; a row that can never bind has
@@ -225,10 +239,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			}
 		}
 		lp.needsPioneer = needsPioneer(d, p, fm.Pairs[p])
-		lp.order = make([]int, len(lp.cands))
-		for i := range lp.order {
-			lp.order[i] = i
-		}
+		lp.indexRoles()
 		key := [2]string{o.Market, o.Segment}
 		g, ok := groupIdx[key]
 		if !ok {
@@ -527,11 +538,12 @@ func (lp *lagProject) cost(lg *lagrangian) (float64, lagChoice) {
 			c.theta -= lg.zeta / lg.smeTarget
 		}
 	}
-	// By κ, ties by index: a total order, so the result does not depend on
-	// the order left by the previous iterate, which is nearly sorted.
-	slices.SortFunc(lp.order, func(a, b int) int {
-		return compareBy(lp.cands[a].kappa, lp.cands[b].kappa, a, b)
-	})
+	// By κ, ties by index.
+	lp.byKappa.clear()
+	for i := range lp.cands {
+		lp.byKappa.add(i, lp.cands[i].kappa, 0)
+	}
+	lp.byKappa.build()
 	best := math.Inf(1)
 	var bestCh lagChoice
 	for _, withPioneer := range lp.cases() {
@@ -594,12 +606,16 @@ func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagCh
 
 // fill returns F(r) and a subgradient of F at r: the cheapest way to
 // place r of stake in the room above s_min of the candidates allowed in
-// the pioneer case, cheapest κ first (lp.order must be sorted by κ).
+// the pioneer case, cheapest κ first (byKappa).
 // Beyond all the room it follows the last slope, a supporting line of F on
 // [0, room], where every coalition lies.
 func (lp *lagProject) fill(r, smin float64, withPioneer bool) (float64, float64) {
 	cost, left, last := 0.0, r, 0.0
-	for _, i := range lp.order {
+	for k := 0; ; k++ {
+		i := lp.byKappa.at(k)
+		if i < 0 {
+			break
+		}
 		c := &lp.cands[i]
 		if !c.allowed(withPioneer) {
 			continue
@@ -615,19 +631,114 @@ func (lp *lagProject) fill(r, smin float64, withPioneer bool) (float64, float64)
 	return cost + last*math.Max(0, left), last
 }
 
-// lagReq is a requirement on a coalition's members: one of the role, or
-// (pioneer) one of Π_p.
+// lagReq is a requirement on a coalition's members: one of a role, or one
+// of Π_p. bit is the requirement's bit of lagCand.meets (zero for a role
+// no candidate has: no member meets it).
 type lagReq struct {
-	role    model.Role
-	pioneer bool
+	bit uint64
 }
 
+// pioneerBit is the bit of lagCand.meets that marks a pioneer of Π_p.
+const pioneerBit = uint64(1) << 63
+
 // met reports whether candidate c meets r.
-func (r lagReq) met(c *lagCand) bool {
-	if r.pioneer {
-		return c.pioneer
+func (r lagReq) met(c *lagCand) bool { return c.meets&r.bit != 0 }
+
+// indexRoles numbers the candidates' distinct roles, sets each candidate's
+// requirement bits and counts the candidates per bit. The roles are
+// validated to a handful (model.Role), far below the 63 bits.
+func (lp *lagProject) indexRoles() {
+	lp.roles = lp.roles[:0]
+	for i := range lp.cands {
+		c := &lp.cands[i]
+		j := slices.Index(lp.roles, c.role)
+		if j < 0 && len(lp.roles) < 63 {
+			j = len(lp.roles)
+			lp.roles = append(lp.roles, c.role)
+		}
+		c.meets = 0
+		if j >= 0 {
+			c.meets = 1 << j
+		}
+		if c.pioneer {
+			c.meets |= pioneerBit
+		}
 	}
-	return c.role == r.role
+	lp.meetCount = make([]int, len(lp.roles)+1)
+	lp.meetOrder = make([]lazyOrder, len(lp.roles)+1)
+	lp.meetBuilt = make([]bool, len(lp.roles)+1)
+	for i := range lp.cands {
+		for j := range lp.meetCount {
+			if lp.cands[i].meets&lp.bitAt(j) != 0 {
+				lp.meetCount[j]++
+			}
+		}
+	}
+}
+
+// bitAt is the requirement bit of entry j of meetCount and meetOrder.
+func (lp *lagProject) bitAt(j int) uint64 {
+	if j == len(lp.roles) {
+		return pioneerBit
+	}
+	return 1 << j
+}
+
+// slot is the entry of meetCount and meetOrder of requirement r, -1 for a
+// role no candidate has.
+func (lp *lagProject) slot(r lagReq) int {
+	if r.bit == pioneerBit {
+		return len(lp.roles)
+	}
+	for j := range lp.roles {
+		if r.bit == 1<<j {
+			return j
+		}
+	}
+	return -1
+}
+
+// roleReq is the requirement of a member of role r.
+func (lp *lagProject) roleReq(r model.Role) lagReq {
+	if j := slices.Index(lp.roles, r); j >= 0 {
+		return lagReq{bit: 1 << j}
+	}
+	return lagReq{}
+}
+
+// meeting returns the candidates of byE that meet r, in its order (nil:
+// none), built once per orderByE.
+func (lp *lagProject) meeting(r lagReq) *lazyOrder {
+	j := lp.slot(r)
+	if j < 0 {
+		return nil
+	}
+	if !lp.meetBuilt[j] {
+		o := &lp.meetOrder[j]
+		o.clear()
+		for i := range lp.cands {
+			if c := &lp.cands[i]; r.met(c) && !math.IsInf(c.e, 1) {
+				o.add(i, c.e, c.kappa)
+			}
+		}
+		o.build()
+		lp.meetBuilt[j] = true
+	}
+	return &lp.meetOrder[j]
+}
+
+// orderByE starts byE, by the candidates' current e: those of finite e
+// (the others are not allowed in the case), cheapest first.
+func (lp *lagProject) orderByE() *lazyOrder {
+	lp.byE.clear()
+	for i := range lp.cands {
+		if c := &lp.cands[i]; !math.IsInf(c.e, 1) {
+			lp.byE.add(i, c.e, c.kappa)
+		}
+	}
+	lp.byE.build()
+	clear(lp.meetBuilt)
+	return &lp.byE
 }
 
 // choose returns the least relaxed cost over leads and member sets in one
@@ -646,20 +757,7 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPion
 			c.e -= lg.lamL
 		}
 	}
-	// By e, ties as in lp.order (κ, then index); the case's order of the
-	// previous iterate is the (nearly sorted) start.
-	order := lp.byE[b2i(withPioneer)]
-	if len(order) != len(lp.cands) {
-		order = append(order[:0], lp.order...)
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		ca, cb := &lp.cands[a], &lp.cands[b]
-		if ca.e != cb.e {
-			return compareBy(ca.e, cb.e, a, b)
-		}
-		return compareBy(ca.kappa, cb.kappa, a, b)
-	})
-	lp.byE[b2i(withPioneer)] = order
+	order := lp.orderByE()
 	memo := lp.memo[:0]
 	try := func(lead int) {
 		v := base
@@ -674,7 +772,7 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPion
 			// The best set over every candidate is the best without the
 			// lead whenever the lead is not in it, and it depends on the
 			// lead only through the requirements the lead meets.
-			key := leadKey{lp.cands[lead].role, lp.cands[lead].pioneer}
+			key := lp.cands[lead].meets
 			k := slices.IndexFunc(memo, func(m coverMemo) bool { return m.key == key })
 			if k < 0 {
 				mv, mm := lp.pick(order, -1, kmin, lp.kmax, reqs)
@@ -730,16 +828,11 @@ func b2i(b bool) int {
 	return 0
 }
 
-// leadKey is what the requirements of a coalition depend on in its lead.
-type leadKey struct {
-	role    model.Role
-	pioneer bool
-}
-
 // coverMemo is the best member set over every candidate for the
-// requirements of leads with one key.
+// requirements of leads with one key: the requirement bits the lead meets
+// (lagCand.meets), all the requirements depend on in the lead.
 type coverMemo struct {
-	key     leadKey
+	key     uint64
 	value   float64
 	members []int
 }
@@ -751,13 +844,14 @@ type coverMemo struct {
 func (lp *lagProject) leadReqs(lead int, withPioneer bool) []lagReq {
 	reqs := lp.reqBuf[:0]
 	for _, r := range lp.reqs {
-		if lead >= 0 && lp.cands[lead].role == r {
+		req := lp.roleReq(r)
+		if lead >= 0 && req.met(&lp.cands[lead]) {
 			continue
 		}
-		reqs = append(reqs, lagReq{role: r})
+		reqs = append(reqs, req)
 	}
 	if withPioneer && (lead < 0 || !lp.cands[lead].pioneer) {
-		reqs = append(reqs, lagReq{pioneer: true})
+		reqs = append(reqs, lagReq{bit: pioneerBit})
 	}
 	lp.reqBuf = reqs
 	return reqs
@@ -768,7 +862,7 @@ func (lp *lagProject) leadReqs(lead int, withPioneer bool) []lagReq {
 // one or two requirements the choice is exact (see cover). With more, each
 // is enforced alone and the largest of those values (each a lower bound)
 // is returned. +Inf means no member set exists.
-func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []lagReq) (float64, []int) {
+func (lp *lagProject) pick(order *lazyOrder, skip, kmin, kmax int, reqs []lagReq) (float64, []int) {
 	if kmin > kmax {
 		return math.Inf(1), nil
 	}
@@ -799,7 +893,7 @@ func (lp *lagProject) pick(order []int, skip, kmin, kmax int, reqs []lagReq) (fl
 // same for each); with more, the candidates of the unmet requirement with
 // fewest are tried, cheapest first, while their e plus the best
 // unconstrained rest can still beat the best set found.
-func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float64, []int) {
+func (lp *lagProject) cover(order *lazyOrder, excl []int, lo, hi int, reqs []lagReq) (float64, []int) {
 	gs, gm, ok := lp.greedyFrom(order, excl, lo, hi)
 	if !ok {
 		return math.Inf(1), nil
@@ -826,10 +920,8 @@ func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float
 	first, fewest := 0, math.MaxInt
 	for k, req := range unmet {
 		n := 0
-		for _, c := range order {
-			if req.met(&lp.cands[c]) {
-				n++
-			}
+		if j := lp.slot(req); j >= 0 {
+			n = lp.meetCount[j]
 		}
 		if n < fewest {
 			first, fewest = k, n
@@ -840,12 +932,17 @@ func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float
 		return math.Inf(1), nil
 	}
 	best, members := math.Inf(1), []int(nil)
-	for _, c := range order {
+	meet := lp.meeting(unmet[first])
+	for k := 0; meet != nil; k++ {
+		c := meet.at(k)
+		if c < 0 {
+			break
+		}
 		cand := &lp.cands[c]
 		if cand.e+restLow >= best {
 			break
 		}
-		if !unmet[first].met(cand) || math.IsInf(cand.e, 1) || slicesContains(excl, c) {
+		if math.IsInf(cand.e, 1) || slicesContains(excl, c) {
 			continue
 		}
 		// The others must meet every requirement c does not.
@@ -869,10 +966,14 @@ func (lp *lagProject) cover(order, excl []int, lo, hi int, reqs []lagReq) (float
 // greedyFrom returns the greedy member set outside excl: candidates in
 // order (cheapest e first) while fewer than lo are taken or e is negative,
 // at most hi; ok is false when fewer than lo can be taken.
-func (lp *lagProject) greedyFrom(order, excl []int, lo, hi int) (float64, []int, bool) {
+func (lp *lagProject) greedyFrom(order *lazyOrder, excl []int, lo, hi int) (float64, []int, bool) {
 	sum, n := 0.0, 0
 	var out []int
-	for _, i := range order {
+	for k := 0; ; k++ {
+		i := order.at(k)
+		if i < 0 {
+			break
+		}
 		if slicesContains(excl, i) {
 			continue
 		}
@@ -920,25 +1021,36 @@ func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
 		out = append(out, candStake{cand: i, stake: smin, x: 1})
 		left -= smin
 	}
-	for pass := 0; pass < 2 && left > 1e-12; pass++ {
-		for _, i := range lp.order {
-			j, member := in[i]
-			if (pass == 0) != member {
-				continue
-			}
-			c := &lp.cands[i]
-			if member {
-				add := math.Min(left, math.Max(0, c.cap-out[j].stake))
-				out[j].stake += add
-				left -= add
-			} else if c.cap > 0 {
-				add := math.Min(left, c.cap)
-				out = append(out, candStake{cand: i, stake: add, x: add / c.cap})
-				left -= add
-			}
-			if left <= 1e-12 {
-				break
-			}
+	// The members first, cheapest κ first, up to their caps.
+	members := make([]int, len(out))
+	for j := range out {
+		members[j] = j
+	}
+	slices.SortFunc(members, func(a, b int) int {
+		ca, cb := out[a].cand, out[b].cand
+		return compareBy(lp.cands[ca].kappa, lp.cands[cb].kappa, ca, cb)
+	})
+	for _, j := range members {
+		if left <= 1e-12 {
+			return out
+		}
+		add := math.Min(left, math.Max(0, lp.cands[out[j].cand].cap-out[j].stake))
+		out[j].stake += add
+		left -= add
+	}
+	// Then the other candidates, by κ (byKappa of this iterate).
+	for k := 0; left > 1e-12; k++ {
+		i := lp.byKappa.at(k)
+		if i < 0 {
+			break
+		}
+		if _, member := in[i]; member {
+			continue
+		}
+		if c := &lp.cands[i]; c.cap > 0 {
+			add := math.Min(left, c.cap)
+			out = append(out, candStake{cand: i, stake: add, x: add / c.cap})
+			left -= add
 		}
 	}
 	return out
