@@ -92,16 +92,29 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 // prices), keeping the best plan that passes the row check. upper (when
 // hasUpper) is the objective of a known plan, used for the step sizes.
 func (fm *Formulation) Lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) LagrangianResult {
-	return fm.lagrangian(ctx, upper, hasUpper, deadline, nil, nil)
+	return fm.lagrangian(ctx, upper, hasUpper, deadline, lagHooks{})
 }
 
-// lagrangian is Lagrangian that reports, when report is not nil, every
-// new best bound and every better plan: the best plan's objective
-// (hasInc false while there is none besides upper) and the best bound;
-// onPlan, when not nil, sees each better plan of the heuristic.
-func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time,
-	report func(hasInc bool, inc, bound float64), onPlan func(a *model.Assignment, z float64)) LagrangianResult {
+// lagHooks connect a Lagrangian run to the solve around it; a nil field is
+// not called.
+type lagHooks struct {
+	// report sees every new best bound and every better plan: the best
+	// plan's objective (hasInc false while there is none besides upper)
+	// and the best bound.
+	report func(hasInc bool, inc, bound float64)
+	// onPlan sees each better plan of the heuristic.
+	onPlan func(a *model.Assignment, z float64)
+	// known returns the objective of the best plan found elsewhere (a
+	// search running at the same time), if any: the steps aim at it when
+	// it is better than the run's own.
+	known func() (float64, bool)
+}
+
+// lagrangian is Lagrangian with hooks.
+func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time, hooks lagHooks) LagrangianResult {
+	report, onPlan := hooks.report, hooks.onPlan
 	lg := newLagrangian(fm)
+	lg.known = hooks.known
 	res := LagrangianResult{Objective: math.Inf(1), Bound: math.Inf(-1)}
 	// progress passes the best plan known (upper's or the heuristic's)
 	// and the best bound to report.

@@ -20,12 +20,12 @@ func TestLagrangianReports(t *testing.T) {
 		fm, x := greedyStart(t, model.Derive(gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 800 + seed})))
 		upper := fm.Objective(x)
 		var bounds, incs []float64
-		res := fm.lagrangian(context.Background(), upper, true, time.Time{}, func(has bool, inc, b float64) {
+		res := fm.lagrangian(context.Background(), upper, true, time.Time{}, lagHooks{report: func(has bool, inc, b float64) {
 			if !has {
 				t.Errorf("seed %d: report without an incumbent though one was given", seed)
 			}
 			bounds, incs = append(bounds, b), append(incs, inc)
-		}, nil)
+		}})
 		if len(bounds) == 0 {
 			t.Fatalf("seed %d: no report", seed)
 		}

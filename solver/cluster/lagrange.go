@@ -115,6 +115,9 @@ type lagrangian struct {
 	hook func(it int, pr primal) (float64, bool)
 	// onBound, if set, is called with each new best value.
 	onBound func(bound float64)
+	// known, if set, returns a better plan's objective found elsewhere
+	// (lagHooks.known), taken as the steps' target at every iterate.
+	known func() (float64, bool)
 	// best is the iterate with the largest value so far, bestMult its
 	// multipliers.
 	best     primal
@@ -1129,6 +1132,11 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 		pr := lg.evaluate()
 		if lg.hook != nil {
 			if u, ok := lg.hook(it, pr); ok && (!hasUpper || u < upper) {
+				upper, hasUpper = u, true
+			}
+		}
+		if lg.known != nil {
+			if u, ok := lg.known(); ok && (!hasUpper || u < upper) {
 				upper, hasUpper = u, true
 			}
 		}

@@ -69,14 +69,18 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 }
 
 // dual runs the Lagrangian phase until lagUntil, its heuristic's plans
-// offered to the pool; then the dual again aimed at the pool's best plan
-// until searchUntil (zero: none) or while its restarts pay.
+// offered to the pool and its steps aimed at the pool's best plan as it
+// improves; then the dual again until searchUntil (zero: none) or while
+// its restarts pay.
 func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, searchUntil time.Time) {
 	_, z := pool.best()
-	lr := fm.lagrangian(ctx, z, true, lagUntil, func(_ bool, _, b float64) {
-		pool.raise(phaseLagrangian, b)
-	}, func(a *model.Assignment, z float64) {
-		pool.offer(phaseLagrangian, a, z)
+	lr := fm.lagrangian(ctx, z, true, lagUntil, lagHooks{
+		report: func(_ bool, _, b float64) { pool.raise(phaseLagrangian, b) },
+		onPlan: func(a *model.Assignment, z float64) { pool.offer(phaseLagrangian, a, z) },
+		known: func() (float64, bool) {
+			_, z := pool.best()
+			return z, true
+		},
 	})
 	pool.raise(phaseLagrangian, lr.Bound)
 	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {

@@ -72,9 +72,9 @@ func (s *search) warm(a *model.Assignment) {
 // opportunities.
 func (s *search) lagrangian() {
 	upper := s.objective()
-	s.lr = s.fm.lagrangian(s.ctx, upper, s.x != nil, s.budget.at(lagShare), func(has bool, inc, b float64) {
+	s.lr = s.fm.lagrangian(s.ctx, upper, s.x != nil, s.budget.at(lagShare), lagHooks{report: func(has bool, inc, b float64) {
 		s.report(phaseLagrangian, has, inc, b)
-	}, nil)
+	}})
 	s.bound, s.fix = s.lr.Bound, s.lr.Fix
 	if s.lr.Plan != nil && s.lr.Objective < upper {
 		s.x = s.lr.X
