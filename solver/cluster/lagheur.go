@@ -178,6 +178,21 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 	}
 	res.lg = lg
 	res.Bound = lg.maximise(ctx, upper, hasUpper, deadline)
+	// A run whose step vanished before the deadline restarts from its best
+	// multipliers with a fresh step, while each run pays (as in Resume).
+	for range lagRestarts - 1 {
+		if deadline.IsZero() || lg.cut || ctx.Err() != nil {
+			break
+		}
+		before := res.Bound
+		if res.Plan != nil && (!hasUpper || res.Objective < upper) {
+			upper, hasUpper = res.Objective, true
+		}
+		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, hasUpper, deadline))
+		if res.Bound < before+lagRestartGain*math.Max(1, math.Abs(before)) {
+			break
+		}
+	}
 	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
 		upper, hasUpper = res.Objective, true
 	}
