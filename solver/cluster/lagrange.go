@@ -823,14 +823,6 @@ func compareBy(x, y float64, i, j int) int {
 	return 0
 }
 
-// b2i is 1 for true, 0 for false.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // coverMemo is the best member set over every candidate for the
 // requirements of leads with one key: the requirement bits the lead meets
 // (lagCand.meets), all the requirements depend on in the lead.
