@@ -9,10 +9,11 @@ import (
 	"github.com/ofdi/ofdi/solver/mip"
 )
 
-// Resume's restarts: at most lagRestarts runs of the subgradient method,
-// each from the best multipliers with a fresh step, while each raises the
-// bound by at least lagRestartGain (relative): on clusters of a few hundred
-// firms a fresh step keeps raising the bound after the last one vanished.
+// Restarts (lagrangian.restarts): at most lagRestarts runs of the
+// subgradient method, each from the best multipliers with a fresh step,
+// while each raises the bound by at least lagRestartGain (relative): on
+// clusters of a few hundred firms a fresh step keeps raising the bound
+// after the last one vanished.
 const (
 	lagRestarts    = 10
 	lagRestartGain = 1e-5
@@ -72,18 +73,28 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 	if !lg.cut {
 		res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline))
 	}
-	for range lagRestarts {
-		before := res.Bound
-		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, true, deadline))
-		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) ||
-			res.Bound < before+lagRestartGain*math.Max(1, math.Abs(before)) {
-			break
-		}
-	}
+	res.Bound = lg.restarts(ctx, res.Bound, lagRestarts, deadline, func() (float64, bool) { return upper, true })
 	if lg.fm.Prob != nil {
 		res.Fix = lg.bestFixings(upper)
 	}
 	return res.Bound
+}
+
+// restarts runs the maximisation again from the best multipliers with a
+// fresh step, at most runs times, while each run raises bound by at least
+// lagRestartGain (relative) and is not cut short by the deadline (zero:
+// none) or ctx; target gives each run's Polyak target. It returns the best
+// bound.
+func (lg *lagrangian) restarts(ctx context.Context, bound float64, runs int, deadline time.Time, target func() (float64, bool)) float64 {
+	for range runs {
+		before := bound
+		upper, has := target()
+		bound = math.Max(bound, lg.maximise(ctx, upper, has, deadline))
+		if lg.cut || bound < before+lagRestartGain*math.Max(1, math.Abs(before)) {
+			break
+		}
+	}
+	return bound
 }
 
 // Lagrangian maximises the Lagrangian dual (see LagrangianBound) and,
@@ -179,19 +190,15 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 	res.lg = lg
 	res.Bound = lg.maximise(ctx, upper, hasUpper, deadline)
 	// A run whose step vanished before the deadline restarts from its best
-	// multipliers with a fresh step, while each run pays (as in Resume).
-	for range lagRestarts - 1 {
-		if deadline.IsZero() || lg.cut || ctx.Err() != nil {
-			break
-		}
-		before := res.Bound
-		if res.Plan != nil && (!hasUpper || res.Objective < upper) {
-			upper, hasUpper = res.Objective, true
-		}
-		res.Bound = math.Max(res.Bound, lg.maximise(ctx, upper, hasUpper, deadline))
-		if res.Bound < before+lagRestartGain*math.Max(1, math.Abs(before)) {
-			break
-		}
+	// multipliers with a fresh step, while each run pays (as in Resume),
+	// aimed at the heuristic's best plan.
+	if !deadline.IsZero() && !lg.cut && ctx.Err() == nil {
+		res.Bound = lg.restarts(ctx, res.Bound, lagRestarts-1, deadline, func() (float64, bool) {
+			if res.Plan != nil && (!hasUpper || res.Objective < upper) {
+				upper, hasUpper = res.Objective, true
+			}
+			return upper, hasUpper
+		})
 	}
 	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
 		upper, hasUpper = res.Objective, true

@@ -717,14 +717,7 @@ func (lp *lagProject) meeting(r lagReq) *lazyOrder {
 		return nil
 	}
 	if !lp.meetBuilt[j] {
-		o := &lp.meetOrder[j]
-		o.clear()
-		for i := range lp.cands {
-			if c := &lp.cands[i]; r.met(c) && !math.IsInf(c.e, 1) {
-				o.add(i, c.e, c.kappa)
-			}
-		}
-		o.build()
+		lp.orderInto(&lp.meetOrder[j], r.bit)
 		lp.meetBuilt[j] = true
 	}
 	return &lp.meetOrder[j]
@@ -733,15 +726,21 @@ func (lp *lagProject) meeting(r lagReq) *lazyOrder {
 // orderByE starts byE, by the candidates' current e: those of finite e
 // (the others are not allowed in the case), cheapest first.
 func (lp *lagProject) orderByE() *lazyOrder {
-	lp.byE.clear()
-	for i := range lp.cands {
-		if c := &lp.cands[i]; !math.IsInf(c.e, 1) {
-			lp.byE.add(i, c.e, c.kappa)
-		}
-	}
-	lp.byE.build()
+	lp.orderInto(&lp.byE, 0)
 	clear(lp.meetBuilt)
 	return &lp.byE
+}
+
+// orderInto starts o with the candidates of finite e that have a bit of
+// bits (zero: every candidate), by e, then κ, then index.
+func (lp *lagProject) orderInto(o *lazyOrder, bits uint64) {
+	o.clear()
+	for i := range lp.cands {
+		if c := &lp.cands[i]; (bits == 0 || c.meets&bits != 0) && !math.IsInf(c.e, 1) {
+			o.add(i, c.e, c.kappa)
+		}
+	}
+	o.build()
 }
 
 // choose returns the least relaxed cost over leads and member sets in one
