@@ -13,13 +13,14 @@ import (
 	"github.com/ofdi/ofdi/solver/mip"
 )
 
-// withoutPioneerRows returns a copy of p whose pioneer_ rows are free.
-func withoutPioneerRows(p *mip.Problem) (*mip.Problem, int) {
+// withoutRows returns a copy of p whose rows named with prefix are free,
+// and how many there are.
+func withoutRows(p *mip.Problem, prefix string) (*mip.Problem, int) {
 	q := *p
 	q.Rows = append([]mip.Row(nil), p.Rows...)
 	n := 0
 	for i := range q.Rows {
-		if strings.HasPrefix(q.Rows[i].Name, "pioneer_") {
+		if strings.HasPrefix(q.Rows[i].Name, prefix) {
 			q.Rows[i].Lo, q.Rows[i].Hi = math.Inf(-1), math.Inf(1)
 			n++
 		}
@@ -46,7 +47,7 @@ func TestPioneerRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, n := withoutPioneerRows(fm.Prob)
+		plain, n := withoutRows(fm.Prob, "pioneer_")
 		if n == 0 {
 			continue
 		}

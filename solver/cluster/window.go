@@ -164,6 +164,7 @@ func buildWindow(ctx context.Context, st *Formulation, a *model.Assignment, wind
 	}
 	w.addOpportunityRows()
 	w.addRewardRows()
+	w.addLearnerRows()
 	w.addFirmRows()
 	w.addCreditLine()
 	w.addDissipationRows()

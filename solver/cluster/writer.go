@@ -20,7 +20,7 @@ func build(ctx context.Context, d *model.Derived, nm namer, full bool) *Formulat
 	w.findUsable()
 	w.presize()
 	w.addProjectCols()
-	for _, step := range []func() bool{w.addPairCols, w.addOpportunityRows, w.addRewardRows, w.addFirmRows} {
+	for _, step := range []func() bool{w.addPairCols, w.addOpportunityRows, w.addRewardRows, w.addLearnerRows, w.addFirmRows} {
 		if !step() {
 			return w.fm
 		}
@@ -377,6 +377,61 @@ func (w *writer) addRewardRows() bool {
 		}
 	}
 	return true
+}
+
+// addLearnerRows adds, per opportunity with pioneers in Π_p, the learners'
+// row (see addLearnerRow). It returns false if ctx ended.
+func (w *writer) addLearnerRows() bool {
+	for p := range w.fm.Pairs {
+		if w.stopped(p) {
+			return false
+		}
+		if w.fm.Y[p] != none {
+			w.addLearnerRow(p)
+		}
+	}
+	return true
+}
+
+// addLearnerRow adds Σ_learners x_fp + Σ_{other rewarded} w_fp ≤
+// (M_p − 1)·Σ_{g∈Π_p} x_gp, M_p the most members p can have: the firms on
+// the left are not in Π_p, and each takes part only beside a pioneer of Π_p
+// (7, 15), so they are none without a pioneer and at most M_p − k beside k.
+// It is the sum of the rows (7) and (15) of p with the pioneers' side cut
+// from |left|·Σ x_g down to (M_p − 1)·Σ x_g, so it is written only when
+// M_p − 1 < |left|. In the LP it keeps many learners from sitting beside
+// one small fraction of a pioneer, which each row (7) alone allows.
+func (w *writer) addLearnerRow(p int) {
+	pairs := w.fm.Pairs[p]
+	pioneers := pioneerPairs(w.d, pairs)
+	if len(pioneers) == 0 {
+		return
+	}
+	members := len(pairs)
+	if mp := w.in.Opportunities[p].MaxPartners; mp != nil {
+		members = min(members, *mp)
+	}
+	left := 0
+	for _, pc := range pairs {
+		if pc.Learning || pc.W != none {
+			left++
+		}
+	}
+	if members-1 >= left {
+		return
+	}
+	for _, pc := range pairs {
+		switch {
+		case pc.Learning:
+			w.term(pc.X, 1)
+		case pc.W != none:
+			w.term(pc.W, 1)
+		}
+	}
+	for _, g := range pioneers {
+		w.term(g.X, -float64(members-1))
+	}
+	w.row("learners_"+w.nm.opp(p), -inf, 0)
 }
 
 // addFirmRows adds each firm's rows (see addFirm). It returns false if ctx
