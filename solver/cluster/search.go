@@ -35,6 +35,18 @@ type search struct {
 	// fix are the Lagrangian's fixings against the incumbent.
 	fix []int8
 	lr  LagrangianResult
+	// lp is the LP relaxation solved in the background (nil: none).
+	lp *lpBound
+}
+
+// takeLP raises the bound to the LP relaxation's optimum once it is known.
+func (s *search) takeLP() {
+	if s.lp == nil {
+		return
+	}
+	if v, ok := s.lp.get(); ok && v > s.bound {
+		s.bound = v
+	}
 }
 
 // objective returns the incumbent's objective (+Inf without one).
@@ -76,6 +88,7 @@ func (s *search) lagrangian() {
 		s.report(phaseLagrangian, has, inc, b)
 	}})
 	s.bound, s.fix = s.lr.Bound, s.lr.Fix
+	s.takeLP()
 	if s.lr.Plan != nil && s.lr.Objective < upper {
 		s.x = s.lr.X
 	}
@@ -101,8 +114,8 @@ func (s *search) targets() {
 // search for at most 80% of the time left, or until it has found nothing
 // for lnsStallShare of the limit; then the Lagrangian dual resumed from
 // its best multipliers with the search's plan as the step's target (its
-// bound is far from converged when the first phase ends, and GLPK's LP
-// relaxation is too slow to give a better one); then the search again
+// bound is far from converged when the first phase ends, and the LP bound
+// comes late or not at all from 150 firms up); then the search again
 // where its schedule stopped, and the dual once more if it found a better
 // plan. The fixings stay valid throughout: they cut off no plan better
 // than the one they were computed against.
@@ -115,7 +128,10 @@ func (s *search) neighbourhoods() {
 	lim := lnsLimits{
 		deadline: earliest(s.budget.ofLeft(0.8), s.budget.at(lnsCheckpoint)),
 		stall:    s.budget.share(lnsStallShare),
-		report:   func(obj float64) { s.report(phaseNeighbourhood, true, obj, s.bound) },
+		report: func(obj float64) {
+			s.takeLP()
+			s.report(phaseNeighbourhood, true, obj, s.bound)
+		},
 	}
 	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
 	inc := s.objective()
@@ -153,4 +169,5 @@ func (s *search) resume(inc float64, deadline time.Time) {
 	s.report(phaseLagrangian, true, inc, s.bound)
 	s.bound = s.lr.Resume(s.ctx, inc, deadline, func(b float64) { s.report(phaseLagrangian, true, inc, b) })
 	s.fix = s.lr.Fix
+	s.takeLP()
 }

@@ -83,6 +83,12 @@ const (
 	lnsCheckpointLag = 0.1
 )
 
+// lpBoundMaxRows is the largest model (rows) whose LP relaxation Solve
+// solves in the background (see lpBound): GLPK builds the first basis
+// with no check for cancellation, and above this size that delays the end
+// of a solve; GLPK's simplex rarely finishes such LPs within a minute.
+const lpBoundMaxRows = 100000
+
 // branchMinTime is the least time left for which Solve starts GLPK's
 // branch-and-bound on a model above lnsMinBinaries (below it, GLPK's
 // set-up takes milliseconds); with less, the incumbent and the Lagrangian
@@ -142,6 +148,10 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	s := &search{ctx: ctx, fm: fm, budget: budget{start: start, limit: prm.TimeLimit}, report: report, bound: math.Inf(-1)}
 	s.greedy()
 	s.warm(prm.Start)
+	if fm.Prob.NumBinaries() > lnsMinBinaries && fm.Size.Rows <= lpBoundMaxRows {
+		s.lp = startLPBound(ctx, fm.Prob, time.Time{})
+		defer s.lp.stop()
+	}
 	s.lagrangian()
 	s.targets()
 	s.neighbourhoods()
@@ -153,6 +163,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 // the best plan into out.
 func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 	fm, ctx := s.fm, s.ctx
+	s.takeLP()
 	left := s.budget.left()
 	if s.x != nil && prm.TimeLimit > 0 && left < branchMinTime && fm.Prob.NumBinaries() > lnsMinBinaries {
 		// GLPK's set-up (scaling, first basis) checks no time limit: on

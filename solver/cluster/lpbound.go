@@ -1,0 +1,63 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/ofdi/ofdi/solver/glpk"
+	"github.com/ofdi/ofdi/solver/mip"
+)
+
+// lpBound is the LP relaxation of the written MIP, solved in the
+// background while the other phases run: a lower bound that, with the
+// learners' rows, is often tighter than the Lagrangian's (see
+// docs/algorithm.md, "The LP bound"). Its thread runs at the lowest
+// priority, so that it takes only the time the other phases leave idle.
+type lpBound struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	// value is the LP optimum, -Inf when it was not reached; read it only
+	// after done is closed.
+	value float64
+}
+
+// startLPBound solves prob's LP relaxation on a goroutine of its own until
+// deadline (the zero time: no limit) or ctx ends. prob must not change
+// until stop returns.
+func startLPBound(ctx context.Context, prob *mip.Problem, deadline time.Time) *lpBound {
+	ctx, cancel := context.WithCancel(ctx)
+	if !deadline.IsZero() {
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+	}
+	b := &lpBound{cancel: cancel, done: make(chan struct{}), value: math.Inf(-1)}
+	go func() {
+		defer close(b.done)
+		// Never unlocked: the thread ends with this goroutine, and its
+		// lowered priority with it.
+		runtime.LockOSThread()
+		lowerPriority()
+		res, err := glpk.SolveLP(ctx, prob, glpk.Params{})
+		if err == nil && res.Status == glpk.Optimal {
+			b.value = res.Objective
+		}
+	}()
+	return b
+}
+
+// get returns the LP optimum once it is known.
+func (b *lpBound) get() (float64, bool) {
+	select {
+	case <-b.done:
+		return b.value, !math.IsInf(b.value, -1)
+	default:
+		return math.Inf(-1), false
+	}
+}
+
+// stop ends the solve if it still runs and waits for its goroutine.
+func (b *lpBound) stop() {
+	b.cancel()
+	<-b.done
+}
