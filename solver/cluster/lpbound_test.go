@@ -1,0 +1,42 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/ofdi/ofdi/solver/glpk"
+)
+
+// The background LP gives the LP relaxation's optimum, and stop ends a
+// solve still running without waiting for it to finish.
+func TestLPBound(t *testing.T) {
+	fm := learnerCluster(t, "mixed", 60, 20, 5, 702)
+	ctx := context.Background()
+	want, err := glpk.SolveLP(ctx, fm.Prob, glpk.Params{})
+	if err != nil || want.Status != glpk.Optimal {
+		t.Fatalf("LP: %v %v", want, err)
+	}
+	b := startLPBound(ctx, fm.Prob, time.Time{})
+	<-b.done
+	got, ok := b.get()
+	if !ok || math.Abs(got-want.Objective) > 1e-9*math.Max(1, math.Abs(want.Objective)) {
+		t.Errorf("background LP %v (known %v), want %v", got, ok, want.Objective)
+	}
+	b.stop() // a finished solve: stop returns at once
+
+	big := learnerCluster(t, "mixed", 300, 120, 15, 702)
+	b = startLPBound(ctx, big.Prob, time.Time{})
+	start := time.Now()
+	b.stop() // cancelled at once: the 300-firm LP takes a minute
+	select {
+	case <-b.done:
+	default:
+		t.Error("stop returned while the solve still runs")
+	}
+	if v, ok := b.get(); ok || !math.IsInf(v, -1) {
+		t.Errorf("a cancelled LP reports a bound: %v %v", v, ok)
+	}
+	t.Logf("stop of a running LP returned after %v", time.Since(start))
+}
