@@ -450,7 +450,8 @@ func (w *writer) addFirmRows() bool {
 }
 
 // addFirm adds firm f's rows: (8) budget with credit, (9) CVaR, (10)
-// capacity, each only when it can bind.
+// capacity, each only when it can bind, and the cliques of leads the firm
+// cannot hold together (addLeadConflicts).
 func (w *writer) addFirm(f int) {
 	d, fm := w.d, w.fm
 	fp := w.byFirm[f]
@@ -471,6 +472,9 @@ func (w *writer) addFirm(f int) {
 	// the stand-alone CVaRs at maximum stakes stays within the limit.
 	if maxRisk > firm.RiskLimit*(1+1e-12) {
 		w.addCVaR(f)
+	}
+	if maxSpend > firm.Capital*(1+1e-12) || maxRisk > firm.RiskLimit*(1+1e-12) {
+		w.addLeadConflicts(f)
 	}
 	if n := w.fixed.projectsOf(f); firm.MaxProjects != nil && *firm.MaxProjects < n+len(fp) {
 		for _, x := range fp {
