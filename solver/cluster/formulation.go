@@ -64,10 +64,6 @@ type Formulation struct {
 	fairSeed []int
 	// nm names the rows and columns (kept for row families added later).
 	nm namer
-	// leadCliques are the leads_ rows' cliques (see addLeadConflicts), as
-	// pairs of Pairs, also in a structure-only formulation: the
-	// Lagrangian dualizes them.
-	leadCliques [][]firmPair
 }
 
 // Size counts a formulation's columns, binary columns and rows.

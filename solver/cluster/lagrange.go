@@ -22,9 +22,7 @@ import (
 // count (10), the market-power target (13), and the SME target (14) with
 // z_f ≤ Σ_p x_fp dualized at the same price, and each firm's row 16 when
 // the formulation has it (Fair: Σ_p v_p·s_fp ≥ o_f, with its own multiplier
-// ν_f, so a stake of f in p costs −ν_f·v_p more), and each lead clique
-// Σ_C l_fp ≤ 1 (ω_C: leading p costs Σ ω_C over its cliques). What
-// remains decomposes: per
+// ν_f, so a stake of f in p costs −ν_f·v_p more). What remains decomposes: per
 // opportunity, the cheapest coalition at the multipliers' prices; per
 // market and segment, the most valuable opportunities with dissipation
 // beyond capacity; per market, entry when it pays its info cost. The
@@ -42,9 +40,6 @@ type lagCand struct {
 	// lagProject.indexRoles): its role's and, for a pioneer, pioneerBit.
 	meets           uint64
 	kappa, theta, e float64 // prices at the current multipliers
-	// leadPrice is what leading costs at the lead cliques' multipliers
-	// (Σ ω_C over the cliques C holding this lead).
-	leadPrice float64
 }
 
 // lagProject is one opportunity that can run.
@@ -110,11 +105,7 @@ type lagrangian struct {
 	mu, rho, theta   []float64
 	gamma, phi, zeta float64
 	// nu are the multipliers of the rows 16, in the rows' scale (lagFirm.fairScale).
-	nu []float64
-	// cliques are the formulation's lead cliques (Σ_C l ≤ 1, leads a firm
-	// cannot hold together), as leads of projects; omega their multipliers.
-	cliques     [][]lagLead
-	omega       []float64
+	nu          []float64
 	creditLine  float64
 	powerTarget float64
 	smeTarget   float64
@@ -141,14 +132,11 @@ type lagrangian struct {
 	lastVals []float64
 }
 
-// lagLead is one lead of a lead clique: candidate cand of projects[proj].
-type lagLead struct{ proj, cand int }
-
 // multipliers is a copy of a lagrangian's multipliers and CVaR envelope
 // points.
 type multipliers struct {
 	mu, rho, theta   []float64
-	nu, omega        []float64
+	nu               []float64
 	gamma, phi, zeta float64
 	q                [][]float64
 }
@@ -159,7 +147,6 @@ func (m *multipliers) save(lg *lagrangian) {
 	m.rho = append(m.rho[:0], lg.rho...)
 	m.theta = append(m.theta[:0], lg.theta...)
 	m.nu = append(m.nu[:0], lg.nu...)
-	m.omega = append(m.omega[:0], lg.omega...)
 	m.gamma, m.phi, m.zeta = lg.gamma, lg.phi, lg.zeta
 	if len(m.q) != len(lg.firms) {
 		m.q = make([][]float64, len(lg.firms))
@@ -179,7 +166,6 @@ func (m *multipliers) restore(lg *lagrangian) {
 	copy(lg.rho, m.rho)
 	copy(lg.theta, m.theta)
 	copy(lg.nu, m.nu)
-	copy(lg.omega, m.omega)
 	lg.gamma, lg.phi, lg.zeta = m.gamma, m.phi, m.zeta
 	for f := range lg.firms {
 		lg.firms[f].q = append([]float64(nil), m.q[f]...)
@@ -199,8 +185,6 @@ type primal struct {
 	// members are, per opportunity taken (indexed like Formulation.Y),
 	// the firms of the relaxation's coalition (the lead first).
 	members [][]int
-	// lead is, per lagProject taken, its lead's candidate index (-1: none).
-	lead []int
 }
 
 func newLagrangian(fm *Formulation) *lagrangian {
@@ -298,48 +282,8 @@ func newLagrangian(fm *Formulation) *lagrangian {
 		}
 		lg.firms[f] = lf
 	}
-	lg.addCliques(fm)
 	lg.initMult.save(lg)
 	return lg
-}
-
-// addCliques takes the formulation's lead cliques, each restricted to the
-// leads that have a candidate here (a part of a clique is one too).
-func (lg *lagrangian) addCliques(fm *Formulation) {
-	projOf := make([]int, len(fm.Y))
-	for i := range projOf {
-		projOf[i] = -1
-	}
-	for i := range lg.projects {
-		projOf[lg.projects[i].p] = i
-	}
-	for _, c := range fm.leadCliques {
-		leads := make([]lagLead, 0, len(c))
-		for _, x := range c {
-			// The candidates of an opportunity are its pairs, in order.
-			if j := projOf[x.p]; j >= 0 && x.i < len(lg.projects[j].cands) && lg.projects[j].cands[x.i].canLead {
-				leads = append(leads, lagLead{proj: j, cand: x.i})
-			}
-		}
-		if len(leads) >= 2 {
-			lg.cliques = append(lg.cliques, leads)
-		}
-	}
-	lg.omega = make([]float64, len(lg.cliques))
-}
-
-// priceLeads sets each clique lead's leadPrice to Σ ω_C over its cliques.
-func (lg *lagrangian) priceLeads() {
-	for _, c := range lg.cliques {
-		for _, l := range c {
-			lg.projects[l.proj].cands[l.cand].leadPrice = 0
-		}
-	}
-	for i, c := range lg.cliques {
-		for _, l := range c {
-			lg.projects[l.proj].cands[l.cand].leadPrice += lg.omega[i]
-		}
-	}
 }
 
 // envelope returns the point q of the CVaR_α envelope that attains
@@ -381,7 +325,6 @@ func (lg *lagrangian) evaluate() primal {
 	pr := primal{spend: make([]float64, nF), count: make([]float64, nF), credit: make([]float64, nF), ret: make([]float64, nF),
 		loss: make([][]float64, nF), taken: make([]bool, len(lg.projects))}
 	v := lg.constants(&pr)
-	lg.priceLeads()
 	vals, choices := lg.opportunityValues()
 	v = lg.takeMarkets(v, vals, &pr)
 	pr.value, pr.vals = v, vals
@@ -427,9 +370,6 @@ func (lg *lagrangian) constants(pr *primal) float64 {
 	}
 	if lg.smeTarget > 0 {
 		v += lg.zeta
-	}
-	for _, w := range lg.omega {
-		v -= w
 	}
 	return v
 }
@@ -504,15 +444,12 @@ func (lg *lagrangian) takeMarkets(v float64, vals []float64, pr *primal) float64
 // market power), for the subgradients and the heuristic.
 func (lg *lagrangian) relaxedStakes(choices []lagChoice, pr *primal) {
 	pr.members = make([][]int, len(lg.fm.Y))
-	pr.lead = make([]int, len(lg.projects))
 	for i := range lg.projects {
-		pr.lead[i] = -1
 		if !pr.taken[i] {
 			continue
 		}
 		lp := &lg.projects[i]
 		if ch := choices[i]; ch.ok {
-			pr.lead[i] = ch.lead
 			if ch.lead >= 0 {
 				pr.members[lp.p] = append(pr.members[lp.p], lp.cands[ch.lead].firm)
 			}
@@ -828,7 +765,7 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPion
 		v := base
 		if lead >= 0 {
 			l := &lp.cands[lead]
-			v += l.theta + l.kappa*lp.sigma + l.leadPrice
+			v += l.theta + l.kappa*lp.sigma
 		}
 		reqs := lp.leadReqs(lead, withPioneer)
 		var s float64
@@ -1232,14 +1169,13 @@ const lagDeflection = 0.5
 // credit line, the market-power and the SME targets.
 type direction struct {
 	mu, rho, theta, nu []float64
-	omega              []float64 // the lead cliques
 	gamma, phi, zeta   float64
 }
 
 // norm2 is the squared Euclidean norm.
 func (d *direction) norm2() float64 {
 	n := d.gamma*d.gamma + d.phi*d.phi + d.zeta*d.zeta
-	for _, v := range [][]float64{d.mu, d.rho, d.theta, d.nu, d.omega} {
+	for _, v := range [][]float64{d.mu, d.rho, d.theta, d.nu} {
 		for _, x := range v {
 			n += x * x
 		}
@@ -1262,7 +1198,6 @@ func (g direction) deflect(prev *direction) direction {
 	add(g.rho, prev.rho)
 	add(g.theta, prev.theta)
 	add(g.nu, prev.nu)
-	add(g.omega, prev.omega)
 	g.gamma += lagDeflection * prev.gamma
 	g.phi += lagDeflection * prev.phi
 	g.zeta += lagDeflection * prev.zeta
@@ -1307,18 +1242,6 @@ func (lg *lagrangian) subgradient(pr primal) direction {
 	if lg.smeTarget > 0 {
 		g.zeta = (lg.smeTarget - pr.smes) / lg.smeTarget
 	}
-	g.omega = make([]float64, len(lg.cliques))
-	for i, c := range lg.cliques {
-		g.omega[i] = -1
-		for _, l := range c {
-			if pr.taken[l.proj] && pr.lead[l.proj] == l.cand {
-				g.omega[i]++
-			}
-		}
-		if lg.omega[i] == 0 && g.omega[i] < 0 {
-			g.omega[i] = 0 // projected, as ν
-		}
-	}
 	return g
 }
 
@@ -1334,9 +1257,6 @@ func (lg *lagrangian) move(t float64, d direction, pr primal) {
 		if lf := &lg.firms[f]; lf.cvar && pr.loss[f] != nil {
 			lf.q = envelope(pr.loss[f], lg.fm.D.Probs, lg.alpha, lf.q)
 		}
-	}
-	for i := range lg.omega {
-		lg.omega[i] = math.Max(0, lg.omega[i]+t*d.omega[i])
 	}
 	lg.gamma = math.Max(0, lg.gamma+t*d.gamma)
 	lg.phi = math.Max(0, lg.phi+t*d.phi)

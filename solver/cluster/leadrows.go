@@ -72,16 +72,13 @@ func (w *writer) addLeadConflicts(f int) {
 					clique = append(clique, k)
 				}
 			}
-			members := make([]firmPair, 0, len(clique))
 			for _, a := range clique {
 				for _, b := range clique {
 					covered[a][b] = true
 				}
 				x := leads[a]
 				w.term(fm.Pairs[x.p][x.i].L, 1)
-				members = append(members, x)
 			}
-			fm.leadCliques = append(fm.leadCliques, members)
 			w.row("leads_"+w.nm.firm(f)+"_"+w.nm.opp(leads[i].p)+"_"+w.nm.opp(leads[j].p), -inf, 1)
 		}
 	}
@@ -98,8 +95,6 @@ type leadCheck struct {
 	fixed, scratch []float64 // per scenario: the fixed part's loss; a pair's
 }
 
-// newLeadCheck returns the check of firm f's leads, the writer's fixed part
-// (a window's) counted.
 func (w *writer) newLeadCheck(f int) *leadCheck {
 	d, in := w.d, w.in
 	firm := &in.Firms[f]

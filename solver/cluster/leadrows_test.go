@@ -125,30 +125,3 @@ func checkLeadRows(t *testing.T, fm *Formulation) {
 		}
 	}
 }
-
-// The Lagrangian dualizes the lead cliques (a multiplier per clique, a lead
-// paying those of its cliques): its bound stays below the optimum GLPK
-// proves, on clusters where the cliques exist.
-func TestLagrangianLeadCliques(t *testing.T) {
-	ctx := context.Background()
-	withCliques := 0
-	for seed := uint64(701); seed <= 704; seed++ {
-		fm := learnerCluster(t, "tight-risk", 30, 12, 4, seed)
-		if len(newLagrangian(fm).cliques) == 0 {
-			continue
-		}
-		withCliques++
-		res, err := glpk.SolveMIP(ctx, fm.Prob, glpk.Params{TimeLimit: time.Minute, GomoryCuts: true, MIRCuts: true, CoverCuts: true}, glpk.Callbacks{})
-		if err != nil || res.Status != glpk.Optimal {
-			t.Fatalf("seed %d: GLPK: %v %v", seed, res.Status, err)
-		}
-		r := fm.Lagrangian(ctx, res.Objective, true, time.Time{})
-		if tol := 1e-6 * math.Max(1, math.Abs(res.Objective)); r.Bound > res.Objective+tol {
-			t.Errorf("seed %d: Lagrangian bound %.9g above the optimum %.9g", seed, r.Bound, res.Objective)
-		}
-		t.Logf("seed %d: Lagrangian %.3f, optimum %.3f", seed, r.Bound, res.Objective)
-	}
-	if withCliques == 0 {
-		t.Error("no cluster with lead cliques in the Lagrangian: the test checks nothing")
-	}
-}
