@@ -12,7 +12,7 @@ import (
 // The background LP gives the LP relaxation's optimum, and stop ends a
 // solve still running without waiting for it to finish.
 func TestLPBound(t *testing.T) {
-	fm := learnerCluster(t, "mixed", 60, 20, 5, 702)
+	fm := familyCluster(t, "mixed", 60, 20, 5, 702)
 	ctx := context.Background()
 	want, err := glpk.SolveLP(ctx, fm.Prob, glpk.Params{})
 	if err != nil || want.Status != glpk.Optimal {
@@ -26,7 +26,7 @@ func TestLPBound(t *testing.T) {
 	}
 	b.stop() // a finished solve: stop returns at once
 
-	big := learnerCluster(t, "mixed", 300, 120, 15, 702)
+	big := familyCluster(t, "mixed", 300, 120, 15, 702)
 	b = startLPBound(ctx, big.Prob, time.Time{})
 	start := time.Now()
 	b.stop() // cancelled at once: the 300-firm LP takes a minute
