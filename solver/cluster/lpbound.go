@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"math"
-	"runtime"
 	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
@@ -13,8 +12,9 @@ import (
 // lpBound is the LP relaxation of the written MIP, solved in the
 // background while the other phases run: a lower bound that, with the
 // learners' rows, is often tighter than the Lagrangian's (see
-// docs/algorithm.md, "The LP bound"). Its thread runs at the lowest
-// priority, so that it takes only the time the other phases leave idle.
+// docs/algorithm.md, "Bounds"). Its simplex runs at the lowest priority
+// (glpk.Params.LowPriority), so that it takes only the time the other
+// phases leave idle.
 type lpBound struct {
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -34,11 +34,7 @@ func startLPBound(ctx context.Context, prob *mip.Problem, deadline time.Time) *l
 	b := &lpBound{cancel: cancel, done: make(chan struct{}), value: math.Inf(-1)}
 	go func() {
 		defer close(b.done)
-		// Never unlocked: the thread ends with this goroutine, and its
-		// lowered priority with it.
-		runtime.LockOSThread()
-		lowerPriority()
-		res, err := glpk.SolveLP(ctx, prob, glpk.Params{})
+		res, err := glpk.SolveLP(ctx, prob, glpk.Params{LowPriority: true})
 		if err == nil && res.Status == glpk.Optimal {
 			b.value = res.Objective
 		}

@@ -4,6 +4,11 @@
 #include <setjmp.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <glpk.h>
 
@@ -139,6 +144,11 @@ static void solve_lp(ofdi_job *job, glp_prob *P) {
 		return;
 	}
 	parm.tm_lim = left;
+#ifdef __linux__
+	// Only this thread, and only now: the Go side, which must reach GC
+	// safe points promptly, ran at the normal priority (see LowPriority).
+	if (job->nice > 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), job->nice);
+#endif
 	job->abortable = 1;
 	job->lp_ret = glp_simplex(P, &parm);
 	job->abortable = 0;

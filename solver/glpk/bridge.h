@@ -61,6 +61,7 @@ typedef struct {
 
 	// Parameters.
 	int op, verbose;
+	int nice;           // > 0: the simplex of an LP runs at this nice value (Linux)
 	double time_limit;  // seconds from the start of the run; <= 0: none
 	double mip_gap;
 	int fp_heur, ps_heur, ps_tm_lim, gmi_cuts, mir_cuts, cov_cuts, clq_cuts;

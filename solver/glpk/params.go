@@ -50,6 +50,13 @@ type Params struct {
 	// Verbose lets GLPK print its own progress messages on standard
 	// output (off by default: GLPK prints nothing).
 	Verbose bool
+
+	// LowPriority (SolveLP only; default off) runs the simplex at the
+	// lowest OS scheduling priority, nice 19, on Linux, so that it takes
+	// only the CPU time other threads leave idle: for a bound solved in
+	// the background. The solve then runs on an OS thread of its own,
+	// which ends with it.
+	LowPriority bool
 }
 
 // Branching is GLPK's branching technique.

@@ -437,7 +437,20 @@ func SolveLP(ctx context.Context, p *mip.Problem, params Params) (*LPResult, err
 	c.verbose = cbool(params.Verbose)
 	left, deadline := limit(ctx, start, params.TimeLimit)
 	c.time_limit = C.double(left.Seconds())
-	j.run(ctx)
+	if params.LowPriority {
+		c.nice = 19
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			// Never unlocked: the thread, niced by the C side, ends
+			// with this goroutine instead of serving others.
+			runtime.LockOSThread()
+			j.run(ctx)
+		}()
+		<-done
+	} else {
+		j.run(ctx)
+	}
 
 	res := &LPResult{Status: Unknown, Stop: stopOf(c.stop), Objective: math.NaN(), Duration: time.Since(start)}
 	if err := runError(c); err != nil {

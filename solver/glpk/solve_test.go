@@ -152,6 +152,11 @@ func TestSolveLP(t *testing.T) {
 	if err != nil || res.Status != Optimal || res.Stop != Completed {
 		t.Fatalf("SolveLP: %+v, %v", res, err)
 	}
+	// At the lowest priority, on a thread of its own: the same solution.
+	low, err := SolveLP(context.Background(), p, Params{LowPriority: true})
+	if err != nil || low.Status != Optimal || !near(low.Objective, res.Objective) || !near(low.X[0], res.X[0]) {
+		t.Errorf("SolveLP with LowPriority: %+v, %v; without: %+v", low, err, res)
+	}
 	for _, c := range []struct {
 		name      string
 		got, want float64
