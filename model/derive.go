@@ -46,6 +46,10 @@ type Derived struct {
 	MinStake, LeadStake, MinorityCap float64
 }
 
+// LeastLeadStake is the least stake a lead holds: max(σ_lead, s_min), as
+// a lead takes part (s ≥ s_min) with at least the lead stake.
+func (d *Derived) LeastLeadStake() float64 { return math.Max(d.LeadStake, d.MinStake) }
+
 // Derive computes the derived sets of a valid instance (see Validate).
 func Derive(in *Instance) *Derived {
 	d := &Derived{
@@ -130,7 +134,6 @@ func (d *Derived) derivePairs(p int) {
 			d.Pioneers[p] = append(d.Pioneers[p], f)
 		}
 	}
-	budgetCredit := in.Policy.CreditPerFirm
 	a := d.NetCost[p]
 	lacking := 0
 	for _, f := range candidates {
@@ -152,8 +155,7 @@ func (d *Derived) derivePairs(p int) {
 			pr.StakeCap = d.MinorityCap
 		}
 		pr.Reward = fm.Role == SME && !fm.Pioneer && otherPioneer
-		credit := math.Min(budgetCredit*fm.Capital, in.Policy.CreditLine)
-		pr.MaxStake = math.Min(pr.StakeCap, (fm.Capital+credit)/a)
+		pr.MaxStake = math.Min(pr.StakeCap, (fm.Capital+in.Policy.MostCredit(fm.Capital))/a)
 		if d.UnitCVaR[p] > 0 {
 			pr.MaxStake = math.Min(pr.MaxStake, fm.RiskLimit/(a*d.UnitCVaR[p]))
 		}

@@ -1,5 +1,7 @@
 package model
 
+import "math"
+
 // Role is a firm's role in the cluster's division of labour.
 type Role string
 
@@ -245,6 +247,12 @@ type Objective struct {
 
 // SubsidyOf returns σ_mode (default 0).
 func (p *Policy) SubsidyOf(m Mode) float64 { return p.Subsidy[m] }
+
+// MostCredit returns the most credit a firm of the given capital can draw:
+// β·K_f, within the credit line B.
+func (p *Policy) MostCredit(capital float64) float64 {
+	return math.Min(p.CreditPerFirm*capital, p.CreditLine)
+}
 
 // NetCost returns a_p = (1 − σ_mode(p))·C_p, the money the firms put in.
 func (in *Instance) NetCost(o *Opportunity) float64 {

@@ -142,7 +142,7 @@ type StakeItem struct{ V, A, Cap float64 }
 // projects, each at its largest stake's value. items is reordered.
 func ReturnBound(items []StakeItem, firm *model.Firm, pol *model.Policy) float64 {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].V/items[i].A > items[j].V/items[j].A })
-	money := firm.Capital + math.Min(pol.CreditPerFirm*firm.Capital, pol.CreditLine)
+	money := firm.Capital + pol.MostCredit(firm.Capital)
 	budget := 0.0
 	for _, it := range items {
 		s := math.Min(it.Cap, money/it.A)

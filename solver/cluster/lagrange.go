@@ -220,7 +220,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 			maxP = min(maxP, *o.MaxPartners)
 		}
 		if lp.lead {
-			lp.sigma = math.Max(d.LeadStake, d.MinStake)
+			lp.sigma = d.LeastLeadStake()
 			lp.kmin, lp.kmax = max(minP-1, 0), maxP-1
 		} else {
 			lp.kmin, lp.kmax = minP, maxP

@@ -1,14 +1,10 @@
 package cluster
 
-import (
-	"math"
-
-	"github.com/ofdi/ofdi/model"
-)
+import "github.com/ofdi/ofdi/model"
 
 // addLeadConflicts adds firm f's lead cliques: Σ_{p∈C} l_fp ≤ 1 over sets C
 // of the firm's lead columns any two of which it cannot lead together
-// (leadsConflict). Each pair of conflicting leads is in some clique; the
+// (leadCheck.conflict). Each pair of conflicting leads is in some clique; the
 // cliques are grown greedily, in pair order, so the rows are deterministic.
 //
 // Valid: a lead holds at least σ = max(σ_lead, s_min) of its project, and
@@ -99,9 +95,8 @@ type leadCheck struct {
 func (w *writer) newLeadCheck(f int) *leadCheck {
 	d, in := w.d, w.in
 	firm := &in.Firms[f]
-	credit := math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
 	nK := len(in.Scenarios)
-	lc := &leadCheck{d: d, sigma: math.Max(d.LeadStake, d.MinStake), budget: firm.Capital + credit - w.fixed.spendOf(f),
+	lc := &leadCheck{d: d, sigma: d.LeastLeadStake(), budget: firm.Capital + in.Policy.MostCredit(firm.Capital) - w.fixed.spendOf(f),
 		risk: firm.RiskLimit, alpha: in.Policy.Alpha(), fixed: make([]float64, nK), scratch: make([]float64, nK)}
 	for k := range nK {
 		lc.fixed[k] = w.fixed.lossOf(f, k)

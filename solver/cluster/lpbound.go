@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"math"
-	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
 	"github.com/ofdi/ofdi/solver/mip"
@@ -24,13 +23,10 @@ type lpBound struct {
 }
 
 // startLPBound solves prob's LP relaxation on a goroutine of its own until
-// deadline (the zero time: no limit) or ctx ends. prob must not change
-// until stop returns.
-func startLPBound(ctx context.Context, prob *mip.Problem, deadline time.Time) *lpBound {
+// it ends, ctx ends or stop is called. prob must not change until stop
+// returns.
+func startLPBound(ctx context.Context, prob *mip.Problem) *lpBound {
 	ctx, cancel := context.WithCancel(ctx)
-	if !deadline.IsZero() {
-		ctx, cancel = context.WithDeadline(ctx, deadline)
-	}
 	b := &lpBound{cancel: cancel, done: make(chan struct{}), value: math.Inf(-1)}
 	go func() {
 		defer close(b.done)

@@ -18,7 +18,7 @@ func TestLPBound(t *testing.T) {
 	if err != nil || want.Status != glpk.Optimal {
 		t.Fatalf("LP: %v %v", want, err)
 	}
-	b := startLPBound(ctx, fm.Prob, time.Time{})
+	b := startLPBound(ctx, fm.Prob)
 	<-b.done
 	got, ok := b.get()
 	if !ok || math.Abs(got-want.Objective) > 1e-9*math.Max(1, math.Abs(want.Objective)) {
@@ -27,7 +27,7 @@ func TestLPBound(t *testing.T) {
 	b.stop() // a finished solve: stop returns at once
 
 	big := familyCluster(t, "mixed", 300, 120, 15, 702)
-	b = startLPBound(ctx, big.Prob, time.Time{})
+	b = startLPBound(ctx, big.Prob)
 	start := time.Now()
 	b.stop() // cancelled at once: the 300-firm LP takes a minute
 	select {

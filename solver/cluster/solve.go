@@ -149,7 +149,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	s.greedy()
 	s.warm(prm.Start)
 	if fm.Prob.NumBinaries() > lnsMinBinaries && fm.Size.Rows <= lpBoundMaxRows {
-		s.lp = startLPBound(ctx, fm.Prob, time.Time{})
+		s.lp = startLPBound(ctx, fm.Prob)
 		defer s.lp.stop()
 	}
 	s.lagrangian()

@@ -465,15 +465,17 @@ func (w *writer) addFirm(f int) {
 	}
 	// (8) The budget row is redundant when the firm cannot spend more
 	// than its capital even holding every stake at its maximum.
-	if maxSpend > firm.Capital*(1+1e-12) {
+	budgetBinds := maxSpend > firm.Capital*(1+1e-12)
+	if budgetBinds {
 		w.addBudget(f, maxSpend)
 	}
 	// (9) CVaR is subadditive, so the row is redundant when the sum of
 	// the stand-alone CVaRs at maximum stakes stays within the limit.
-	if maxRisk > firm.RiskLimit*(1+1e-12) {
+	riskBinds := maxRisk > firm.RiskLimit*(1+1e-12)
+	if riskBinds {
 		w.addCVaR(f)
 	}
-	if maxSpend > firm.Capital*(1+1e-12) || maxRisk > firm.RiskLimit*(1+1e-12) {
+	if budgetBinds || riskBinds {
 		w.addLeadConflicts(f)
 	}
 	if n := w.fixed.projectsOf(f); firm.MaxProjects != nil && *firm.MaxProjects < n+len(fp) {
@@ -494,7 +496,7 @@ func (w *writer) addBudget(f int, maxSpend float64) {
 	for _, x := range w.byFirm[f] {
 		w.term(fm.Pairs[x.p][x.i].S, d.NetCost[x.p])
 	}
-	if cmax := math.Min(pol.CreditPerFirm*capital, pol.CreditLine); cmax > 0 {
+	if cmax := pol.MostCredit(capital); cmax > 0 {
 		fm.CreditCap[f] = math.Min(cmax, maxSpend-capital)
 		fm.C[f] = w.col("c_"+name, 0, fm.CreditCap[f], mip.Continuous, 0)
 		w.creditFirms = append(w.creditFirms, f)

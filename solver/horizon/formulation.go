@@ -192,7 +192,7 @@ func (fm *Formulation) pairsAt(p, t int) []Pair {
 		if rule.Lead != "" && firm.Role != rule.Lead {
 			capS = d.MinorityCap
 		}
-		credit := math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine)
+		credit := in.Policy.MostCredit(firm.Capital)
 		pr.MaxStake = math.Min(capS, (in.Horizon.Release(t+1)*firm.Capital+credit)/a)
 		if d.UnitCVaR[p] > 0 {
 			pr.MaxStake = math.Min(pr.MaxStake, firm.RiskLimit/(a*d.UnitCVaR[p]))

@@ -278,7 +278,7 @@ func (fm *Formulation) addFirmRows(f int) {
 		}
 	}
 	if len(need) > 0 {
-		if cmax := math.Min(in.Policy.CreditPerFirm*firm.Capital, in.Policy.CreditLine); cmax > 0 {
+		if cmax := in.Policy.MostCredit(firm.Capital); cmax > 0 {
 			fm.C[f] = fm.col("c_"+name, 0, math.Min(cmax, excess), mip.Continuous, 0)
 		}
 	}
