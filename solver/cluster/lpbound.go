@@ -10,10 +10,10 @@ import (
 
 // lpBound is the LP relaxation of the written MIP, solved in the
 // background while the other phases run: a lower bound that, with the
-// learners' rows, is often tighter than the Lagrangian's (see
-// docs/algorithm.md, "Bounds"). Its simplex runs at the lowest priority
-// (glpk.Params.LowPriority), so that it takes only the time the other
-// phases leave idle.
+// learners' rows and the lead cliques, is often tighter than the
+// Lagrangian's (see docs/algorithm.md, "Bounds"). Its simplex starts from
+// the support of the plan in hand (glpk.Params.LPSupport) and runs at the
+// normal priority, beside the search's workers.
 type lpBound struct {
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -23,14 +23,14 @@ type lpBound struct {
 }
 
 // startLPBound solves prob's LP relaxation on a goroutine of its own until
-// it ends, ctx ends or stop is called. prob must not change until stop
-// returns.
-func startLPBound(ctx context.Context, prob *mip.Problem) *lpBound {
+// it ends, ctx ends or stop is called, warm-started from the plan x (nil:
+// a cold start). prob must not change until stop returns.
+func startLPBound(ctx context.Context, prob *mip.Problem, x []float64) *lpBound {
 	ctx, cancel := context.WithCancel(ctx)
 	b := &lpBound{cancel: cancel, done: make(chan struct{}), value: math.Inf(-1)}
 	go func() {
 		defer close(b.done)
-		res, err := glpk.SolveLP(ctx, prob, glpk.Params{LowPriority: true})
+		res, err := glpk.SolveLP(ctx, prob, glpk.Params{LPSupport: glpk.Support(x)})
 		if err == nil && res.Status == glpk.Optimal {
 			b.value = res.Objective
 		}
@@ -53,3 +53,4 @@ func (b *lpBound) stop() {
 	b.cancel()
 	<-b.done
 }
+

@@ -9,8 +9,9 @@ import (
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
-// The background LP gives the LP relaxation's optimum, and stop ends a
-// solve still running without waiting for it to finish.
+// The background LP gives the LP relaxation's optimum, cold or warm-started
+// from the greedy plan, and stop ends a solve still running without
+// waiting for it to finish.
 func TestLPBound(t *testing.T) {
 	fm := familyCluster(t, "mixed", 60, 20, 5, 702)
 	ctx := context.Background()
@@ -18,16 +19,22 @@ func TestLPBound(t *testing.T) {
 	if err != nil || want.Status != glpk.Optimal {
 		t.Fatalf("LP: %v %v", want, err)
 	}
-	b := startLPBound(ctx, fm.Prob)
-	<-b.done
-	got, ok := b.get()
-	if !ok || math.Abs(got-want.Objective) > 1e-9*math.Max(1, math.Abs(want.Objective)) {
-		t.Errorf("background LP %v (known %v), want %v", got, ok, want.Objective)
+	greedy, err := fm.Encode(Greedy(fm))
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.stop() // a finished solve: stop returns at once
+	for _, x := range [][]float64{nil, greedy} {
+		b := startLPBound(ctx, fm.Prob, x)
+		<-b.done
+		got, ok := b.get()
+		if !ok || math.Abs(got-want.Objective) > 1e-9*math.Max(1, math.Abs(want.Objective)) {
+			t.Errorf("background LP (warm %v) %v (known %v), want %v", x != nil, got, ok, want.Objective)
+		}
+		b.stop() // a finished solve: stop returns at once
+	}
 
 	big := familyCluster(t, "mixed", 300, 120, 15, 702)
-	b = startLPBound(ctx, big.Prob)
+	b := startLPBound(ctx, big.Prob, nil)
 	start := time.Now()
 	b.stop() // cancelled at once: the 300-firm LP takes a minute
 	select {

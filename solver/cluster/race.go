@@ -198,7 +198,7 @@ func race(ctx context.Context, fm *Formulation, base glpk.Params, start []float6
 	var wg sync.WaitGroup
 	for i, cfg := range configs {
 		prm := cfg
-		prm.TimeLimit, prm.RelGap = base.TimeLimit, base.RelGap
+		prm.TimeLimit, prm.RelGap, prm.LPSupport = base.TimeLimit, base.RelGap, base.LPSupport
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -149,7 +149,7 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	s.greedy()
 	s.warm(prm.Start)
 	if fm.Prob.NumBinaries() > lnsMinBinaries && fm.Size.Rows <= lpBoundMaxRows {
-		s.lp = startLPBound(ctx, fm.Prob)
+		s.lp = startLPBound(ctx, fm.Prob, s.x)
 		defer s.lp.stop()
 	}
 	s.lagrangian()
@@ -172,7 +172,7 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 		out.Bound, out.HasBound = s.bound, !math.IsInf(s.bound, -1)
 		return out, nil
 	}
-	res, err := race(ctx, fm.fixed(s.fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap}, s.x, s.bound,
+	res, err := race(ctx, fm.fixed(s.fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap, LPSupport: glpk.Support(s.x)}, s.x, s.bound,
 		func(has bool, inc, bound float64) {
 			phase := phaseBranch
 			if math.IsInf(bound, -1) {

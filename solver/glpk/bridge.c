@@ -4,11 +4,6 @@
 #include <setjmp.h>
 #include <string.h>
 #include <time.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include <glpk.h>
 
@@ -123,48 +118,68 @@ static void build(ofdi_job *job, glp_prob *P) {
 	if (job->nz > 0) glp_load_matrix(P, job->nz, job->ia, job->ja, job->ar);
 }
 
-// solve_lp solves the LP relaxation, within the time left. A cancellation
-// aborts it (see term_hook).
-static void solve_lp(ofdi_job *job, glp_prob *P) {
-	glp_smcp parm;
-	int left;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_ON;  // for term_hook; printed only if verbose
-	parm.out_frq = LP_OUT_FRQ;
-	glp_scale_prob(P, GLP_SF_AUTO);
-	if (job->m > 0 && job->n > 0) glp_adv_basis(P, 0);
-	else glp_std_basis(P);
-	left = ms_left(job);
+// fix_outside fixes every column outside job->support at its lower bound
+// (release = 0), or gives them their bounds back (release = 1). Columns
+// with no finite lower bound are never fixed.
+static void fix_outside(ofdi_job *job, glp_prob *P, int release) {
+	int j;
+	for (j = 0; j < job->n; j++) {
+		double lo = job->col_lo[j], hi = job->col_hi[j];
+		if (job->support[j] || isinf(lo)) continue;
+		if (release) glp_set_col_bnds(P, j + 1, bnds_type(lo, hi), lo, isinf(hi) ? 0 : hi);
+		else glp_set_col_bnds(P, j + 1, GLP_FX, lo, lo);
+	}
+}
+
+// simplex runs glp_simplex within the time left; it returns 0 and sets
+// job->stop when no time is left or the run is cancelled.
+static int simplex(ofdi_job *job, glp_prob *P, glp_smcp *parm) {
+	int left = ms_left(job);
 	if (cancelled(job)) {
 		job->stop = OFDI_STOP_CANCEL;
-		return;
+		return 0;
 	}
 	if (left == 0) {
 		job->stop = OFDI_STOP_TIME;
-		return;
+		return 0;
 	}
-	parm.tm_lim = left;
-#ifdef __linux__
-	// Only this thread, and only now: the Go side, which must reach GC
-	// safe points promptly, ran at the normal priority (see LowPriority).
-	if (job->nice > 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), job->nice);
-#endif
+	parm->tm_lim = left;
 	job->abortable = 1;
-	job->lp_ret = glp_simplex(P, &parm);
+	job->lp_ret = glp_simplex(P, parm);
 	job->abortable = 0;
+	return 1;
+}
+
+// solve_lp solves the LP relaxation, within the time left. A cancellation
+// aborts it (see term_hook). With a support (Params.LPSupport) it first
+// solves the LP with the columns outside it fixed at their lower bounds,
+// then gives them their bounds back and goes on from that basis, which is
+// primal feasible: started from a good plan's support, the second simplex
+// needs far fewer pivots than one from the first basis.
+static void solve_lp(ofdi_job *job, glp_prob *P) {
+	glp_smcp parm;
+	int warm = job->support != NULL && job->m > 0 && job->n > 0;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_ON;  // for term_hook; printed only if verbose
+	parm.out_frq = LP_OUT_FRQ;
+	if (warm) fix_outside(job, P, 0);
+	glp_scale_prob(P, GLP_SF_AUTO);
+	if (job->m > 0 && job->n > 0) glp_adv_basis(P, 0);
+	else glp_std_basis(P);
+	if (!simplex(job, P, &parm)) return;
+	if (warm && job->lp_ret != GLP_ETMLIM) {
+		// Whatever the first simplex ended with, the second solves the
+		// whole LP: from its basis if it has one, else as below.
+		fix_outside(job, P, 1);
+		if (job->lp_ret == 0 && !simplex(job, P, &parm)) return;
+	}
 	if ((job->lp_ret == GLP_EFAIL || job->lp_ret == GLP_ESING || job->lp_ret == GLP_ECOND) && !cancelled(job)) {
 		// The primal simplex could not factorize its basis (seen on
 		// degenerate models with stakes of 1e-6): start again from the
 		// standard basis with the dual simplex, which copes with them.
-		left = ms_left(job);
-		if (left != 0) {
-			glp_std_basis(P);
-			parm.meth = GLP_DUALP;
-			parm.tm_lim = left;
-			job->abortable = 1;
-			job->lp_ret = glp_simplex(P, &parm);
-			job->abortable = 0;
-		}
+		glp_std_basis(P);
+		parm.meth = GLP_DUALP;
+		if (!simplex(job, P, &parm)) return;
 	}
 	job->lp_status = glp_get_status(P);
 	job->lp_obj = glp_get_obj_val(P);

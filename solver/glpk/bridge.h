@@ -58,10 +58,10 @@ typedef struct {
 	const int *ia, *ja;
 	const double *ar;
 	double obj_const;
+	const int *support;  // n, or NULL: 0 = fixed at its lower bound in a first simplex (see solve_lp)
 
 	// Parameters.
 	int op, verbose;
-	int nice;           // > 0: the simplex of an LP runs at this nice value (Linux)
 	double time_limit;  // seconds from the start of the run; <= 0: none
 	double mip_gap;
 	int fp_heur, ps_heur, ps_tm_lim, gmi_cuts, mir_cuts, cov_cuts, clq_cuts;

@@ -31,7 +31,10 @@
 //
 // SolveMIP first solves the LP relaxation with glp_simplex (after
 // glp_scale_prob and glp_adv_basis), then calls glp_intopt from that
-// optimal basis. With Params.Presolve, glp_intopt is called at once: GLPK's
+// optimal basis. With Params.LPSupport the simplex is warm-started from a
+// plan's support: it solves the LP with the other columns fixed at their
+// lower bounds, gives them their bounds back and goes on from that basis,
+// which is primal feasible. With Params.Presolve, glp_intopt is called at once: GLPK's
 // MIP presolver reduces the problem and solves the relaxation of the
 // presolved problem only (on the neighbourhood MIPs of a 300-firm cluster
 // that halves the root's work), so Result.LPObjective is NaN. The callbacks of

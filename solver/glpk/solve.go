@@ -61,6 +61,21 @@ func (j *job) ints(n int) []C.int {
 	return unsafe.Slice((*C.int)(j.alloc(int(unsafe.Sizeof(C.int(0)))*n)), max(n, 1))[:n]
 }
 
+// support hands the LP's warm-start support to the C side (see
+// Params.LPSupport); nil leaves it unset.
+func (j *job) support(in []bool) {
+	if in == nil {
+		return
+	}
+	sup := j.ints(len(in))
+	for k, b := range in {
+		if b {
+			sup[k] = 1
+		}
+	}
+	j.c.support = iptr(sup)
+}
+
 func (j *job) free() {
 	for _, p := range j.mem {
 		C.free(p)
@@ -263,7 +278,7 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := params.check(); err != nil {
+	if err := params.check(len(p.Cols)); err != nil {
 		return nil, err
 	}
 	if cb.Heuristic != nil && params.Presolve {
@@ -276,6 +291,7 @@ func SolveMIP(ctx context.Context, p *mip.Problem, params Params, cb Callbacks) 
 	defer j.free()
 	c := j.c
 	c.verbose = cbool(params.Verbose)
+	j.support(params.LPSupport)
 	left, deadline := limit(ctx, start, params.TimeLimit)
 	c.time_limit = C.double(left.Seconds())
 	c.mip_gap = C.double(params.RelGap)
@@ -418,14 +434,14 @@ func cbool(b bool) C.int {
 
 // SolveLP solves the LP relaxation of p (integrality dropped; Binary
 // columns keep their [0, 1] bounds) with glp_simplex after glp_scale_prob
-// and glp_adv_basis. Of params only TimeLimit and Verbose apply. Errors
-// are as for SolveMIP.
+// and glp_adv_basis. Of params only TimeLimit, Verbose and LPSupport
+// apply. Errors are as for SolveMIP.
 func SolveLP(ctx context.Context, p *mip.Problem, params Params) (*LPResult, error) {
 	start := time.Now()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := params.check(); err != nil {
+	if err := params.check(len(p.Cols)); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -435,22 +451,10 @@ func SolveLP(ctx context.Context, p *mip.Problem, params Params) (*LPResult, err
 	defer j.free()
 	c := j.c
 	c.verbose = cbool(params.Verbose)
+	j.support(params.LPSupport)
 	left, deadline := limit(ctx, start, params.TimeLimit)
 	c.time_limit = C.double(left.Seconds())
-	if params.LowPriority {
-		c.nice = 19
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			// Never unlocked: the thread, niced by the C side, ends
-			// with this goroutine instead of serving others.
-			runtime.LockOSThread()
-			j.run(ctx)
-		}()
-		<-done
-	} else {
-		j.run(ctx)
-	}
+	j.run(ctx)
 
 	res := &LPResult{Status: Unknown, Stop: stopOf(c.stop), Objective: math.NaN(), Duration: time.Since(start)}
 	if err := runError(c); err != nil {

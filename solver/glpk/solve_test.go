@@ -121,6 +121,7 @@ func TestSolveMIPRejects(t *testing.T) {
 		{"bad branching", mixed(), Params{Branching: 9}, Callbacks{}, ErrParams},
 		{"bad backtracking", mixed(), Params{Backtracking: -1}, Callbacks{}, ErrParams},
 		{"negative proximity limit", mixed(), Params{ProximityTimeLimit: -time.Second}, Callbacks{}, ErrParams},
+		{"short LP support", mixed(), Params{LPSupport: make([]bool, 3)}, Callbacks{}, ErrParams},
 		{"heuristic with presolve", mixed(), Params{Presolve: true},
 			Callbacks{Heuristic: func() ([]float64, bool) { return nil, false }}, ErrHeuristicWithPresolve},
 	}
@@ -151,11 +152,6 @@ func TestSolveLP(t *testing.T) {
 	res, err := SolveLP(context.Background(), p, Params{})
 	if err != nil || res.Status != Optimal || res.Stop != Completed {
 		t.Fatalf("SolveLP: %+v, %v", res, err)
-	}
-	// At the lowest priority, on a thread of its own: the same solution.
-	low, err := SolveLP(context.Background(), p, Params{LowPriority: true})
-	if err != nil || low.Status != Optimal || !near(low.Objective, res.Objective) || !near(low.X[0], res.X[0]) {
-		t.Errorf("SolveLP with LowPriority: %+v, %v; without: %+v", low, err, res)
 	}
 	for _, c := range []struct {
 		name      string

@@ -93,6 +93,10 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 	res := &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(), Bound: math.Inf(-1), LPObjective: math.NaN()}
 	var err error
 	if s.branchWorth(ctx) {
+		// The root LP starts from the best plan's support.
+		s.mu.Lock()
+		prm.LPSupport = glpk.Support(s.best)
+		s.mu.Unlock()
 		gr, gerr := glpk.SolveMIP(ctx, s.fm.Prob, prm, glpk.Callbacks{
 			Heuristic: s.offer, Incumbent: s.incumbent, Progress: s.progress, ProgressInterval: 500 * time.Millisecond})
 		switch {
