@@ -53,4 +53,3 @@ func (b *lpBound) stop() {
 	b.cancel()
 	<-b.done
 }
-
