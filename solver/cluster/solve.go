@@ -172,7 +172,14 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 		out.Bound, out.HasBound = s.bound, !math.IsInf(s.bound, -1)
 		return out, nil
 	}
-	res, err := race(ctx, fm.fixed(s.fix), glpk.Params{TimeLimit: left, RelGap: prm.Gap, LPSupport: glpk.Support(s.x)}, s.x, s.bound,
+	base := glpk.Params{TimeLimit: left, RelGap: prm.Gap}
+	if fm.Prob.NumBinaries() > lnsMinBinaries {
+		// The root LP takes seconds to minutes there; below, milliseconds,
+		// and GLPK's own first basis keeps small instances' plans as they
+		// were.
+		base.LPSupport = glpk.Support(s.x)
+	}
+	res, err := race(ctx, fm.fixed(s.fix), base, s.x, s.bound,
 		func(has bool, inc, bound float64) {
 			phase := phaseBranch
 			if math.IsInf(bound, -1) {
