@@ -396,7 +396,7 @@ func (r *racer) outcome() (*raceResult, error) {
 	for _, b := range ls.bounds {
 		out.bound = math.Max(out.bound, b)
 	}
-	out.bound = math.Max(math.Max(out.bound, r.extra), math.Max(boxBound(fm), fm.UncoupledBound()))
+	out.bound = math.Max(math.Max(out.bound, r.extra), staticBound(fm))
 	if best.has {
 		out.found, out.x = true, best.x
 		if out.status != glpk.Optimal {
@@ -407,6 +407,12 @@ func (r *racer) outcome() (*raceResult, error) {
 		}
 	}
 	return out, nil
+}
+
+// staticBound is the better of the box and uncoupled bounds, both known
+// without solving anything.
+func staticBound(fm *Formulation) float64 {
+	return math.Max(boxBound(fm), fm.UncoupledBound())
 }
 
 // boxBound is the minimum of the objective over the column bounds alone:

@@ -167,9 +167,12 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 	left := s.budget.left()
 	if s.x != nil && prm.TimeLimit > 0 && left < branchMinTime && fm.Prob.NumBinaries() > lnsMinBinaries {
 		// GLPK's set-up (scaling, first basis) checks no time limit: on
-		// a model this size it would overrun what is left.
+		// a model this size it would overrun what is left. The bound is
+		// at least the static one, as after the race, even when the
+		// Lagrangian got no iteration in.
 		out.Assignment = fm.Decode(s.x)
-		out.Bound, out.HasBound = s.bound, !math.IsInf(s.bound, -1)
+		out.Bound = math.Min(math.Max(s.bound, staticBound(fm)), fm.Objective(s.x))
+		out.HasBound = !math.IsInf(out.Bound, -1)
 		return out, nil
 	}
 	base := glpk.Params{TimeLimit: left, RelGap: prm.Gap}
