@@ -179,7 +179,7 @@ func (fm *Formulation) pairsAt(p, t int) []Pair {
 	for _, f := range fm.reach.candidate[p] {
 		firm := &in.Firms[f]
 		knows := firm.KnowledgeOf(o.Market) >= o.KnowledgeRequired
-		canLearn := !knows && fm.reach.kappa[f][m][t] >= o.KnowledgeRequired-knowTol
+		canLearn := !knows && fm.reach.use[f][m][t] >= o.KnowledgeRequired-knowTol
 		beside := false
 		for _, g := range d.Pioneers[p] {
 			beside = beside || g != f

@@ -14,6 +14,11 @@ import (
 type reach struct {
 	// kappa[f][m][t-1] bounds κ_fmt; kappa[f][m][0] is κ_f(m) itself.
 	kappa [][][]float64
+	// use[f][m][t-1] bounds κ_fmt for a firm that takes part in a project
+	// starting in t: that project is one of its n_f, so at most n_f − 1
+	// participations came before it. It decides which pairs may become
+	// eligible by knowledge.
+	use [][][]float64
 	// candidate[p] are the firms whose role and segment match p.
 	candidate [][]int
 }
@@ -25,11 +30,12 @@ type reach struct {
 // part in each opportunity whose role and segment match and that opens in
 // some period ≤ t at most once, and in at most n_f opportunities in all:
 // so κ_fm,t+1 is at most κ_fm1 plus the n_f largest of those
-// participations' weights in m (g_p in m(p), φ·g_p elsewhere).
+// participations' weights in m (g_p in m(p), φ·g_p elsewhere); use has
+// the n_f − 1 largest.
 func newReach(in *model.Instance, d *model.Derived) *reach {
 	T := in.Periods()
 	gD, gP, phi := in.Horizon.Gains()
-	r := &reach{kappa: make([][][]float64, len(in.Firms)), candidate: make([][]int, len(in.Opportunities))}
+	r := &reach{kappa: make([][][]float64, len(in.Firms)), use: make([][][]float64, len(in.Firms)), candidate: make([][]int, len(in.Opportunities))}
 	// byFirm[f] are the opportunities f is a candidate of.
 	byFirm := make([][]int, len(in.Firms))
 	for p := range in.Opportunities {
@@ -68,10 +74,10 @@ func newReach(in *model.Instance, d *model.Derived) *reach {
 				gain[i] += gP
 			}
 		}
-		r.kappa[f] = make([][]float64, nM)
+		r.kappa[f], r.use[f] = make([][]float64, nM), make([][]float64, nM)
 		for m := range in.Markets {
 			k0 := firm.KnowledgeOf(in.Markets[m].ID)
-			ks := make([]float64, T+1)
+			ks, us := make([]float64, T+1), make([]float64, T+1)
 			for t := 0; t <= T; t++ { // ks[t] bounds κ at the start of period t+1
 				weights = weights[:0]
 				for i, p := range byFirm[f] {
@@ -85,8 +91,9 @@ func newReach(in *model.Instance, d *model.Derived) *reach {
 					weights = append(weights, g)
 				}
 				ks[t] = math.Min(1, k0+largest(weights, limit))
+				us[t] = math.Min(1, k0+largest(weights, limit-1))
 			}
-			r.kappa[f][m] = ks
+			r.kappa[f][m], r.use[f][m] = ks, us
 		}
 	}
 	return r

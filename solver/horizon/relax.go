@@ -22,7 +22,9 @@ import (
 //   - capital released by s; budgets, credit, CVaR and counts as in the
 //     one-period model (each holds for the stakes taken by s);
 //   - every firm's knowledge the largest K1 can give it by the start of
-//     period s (more eligible pairs, more pioneers), and no targets.
+//     period s before a further project (reach.use: a firm that takes part
+//     in a project has spent one of its n_f projects on it), which gives
+//     more eligible pairs and more pioneers, and no targets.
 func (fm *Formulation) Relaxed(s int) *model.Instance {
 	in := fm.Inst
 	ri := *in
@@ -47,7 +49,7 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 		fi.Capital *= in.Horizon.Release(s)
 		fi.Knowledge = make(map[string]float64, len(in.Markets))
 		for m := range in.Markets {
-			fi.Knowledge[in.Markets[m].ID] = fm.reach.kappa[f][m][s-1]
+			fi.Knowledge[in.Markets[m].ID] = fm.reach.use[f][m][s-1]
 		}
 		ri.Firms[f] = fi
 	}
