@@ -60,16 +60,17 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 // one-period solver's plan of Relaxed(T) (nil when none), which shows
 // where the bound finds value:
 // Σ_s Δ_s·(the bound the one-period solver, solver/cluster, proves on
-// Relaxed(s) within an equal share of the time limit leaves; 0: none). It
+// Relaxed(s) within an equal share of the time limit leaves; 0: none;
+// R_s with Δ_s = 0 is not solved). It
 // is -Inf when a solve proves no bound.
 func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
 	bound := 0.0
 	var plan *model.Assignment
 	end := time.Now().Add(limit)
 	for s := 1; s <= fm.T; s++ {
-		delta := fm.weight(s - 1)
-		if s < fm.T {
-			delta -= fm.weight(s)
+		delta := fm.delta(s)
+		if delta == 0 { // d = 1: only R_T counts
+			continue
 		}
 		var share time.Duration
 		if limit > 0 {
@@ -88,6 +89,15 @@ func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (f
 		plan = a
 	}
 	return bound, plan, nil
+}
+
+// delta returns Δ_s, the weight of R_s in the bound: d^(s−1) − d^s for
+// s < T, d^(T−1) for s = T.
+func (fm *Formulation) delta(s int) float64 {
+	if s < fm.T {
+		return fm.weight(s-1) - fm.weight(s)
+	}
+	return fm.weight(s - 1)
 }
 
 // relaxedBoundBy returns the one-period solver's bound and plan on
