@@ -18,7 +18,7 @@ import (
 // hoodLimit on a window of a few hundred binaries).
 const (
 	hoodLimit    = 5 * time.Second
-	hoodLimitMax = 20 * time.Second
+	hoodLimitMax = 10 * time.Second
 )
 
 // hoodRetryGain is the least relative gain a starved window's bound must

@@ -152,10 +152,9 @@ func TestHoodsTakeDone(t *testing.T) {
 		}
 	}
 	h.done(1, false, true)
-	h.done(1, false, true)
 	h.done(2, false, false)
-	if h.idle != 3 || h.limits[1] != 4*hoodLimit || h.limits[2] != hoodLimit {
-		t.Errorf("after three windows without improvement: idle %d, limits %v", h.idle, h.limits)
+	if h.idle != 2 || h.limits[1] != min(2*hoodLimit, hoodLimitMax) || h.limits[2] != hoodLimit {
+		t.Errorf("after two windows without improvement: idle %d, limits %v", h.idle, h.limits)
 	}
 	for range 10 {
 		h.done(1, false, true)
@@ -163,9 +162,14 @@ func TestHoodsTakeDone(t *testing.T) {
 	if h.limits[1] != hoodLimitMax {
 		t.Errorf("limit %v after many starved tries, want %v", h.limits[1], hoodLimitMax)
 	}
-	// Queued again while its limit grew (5 -> 10 -> 20 s), not after.
-	if !slices.Equal(h.retry, []int{1, 1}) {
-		t.Errorf("retry queue %v, want [1 1]", h.retry)
+	// Queued again each time its limit grew (5 s, doubled up to
+	// hoodLimitMax), not after.
+	var want []int
+	for l := hoodLimit; l < hoodLimitMax; l = min(2*l, hoodLimitMax) {
+		want = append(want, 1)
+	}
+	if len(want) == 0 || !slices.Equal(h.retry, want) {
+		t.Errorf("retry queue %v, want %v", h.retry, want)
 	}
 	if h.done(0, true, false); h.idle != 0 {
 		t.Errorf("idle %d after an improvement, want 0", h.idle)
