@@ -242,11 +242,24 @@ func (s *lnsSearch) order() {
 // windows is the number of window starts in a pass at this size.
 func (s *lnsSearch) windows(size int) int { return max(1, (2*s.totalBinaries+size-1)/size) }
 
+// start is the k-th window's start, in half windows: the even starts
+// first, then the odd ones, so that the first half of a pass covers the
+// whole order once with windows that do not overlap, and the second half
+// covers it again across their borders.
+func (s *lnsSearch) start(k, size int) int {
+	n := s.windows(size)
+	i, even := k%n, (n+1)/2
+	if i < even {
+		return 2 * i
+	}
+	return 2*(i-even) + 1
+}
+
 // run marks the items of a run of consecutive items in ord, starting at the
 // k-th offset of a pass, until it holds size binaries (weight per item).
 func (s *lnsSearch) run(ord, weight []int, n, k, size int) []bool {
 	w := make([]bool, n)
-	offset, at := (k%s.windows(size))*size/2+s.shift*size/4, 0
+	offset, at := s.start(k, size)*size/2+s.shift*size/4, 0
 	for at < len(ord) && offset > 0 {
 		offset -= weight[ord[at]]
 		at++
@@ -507,14 +520,14 @@ type lnsLimits struct {
 // improve runs the neighbourhood search from the feasible point x and
 // returns the best point found. A pass starts windows half a window apart
 // through the whole order of each family (familyOpening and familyPioneers
-// cycle through their own lists); each round solves lnsHoods
-// neighbourhoods from the same incumbent and keeps the best improvement
-// (ties to the first), so the search is deterministic whatever the cores'
-// speeds.
-// After a pass that improved nothing the windows double; after such a pass
-// at lnsMaxWindowBinaries the search starts again from the smallest
-// windows, every start a quarter window further on, and after a second
-// such pass it stops. It also stops after lnsRotations passes at the
+// cycle through their own lists), the non-overlapping ones first (see
+// start); each round solves lnsHoods neighbourhoods from the same
+// incumbent and keeps the best improvement (ties to the first), so the
+// search is deterministic whatever the cores' speeds.
+// After half a pass (the whole order once) that improved nothing the
+// windows double; after such a half pass at lnsMaxWindowBinaries the
+// search starts again from the smallest windows, every start a quarter
+// window further on, and after a second such half pass it stops. It also stops after lnsRotations passes at the
 // smallest size (counted in rounds) and at the limits of lim. st (nil: a
 // fresh schedule) keeps where the schedule stopped, for another call.
 func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, lim lnsLimits) []float64 {
@@ -536,8 +549,9 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, l
 			break
 		}
 		// A pass starts a window of each family at every offset.
-		if rounds := (lnsFamilies*s.windows(st.size) + hoods - 1) / hoods; st.idle >= rounds {
-			// A whole pass improved nothing: widen the windows; at the
+		if rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods); st.idle >= rounds {
+			// Half a pass (the whole order once) improved nothing:
+			// widen the windows; at the
 			// largest size, start again from the smallest with the
 			// windows a quarter window further on (once).
 			switch {

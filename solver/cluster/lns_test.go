@@ -236,3 +236,39 @@ func TestPioneerHood(t *testing.T) {
 		t.Fatalf("%d pioneer windows, %d clusters with every pioneer in each: the test checks too little", checked, covered)
 	}
 }
+
+// The window starts of a pass: every start once, the even ones first, so
+// that the first half of the pass covers every opportunity of the order:
+// an idle half pass has seen the whole model.
+func TestWindowStarts(t *testing.T) {
+	inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 30, Markets: 5, Seed: 3})
+	fm, _ := greedyStart(t, model.Derive(inst))
+	s := newLNSSearch(fm)
+	for _, size := range []int{s.totalBinaries / 7, s.totalBinaries / 4, s.totalBinaries / 2, s.totalBinaries} {
+		n := s.windows(size)
+		seen := make([]bool, n)
+		for k := range n {
+			st := s.start(k, size)
+			if st < 0 || st >= n || seen[st] {
+				t.Fatalf("size %d: window %d starts at %d (seen %v)", size, k, st, seen)
+			}
+			seen[st] = true
+			if want := k < (n+1)/2; (st%2 == 0) != want {
+				t.Errorf("size %d: window %d of %d starts at half-window %d: want the even starts first", size, k, n, st)
+			}
+		}
+		covered := make([]int, len(fm.Y))
+		for k := range (n + 1) / 2 {
+			for p, in := range s.run(s.orders[familyMarkets], s.oppBinaries, len(fm.Y), k, size) {
+				if in {
+					covered[p]++
+				}
+			}
+		}
+		for _, p := range s.orders[familyMarkets] {
+			if covered[p] == 0 {
+				t.Errorf("size %d: opportunity %d in no window of the first half pass", size, p)
+			}
+		}
+	}
+}
