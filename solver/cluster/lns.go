@@ -511,10 +511,21 @@ type lnsLimits struct {
 	// stall ends it once this long has passed since it last improved or
 	// started, after one round at least (zero: never).
 	stall time.Duration
+	// stallWide ends it once this long has passed since it last improved
+	// or started, with its windows at lnsMaxWindowBinaries (zero: never):
+	// there is nothing wider to try.
+	stallWide time.Duration
 	// report, if not nil, sees each better objective.
 	report func(obj float64)
 	// enough, if not nil, ends the search once the point satisfies it.
 	enough func(x []float64) bool
+}
+
+// stalled reports whether a search that last improved since ago, with
+// windows of size binaries, has stalled.
+func (lim lnsLimits) stalled(since time.Duration, size int) bool {
+	return (lim.stall > 0 && since >= lim.stall) ||
+		(lim.stallWide > 0 && size >= lnsMaxWindowBinaries && since >= lim.stallWide)
 }
 
 // improve runs the neighbourhood search from the feasible point x and
@@ -567,7 +578,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, l
 		if ctx.Err() != nil || (!lim.deadline.IsZero() && time.Until(lim.deadline) < 200*time.Millisecond) {
 			break
 		}
-		if lim.stall > 0 && st.round > first && time.Since(lastGain) >= lim.stall {
+		if st.round > first && lim.stalled(time.Since(lastGain), st.size) {
 			break
 		}
 		if lim.enough != nil && lim.enough(x) {

@@ -272,3 +272,27 @@ func TestWindowStarts(t *testing.T) {
 		}
 	}
 }
+
+// The stall rules: stall counts at any window size, stallWide only once the
+// windows are at their widest; zero means never.
+func TestLNSStalled(t *testing.T) {
+	const s = time.Second
+	for _, c := range []struct {
+		lim   lnsLimits
+		since time.Duration
+		size  int
+		want  bool
+	}{
+		{lnsLimits{}, time.Hour, lnsMaxWindowBinaries, false},
+		{lnsLimits{stall: s}, s, lnsWindowBinaries, true},
+		{lnsLimits{stall: s}, s / 2, lnsMaxWindowBinaries, false},
+		{lnsLimits{stallWide: s}, time.Hour, lnsMaxWindowBinaries / 2, false},
+		{lnsLimits{stallWide: s}, s / 2, lnsMaxWindowBinaries, false},
+		{lnsLimits{stallWide: s}, s, lnsMaxWindowBinaries, true},
+		{lnsLimits{stall: 2 * s, stallWide: s}, s, lnsWindowBinaries, false},
+	} {
+		if got := c.lim.stalled(c.since, c.size); got != c.want {
+			t.Errorf("%+v after %v at %d binaries: stalled %v, want %v", c.lim, c.since, c.size, got, c.want)
+		}
+	}
+}

@@ -144,7 +144,9 @@ func (s *search) neighbourhoods() {
 	if st.done {
 		return
 	}
-	lim.deadline, lim.stall = s.budget.ofLeft(0.8), 0
+	// From here the search goes on while it finds something or has
+	// wider windows to try; then the race gets the time.
+	lim.deadline, lim.stall, lim.stallWide = s.budget.ofLeft(0.8), 0, lim.stall
 	s.report(phaseNeighbourhood, true, inc, s.bound)
 	s.x = s.fm.improve(s.ctx, s.x, &st, lim)
 	if better := s.objective(); better < inc {
