@@ -538,9 +538,10 @@ func (lim lnsLimits) stalled(since time.Duration, size int) bool {
 // After half a pass (the whole order once) that improved nothing the
 // windows double; after such a half pass at lnsMaxWindowBinaries the
 // search starts again from the smallest windows, every start a quarter
-// window further on, and after a second such half pass it stops. It also stops after lnsRotations passes at the
-// smallest size (counted in rounds) and at the limits of lim. st (nil: a
-// fresh schedule) keeps where the schedule stopped, for another call.
+// window further on, and after a second such half pass it stops. It also
+// stops after lnsRotations passes at the smallest size (counted in rounds)
+// and at the limits of lim. st (nil: a fresh schedule) keeps where the
+// schedule stopped, for another call.
 func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, lim lnsLimits) []float64 {
 	s := newLNSSearch(fm)
 	if st == nil {
@@ -562,9 +563,9 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, l
 		// A pass starts a window of each family at every offset.
 		if rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods); st.idle >= rounds {
 			// Half a pass (the whole order once) improved nothing:
-			// widen the windows; at the
-			// largest size, start again from the smallest with the
-			// windows a quarter window further on (once).
+			// widen the windows; at the largest size, start again
+			// from the smallest with the windows a quarter window
+			// further on (once).
 			switch {
 			case st.size < lnsMaxWindowBinaries:
 				st.size, st.idle = 2*st.size, 0
