@@ -60,9 +60,9 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 // one-period solver's plan of Relaxed(T) (nil when none), which shows
 // where the bound finds value:
 // Σ_s Δ_s·(the bound the one-period solver, solver/cluster, proves on
-// Relaxed(s) within an equal share of the time limit leaves; 0: none;
-// R_s with Δ_s = 0 is not solved). It
-// is -Inf when a solve proves no bound.
+// Relaxed(s) within an equal share of the time limit leaves; 0: none).
+// R_s with Δ_s = 0 is not solved. The bound is -Inf when a solve proves
+// no bound.
 func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
 	bound := 0.0
 	var plan *model.Assignment
