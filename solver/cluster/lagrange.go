@@ -130,6 +130,9 @@ type lagrangian struct {
 	cut bool
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
+	// guide averages the solutions of the latest run with at least
+	// lagGuideMinIterates iterates (nil: none yet).
+	guide *lagGuide
 }
 
 // multipliers is a copy of a lagrangian's multipliers and CVaR envelope
@@ -1115,12 +1118,19 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 	idle := 0
 	var prev direction
 	lg.cut = false
+	run := newLagGuide(len(lg.fm.Y))
+	defer func() {
+		if run.iterates >= lagGuideMinIterates {
+			lg.guide = run
+		}
+	}()
 	for it := 0; it < lagMaxIter; it++ {
 		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
 			lg.cut = true
 			break
 		}
 		pr := lg.evaluate()
+		run.add(lg, pr)
 		if lg.hook != nil {
 			if u, ok := lg.hook(it, pr); ok && (!hasUpper || u < upper) {
 				upper, hasUpper = u, true

@@ -68,8 +68,12 @@ const (
 	// some of the projects they take part in (whole), so that pioneers can
 	// move along a chain of projects, each taken over by another.
 	familyPioneers
+	// familyGuide: runs of opportunities in the order of how far the
+	// incumbent departs there from the Lagrangian's average solution
+	// (lagGuide), most first; empty without a guide.
+	familyGuide
 	// lnsFamilies is the number of families in turn.
-	lnsFamilies = int(familyPioneers) + 1
+	lnsFamilies = int(familyGuide) + 1
 )
 
 func (f lnsFamily) String() string {
@@ -84,6 +88,8 @@ func (f lnsFamily) String() string {
 		return "opening"
 	case familyPioneers:
 		return "pioneers"
+	case familyGuide:
+		return "guide"
 	}
 	return "unknown"
 }
@@ -132,6 +138,8 @@ type lnsSearch struct {
 	pioneers  []int
 	// shift moves every window start by a quarter window (the restart).
 	shift int
+	// guide ranks the opportunities for familyGuide (nil: no guide).
+	guide *lagGuide
 }
 
 // oppCol is one of a firm's columns (l_fp or x_fp) in opportunity opp.
@@ -258,8 +266,15 @@ func (s *lnsSearch) start(k, size int) int {
 // run marks the items of a run of consecutive items in ord, starting at the
 // k-th offset of a pass, until it holds size binaries (weight per item).
 func (s *lnsSearch) run(ord, weight []int, n, k, size int) []bool {
+	return runFrom(ord, weight, n, s.start(k, size)*size/2+s.shift*size/4, size)
+}
+
+// runFrom marks the items of a run of consecutive items in ord (wrapping
+// around) that starts offset binaries in and holds size binaries (weight
+// per item).
+func runFrom(ord, weight []int, n, offset, size int) []bool {
 	w := make([]bool, n)
-	offset, at := s.start(k, size)*size/2+s.shift*size/4, 0
+	at := 0
 	for at < len(ord) && offset > 0 {
 		offset -= weight[ord[at]]
 		at++
@@ -283,8 +298,26 @@ func (s *lnsSearch) window(f lnsFamily, k, size int, x []float64) hood {
 		return s.openingHood(k, size, x)
 	case familyPioneers:
 		return s.pioneerHood(k, size, x)
+	case familyGuide:
+		return s.guideHood(k, size, x)
 	}
 	return hood{opps: s.run(s.orders[f], s.oppBinaries, nP, k, size)}
+}
+
+// guideHood frees a run of opportunities in the guide's order around x
+// (see lagGuide.order), size binaries from the k-th start half a window
+// apart, wrapping around the order.
+func (s *lnsSearch) guideHood(k, size int, x []float64) hood {
+	ord := s.guide.order(s.fm, x)
+	if len(ord) == 0 {
+		return hood{}
+	}
+	total := 0
+	for _, p := range ord {
+		total += s.oppBinaries[p]
+	}
+	starts := max(1, (2*total+size-1)/size)
+	return hood{opps: runFrom(ord, s.oppBinaries, len(s.fm.Y), (k%starts)*size/2, size)}
 }
 
 // openingHood frees the k-th most valuable opportunity not taken with the
@@ -540,10 +573,12 @@ func (lim lnsLimits) stalled(since time.Duration, size int) bool {
 // search starts again from the smallest windows, every start a quarter
 // window further on, and after a second such half pass it stops. It also
 // stops after lnsRotations passes at the smallest size (counted in rounds)
-// and at the limits of lim. st (nil: a fresh schedule) keeps where the
-// schedule stopped, for another call.
-func (fm *Formulation) improve(ctx context.Context, x []float64, st *lnsState, lim lnsLimits) []float64 {
+// and at the limits of lim. guide (nil: none) orders familyGuide's
+// windows; st (nil: a fresh schedule) keeps where the schedule stopped,
+// for another call.
+func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide, st *lnsState, lim lnsLimits) []float64 {
 	s := newLNSSearch(fm)
+	s.guide = guide
 	if st == nil {
 		st = &lnsState{}
 	}

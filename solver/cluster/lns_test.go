@@ -31,7 +31,7 @@ func TestImproveSmall(t *testing.T) {
 		start, opt := fm.Objective(x0), res.Objective
 		tol := 1e-6 * math.Max(1, math.Abs(opt))
 		reports := 0
-		x := fm.improve(context.Background(), slices.Clone(x0), nil, lnsLimits{report: func(float64) { reports++ }})
+		x := fm.improve(context.Background(), slices.Clone(x0), nil, nil, lnsLimits{report: func(float64) { reports++ }})
 		obj := fm.Objective(x)
 		if v := fm.Violations(x, 1e-6); len(v) > 0 {
 			t.Fatalf("seed %d: improved point violates %s", seed, v[0])
@@ -58,7 +58,7 @@ func TestImproveSmall(t *testing.T) {
 		if rep := check.Check(inst, plan, check.Options{}); !rep.OK() {
 			t.Errorf("seed %d: improved plan fails the checker: %v", seed, rep.Err())
 		}
-		again := fm.improve(context.Background(), slices.Clone(x0), nil, lnsLimits{})
+		again := fm.improve(context.Background(), slices.Clone(x0), nil, nil, lnsLimits{})
 		if !slices.Equal(again, x) {
 			t.Errorf("seed %d: a second run gives another point (Z %.6f vs %.6f)", seed, fm.Objective(again), obj)
 		}
@@ -78,11 +78,11 @@ func TestImproveResumes(t *testing.T) {
 		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
 		fm, x0 := greedyStart(t, model.Derive(inst))
 		var one, st lnsState
-		whole := fm.improve(context.Background(), slices.Clone(x0), &one, lnsLimits{})
+		whole := fm.improve(context.Background(), slices.Clone(x0), nil, &one, lnsLimits{})
 		x, calls := slices.Clone(x0), 0
 		for !st.done {
 			before := st.round
-			x = fm.improve(context.Background(), x, &st, lnsLimits{stall: time.Nanosecond})
+			x = fm.improve(context.Background(), x, nil, &st, lnsLimits{stall: time.Nanosecond})
 			calls++
 			if st.round != before+1 && !st.done {
 				t.Fatalf("seed %d: call %d went from round %d to %d, want one round", seed, calls, before, st.round)
@@ -123,7 +123,8 @@ func greedyStart(t *testing.T, d *model.Derived) (*Formulation, []float64) {
 }
 
 // A neighbourhood's sub-MIP carries the cutoff row: from the optimum no
-// neighbourhood yields a point (not even the optimum again), and from the
+// neighbourhood (of every family, the guided ones with the Lagrangian's
+// guide) yields a point (not even the optimum again), and from the
 // greedy start every point it yields is better by the cutoff's margin.
 func TestSolveHoodCutoff(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
@@ -135,6 +136,8 @@ func TestSolveHoodCutoff(t *testing.T) {
 			t.Fatalf("seed %d: GLPK %v %v, want optimal", seed, res, err)
 		}
 		s := newLNSSearch(fm)
+		lr := fm.Lagrangian(context.Background(), fm.Objective(x0), true, time.Now().Add(10*time.Second))
+		s.guide = lr.guide()
 		for k := range 2 * lnsFamilies {
 			f := lnsFamily(k % lnsFamilies)
 			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, res.X), res.X, time.Time{}); cand != nil {
