@@ -117,8 +117,9 @@ func (s *search) targets() {
 // bound is far from converged when the first phase ends, and the LP bound
 // comes late or not at all from 150 firms up); then the search again
 // where its schedule stopped, and the dual once more if it found a better
-// plan. The fixings stay valid throughout: they cut off no plan better
-// than the one they were computed against.
+// plan. Each call of the search has the latest run's average solution as
+// its guide (lagGuide). The fixings stay valid throughout: they cut off
+// no plan better than the one they were computed against.
 func (s *search) neighbourhoods() {
 	if s.x == nil || s.fm.Prob.NumBinaries() <= lnsMinBinaries {
 		return
