@@ -95,7 +95,7 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 
 // windows is the number of window starts of the market runs in a pass at
 // this size (overlapping by half); a pass gives every family as many.
-func (s *largeSearch) windows(size int) int { return max(1, (2*s.total+size-1)/size) }
+func (s *largeSearch) windows(size int) int { return halfWindowStarts(s.total, size) }
 
 // window returns the k-th window of family f at this size around plan a:
 // the opportunities it frees (nil: nothing to solve).

@@ -248,7 +248,11 @@ func (s *lnsSearch) order() {
 }
 
 // windows is the number of window starts in a pass at this size.
-func (s *lnsSearch) windows(size int) int { return max(1, (2*s.totalBinaries+size-1)/size) }
+func (s *lnsSearch) windows(size int) int { return halfWindowStarts(s.totalBinaries, size) }
+
+// halfWindowStarts is the number of starts half a window of size binaries
+// apart through an order holding total binaries (at least one).
+func halfWindowStarts(total, size int) int { return max(1, (2*total+size-1)/size) }
 
 // start is the k-th window's start, in half windows: the even starts
 // first, then the odd ones, so that the first half of a pass covers the
@@ -316,8 +320,8 @@ func (s *lnsSearch) guideHood(k, size int, x []float64) hood {
 	for _, p := range ord {
 		total += s.oppBinaries[p]
 	}
-	starts := max(1, (2*total+size-1)/size)
-	return hood{opps: runFrom(ord, s.oppBinaries, len(s.fm.Y), (k%starts)*size/2, size)}
+	offset := (k % halfWindowStarts(total, size)) * size / 2
+	return hood{opps: runFrom(ord, s.oppBinaries, len(s.fm.Y), offset, size)}
 }
 
 // openingHood frees the k-th most valuable opportunity not taken with the
