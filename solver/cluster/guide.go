@@ -30,8 +30,11 @@ func newLagGuide(nP int) *lagGuide {
 	return &lagGuide{taken: make([]float64, nP), member: make([]map[int]float64, nP)}
 }
 
-// add counts one iterate's solution.
+// add counts one iterate's solution (nothing on a nil guide).
 func (g *lagGuide) add(lg *lagrangian, pr primal) {
+	if g == nil {
+		return
+	}
 	g.iterates++
 	for i, on := range pr.taken {
 		if on {

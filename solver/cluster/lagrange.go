@@ -131,7 +131,8 @@ type lagrangian struct {
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
 	// guide averages the solutions of the latest run with at least
-	// lagGuideMinIterates iterates (nil: none yet).
+	// lagGuideMinIterates iterates (nil: none yet, or a formulation
+	// without columns).
 	guide *lagGuide
 }
 
@@ -1118,9 +1119,14 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 	idle := 0
 	var prev direction
 	lg.cut = false
-	run := newLagGuide(len(lg.fm.Y))
+	// The guide serves the search over the model's columns: a
+	// formulation without them (province size) keeps none.
+	var run *lagGuide
+	if lg.fm.Prob != nil {
+		run = newLagGuide(len(lg.fm.Y))
+	}
 	defer func() {
-		if run.iterates >= lagGuideMinIterates {
+		if run != nil && run.iterates >= lagGuideMinIterates {
 			lg.guide = run
 		}
 	}()
