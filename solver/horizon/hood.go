@@ -52,8 +52,8 @@ type hoods struct {
 	// pioneers marks the pioneers (whose participations a pioneer window
 	// frees in every project and period).
 	pioneers []bool
-	// windows are the windows in the order they are tried, limits their
-	// sub-MIPs' time limits.
+	// windows are the windows in the order they are tried (the halves of
+	// starved windows appended), limits their sub-MIPs' time limits.
 	windows []window
 	limits  []time.Duration
 	next    int
@@ -77,6 +77,94 @@ type window struct {
 	// and period, so that a firm's capital and risk move between its
 	// projects and markets (a and b are -1).
 	group []bool
+	// opps, when set, are the free opportunities of a half window (split):
+	// part of those of markets a and b.
+	opps []int
+	// halved says that the window's halves are in the rotation already.
+	halved bool
+}
+
+// split returns the two halves of a window whose sub-MIP starved, each
+// tried with the first limit: a market window's opportunities, per
+// market in order of segment (a segment's projects share its capacity
+// and dissipation), the first half of each market in one and the rest in
+// the other; a firm window's group cut in two. It returns nil when the
+// window cannot be halved (one opportunity, or one firm).
+func (h *hoods) split(w window) []window {
+	if w.group != nil {
+		var members []int
+		for f, in := range w.group {
+			if in {
+				members = append(members, f)
+			}
+		}
+		if len(members) < 2 {
+			return nil
+		}
+		var out []window
+		for _, part := range [][]int{members[:len(members)/2], members[len(members)/2:]} {
+			g := make([]bool, len(w.group))
+			for _, f := range part {
+				g[f] = true
+			}
+			out = append(out, window{a: -1, b: -1, group: g})
+		}
+		return out
+	}
+	opps := w.opps
+	if opps == nil {
+		opps = h.marketList(w.a, w.b)
+	}
+	if len(opps) < 2 {
+		return nil
+	}
+	in := h.fm.Inst
+	byMarket := map[int][]int{}
+	var markets []int
+	for _, p := range opps {
+		m := h.fm.D.Market[in.Opportunities[p].Market]
+		if byMarket[m] == nil {
+			markets = append(markets, m)
+		}
+		byMarket[m] = append(byMarket[m], p)
+	}
+	var first, second []int
+	for _, m := range markets {
+		ps := byMarket[m]
+		sort.SliceStable(ps, func(i, j int) bool { return in.Opportunities[ps[i]].Segment < in.Opportunities[ps[j]].Segment })
+		cut := (len(ps) + 1) / 2
+		if len(markets) == 1 {
+			cut = len(ps) / 2
+		}
+		first, second = append(first, ps[:cut]...), append(second, ps[cut:]...)
+	}
+	if len(first) == 0 || len(second) == 0 {
+		return nil
+	}
+	return []window{{a: w.a, b: w.b, pioneers: w.pioneers, opps: first}, {a: w.a, b: w.b, pioneers: w.pioneers, opps: second}}
+}
+
+// marketList returns the opportunities of markets a and b.
+func (h *hoods) marketList(a, b int) []int {
+	if a < 0 || b < 0 {
+		return nil
+	}
+	out := append([]int(nil), h.byMarket[a]...)
+	if b != a {
+		out = append(out, h.byMarket[b]...)
+	}
+	return out
+}
+
+// marketOpps returns the opportunities of the markets as a set.
+func (h *hoods) marketOpps(markets map[int]bool) map[int]bool {
+	free := map[int]bool{}
+	for m := range markets {
+		for _, p := range h.byMarket[m] {
+			free[p] = true
+		}
+	}
+	return free
 }
 
 // firmWindows is the number of firm windows: the firms in order of their
@@ -219,15 +307,32 @@ func (h *hoods) take() int {
 
 // done records the outcome of window i: improved (on the solution it
 // started from), or starved (its sub-MIP ended at its full limit without a
-// solution: it is tried again next with twice the time, up to
-// hoodLimitMax; its pairs would starve too).
+// solution). A starved window is halved (split): its halves are tried
+// next and join the rotation, and it comes back in its turn with twice
+// the time, up to hoodLimitMax; one halved already (or that cannot be) is
+// tried again next with twice the time.
 func (h *hoods) done(i int, improved, starved bool) {
 	if improved {
 		h.idle = 0
 		return
 	}
 	h.idle++
-	if starved && h.limits[i] < hoodLimitMax {
+	if !starved {
+		return
+	}
+	if !h.windows[i].halved {
+		if halves := h.split(h.windows[i]); halves != nil {
+			h.windows[i].halved = true
+			for _, w := range halves {
+				h.windows = append(h.windows, w)
+				h.limits = append(h.limits, hoodLimit)
+				h.retry = append(h.retry, len(h.windows)-1)
+			}
+			h.limits[i] = min(2*h.limits[i], hoodLimitMax)
+			return
+		}
+	}
+	if h.limits[i] < hoodLimitMax {
 		h.limits[i] = min(2*h.limits[i], hoodLimitMax)
 		h.retry = append(h.retry, i)
 	}
@@ -238,15 +343,21 @@ func (h *hoods) done(i int, improved, starved bool) {
 // limit without a solution, with a bound at least hoodRetryGain below z
 // (a window that can gain little is not worth a longer sub-MIP).
 func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) (y []float64, starved bool) {
-	var markets map[int]bool
+	free := map[int]bool{}
 	firms := w.group
-	if firms == nil {
-		markets = map[int]bool{w.a: true, w.b: true}
-		if w.pioneers {
-			firms = h.pioneers
+	switch {
+	case firms != nil:
+	case w.opps != nil:
+		for _, p := range w.opps {
+			free[p] = true
 		}
+	default:
+		free = h.marketOpps(map[int]bool{w.a: true, w.b: true})
 	}
-	y, bound := h.solveFree(ctx, x, markets, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
+	if firms == nil && w.pioneers {
+		firms = h.pioneers
+	}
+	y, bound := h.solveFree(ctx, x, free, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
 		return nil, bound <= z-hoodRetryGain*max(1, abs(z))
 	}
@@ -254,7 +365,7 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 }
 
 // solveFree solves the restriction of the MIP around x with the y, x and l
-// columns of the opportunities of markets free, and the participations of
+// columns of the opportunities in free, and the participations of
 // the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
 // with its presolver and cuts, within limit, and returns the solution if
 // it satisfies every row, else nil; when GLPK stopped at the time limit
@@ -262,13 +373,7 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 // finite cutoff adds the row Z ≤ cutoff, which prunes what cannot beat the
 // incumbent (GLPK's presolved problem cannot take ours); +Inf: none (a
 // repair needs any plan).
-func (h *hoods) solveFree(ctx context.Context, x []float64, markets map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
-	free := map[int]bool{}
-	for m := range markets {
-		for _, p := range h.byMarket[m] {
-			free[p] = true
-		}
-	}
+func (h *hoods) solveFree(ctx context.Context, x []float64, free map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
 	x = append([]float64(nil), x...) // fixOutside rounds it
 	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms), x)
 	if rs.Infeasible != "" || ctx.Err() != nil {

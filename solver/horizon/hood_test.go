@@ -130,10 +130,10 @@ func TestFirmWindows(t *testing.T) {
 
 // take hands out the windows queued for a retry first, then the next ones
 // in order, cycling; done counts the windows without improvement in a row,
-// and doubles the limit of a starved window and queues it again, up to
-// hoodLimitMax.
+// and doubles the limit of a starved window halved already and queues it
+// again, up to hoodLimitMax (TestSplitStarvedWindows: the halving).
 func TestHoodsTakeDone(t *testing.T) {
-	h := &hoods{windows: make([]window, 3), limits: []time.Duration{hoodLimit, hoodLimit, hoodLimit}}
+	h := &hoods{windows: []window{{halved: true}, {halved: true}, {halved: true}}, limits: []time.Duration{hoodLimit, hoodLimit, hoodLimit}}
 	for i, tc := range []struct {
 		retry []int
 		want  int
@@ -194,11 +194,11 @@ func TestHoodCutoff(t *testing.T) {
 	zOpt := fm.Prob.Objective(opt)
 	h := newHoods(fm)
 	markets := map[int]bool{0: true}
-	if y, _ := h.solveFree(ctx, opt, markets, nil, math.Inf(1), hoodLimit); y == nil {
+	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, math.Inf(1), hoodLimit); y == nil {
 		t.Error("no solution without the cutoff around the optimum")
 	}
 	cut := zOpt - hoodCutoffGain*math.Max(1, math.Abs(zOpt))
-	if y, _ := h.solveFree(ctx, opt, markets, nil, cut, hoodLimit); y != nil {
+	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, cut, hoodLimit); y != nil {
 		t.Errorf("a solution of Z %.6f beyond the cutoff %.6f around the optimum %.6f", fm.Prob.Objective(y), cut, zOpt)
 	}
 	a, err := fm.RollingPlan(ctx, 0, 1e-6)
@@ -227,4 +227,117 @@ func TestHoodCutoff(t *testing.T) {
 	if z > zOpt+1e-6 && improved == 0 {
 		t.Errorf("no window improves the rolling plan (Z %.4f, optimum %.4f)", z, zOpt)
 	}
+}
+
+// A window whose sub-MIP starves is halved: the halves partition its
+// opportunities (each half holding part of every market of a pair, the
+// projects of a segment together) or its firms, keep its pioneers, and
+// are tried next with the first limit; the window itself comes back in
+// its turn with twice the limit. A half is halved again down to one
+// opportunity.
+func TestSplitStarvedWindows(t *testing.T) {
+	in, fm := hoodCluster(t)
+	h := newHoods(fm)
+	seg := func(p int) string { return in.Opportunities[p].Segment }
+	market := func(p int) int { return fm.D.Market[in.Opportunities[p].Market] }
+	tests := []struct {
+		name string
+		w    window
+	}{
+		{"market", window{a: 0, b: 0}},
+		{"market with the pioneers", window{a: 1, b: 1, pioneers: true}},
+		{"pair", window{a: 0, b: 2}},
+		{"firms", firmGroups(in)[0]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			halves := h.split(tt.w)
+			if len(halves) != 2 {
+				t.Fatalf("%d halves, want 2", len(halves))
+			}
+			if tt.w.group != nil {
+				for f, member := range tt.w.group {
+					if n := btoi(halves[0].group[f]) + btoi(halves[1].group[f]); n != btoi(member) {
+						t.Errorf("firm %d in %d halves, member %v", f, n, member)
+					}
+				}
+				return
+			}
+			want := h.marketList(tt.w.a, tt.w.b)
+			got := append(append([]int(nil), halves[0].opps...), halves[1].opps...)
+			if !sameSet(got, want) {
+				t.Fatalf("halves %v and %v, want a partition of %v", halves[0].opps, halves[1].opps, want)
+			}
+			for _, half := range halves {
+				if half.pioneers != tt.w.pioneers || half.group != nil || len(half.opps) == 0 {
+					t.Errorf("half %+v of %+v", half, tt.w)
+				}
+				if tt.w.a != tt.w.b {
+					ms := map[int]bool{}
+					for _, p := range half.opps {
+						ms[market(p)] = true
+					}
+					if len(ms) != 2 {
+						t.Errorf("half %v holds markets %v, want both", half.opps, ms)
+					}
+				}
+			}
+			// Within a market, the first half's segments come first.
+			for _, p := range halves[0].opps {
+				for _, q := range halves[1].opps {
+					if market(p) == market(q) && seg(p) > seg(q) {
+						t.Errorf("opportunity %d (%s) before %d (%s)", p, seg(p), q, seg(q))
+					}
+				}
+			}
+		})
+	}
+	if got := h.split(window{a: 0, b: 0, opps: h.byMarket[0][:1]}); got != nil {
+		t.Errorf("one opportunity split into %+v", got)
+	}
+
+	// done: the starved window's halves are queued with the first limit,
+	// the window itself gets twice its limit and no immediate retry.
+	// The window with the most opportunities (a pair), so that its halves
+	// can be halved again.
+	w0 := 0
+	for i, w := range h.windows {
+		if w.group == nil && len(h.marketList(w.a, w.b)) > len(h.marketList(h.windows[w0].a, h.windows[w0].b)) {
+			w0 = i
+		}
+	}
+	if len(h.marketList(h.windows[w0].a, h.windows[w0].b)) < 4 {
+		t.Fatal("no window of 4 opportunities: the test checks nothing")
+	}
+	n := len(h.windows)
+	h.done(w0, false, true)
+	if len(h.windows) != n+2 || !h.windows[w0].halved || h.limits[w0] != 2*hoodLimit {
+		t.Fatalf("after a starved window: %d windows (want %d), halved %v, limit %v", len(h.windows), n+2, h.windows[w0].halved, h.limits[w0])
+	}
+	if !slices.Equal(h.retry, []int{n, n + 1}) || h.limits[n] != hoodLimit || h.limits[n+1] != hoodLimit {
+		t.Errorf("retry %v, limits %v, want the halves %d, %d at %v", h.retry, h.limits[n:], n, n+1, hoodLimit)
+	}
+	h.retry = nil
+	h.done(w0, false, true) // halved already, at the longest limit: no retry
+	if len(h.windows) != n+2 || len(h.retry) != 0 || h.limits[w0] != hoodLimitMax {
+		t.Errorf("starved again: %d windows, retry %v, limit %v", len(h.windows), h.retry, h.limits[w0])
+	}
+	h.done(n, false, true) // a half is halved in turn
+	if len(h.windows) != n+4 || !slices.Equal(h.retry, []int{n + 2, n + 3}) {
+		t.Errorf("a starved half: %d windows (want %d), retry %v", len(h.windows), n+4, h.retry)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sameSet(a, b []int) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }

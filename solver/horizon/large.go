@@ -232,7 +232,7 @@ func (s *largeSearch) hoodWorker(ctx context.Context, h *hoods) {
 			return
 		}
 		i := h.take()
-		x, z, limit := s.best, s.bestObj, h.limits[i]
+		w, x, z, limit := h.windows[i], s.best, s.bestObj, h.limits[i]
 		s.mu.Unlock()
 		full := true
 		if dl, ok := ctx.Deadline(); ok {
@@ -244,7 +244,7 @@ func (s *largeSearch) hoodWorker(ctx context.Context, h *hoods) {
 		if limit < time.Second {
 			return
 		}
-		y, starved := h.solve(ctx, h.windows[i], x, z, limit)
+		y, starved := h.solve(ctx, w, x, z, limit)
 		s.mu.Lock()
 		h.done(i, y != nil, starved && full)
 		if y != nil && !s.keepLocked(y, s.fm.Prob.Objective(y), false) {
