@@ -110,7 +110,15 @@ func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Dur
 	if err := model.ValidateErr(ri); err != nil {
 		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
 	}
-	out, err := cluster.Solve(ctx, model.Derive(ri), cluster.Params{TimeLimit: limit, Gap: 1e-6})
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var st boundStall
+	progress := func(r cluster.Report) {
+		if st.stalled(r) {
+			cancel()
+		}
+	}
+	out, err := cluster.Solve(sctx, model.Derive(ri), cluster.Params{TimeLimit: limit, Gap: 1e-6, Progress: progress})
 	if err != nil {
 		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
 	}
@@ -118,4 +126,34 @@ func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Dur
 		return math.Inf(-1), nil, nil // no targets: the empty plan is always feasible
 	}
 	return out.Bound, out.Assignment, nil
+}
+
+// relaxStallMin is the least time a relaxation's solve goes on after its
+// bound last rose, and relaxRise the least relative rise that counts.
+const (
+	relaxStallMin = 2 * time.Second
+	relaxRise     = 1e-4
+)
+
+// boundStall tells when a relaxation's solve may end: the bound (from the
+// Lagrangian and the LP, in its first seconds) has not risen for as long
+// as it took to reach it, and for at least relaxStallMin. What the solve
+// does afterwards improves its plan, of which the relaxation needs only a
+// guide for the neighbourhoods' order. The zero value is ready to use.
+type boundStall struct {
+	bound float64
+	at    time.Duration // when the bound last rose; 0 with no bound yet
+	seen  bool
+}
+
+// stalled takes a progress report and says whether the solve may end.
+func (b *boundStall) stalled(r cluster.Report) bool {
+	if math.IsInf(r.Bound, 0) || math.IsNaN(r.Bound) {
+		return false
+	}
+	if !b.seen || r.Bound > b.bound+relaxRise*math.Max(1, math.Abs(r.Bound)) {
+		b.bound, b.at, b.seen = r.Bound, r.Elapsed, true
+		return false
+	}
+	return r.Elapsed-b.at >= max(relaxStallMin, b.at)
 }

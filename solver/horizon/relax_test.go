@@ -4,8 +4,10 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/solver/cluster"
 )
 
 // The weights Δ_1..Δ_T of the relaxations sum to d^0 = 1; with d = 1 all
@@ -50,6 +52,36 @@ func TestRelaxationWeights(t *testing.T) {
 		}
 		if math.Abs(b-bT) > 1e-6*math.Max(1, math.Abs(bT)) || bT == 0 {
 			t.Errorf("d = 1: relaxation bound %g, R_T's bound %g (want equal and non-zero)", b, bT)
+		}
+	}
+}
+
+// A relaxation's solve may end once its bound has not risen (by more than
+// relaxRise) for as long as it took to reach it, and at least
+// relaxStallMin; reports without a bound change nothing.
+func TestBoundStall(t *testing.T) {
+	s := func(sec float64) time.Duration { return time.Duration(sec * float64(time.Second)) }
+	type report struct {
+		at    float64
+		bound float64
+		want  bool
+	}
+	inf := math.Inf(-1)
+	for _, tc := range []struct {
+		name    string
+		reports []report
+	}{
+		{"no bound yet", []report{{0.1, inf, false}, {30, inf, false}}},
+		{"early bound, then relaxStallMin", []report{{0.2, -100, false}, {1.9, -100, false}, {2.2, -100, true}}},
+		{"as long as it took", []report{{0.1, -100, false}, {4, -99, false}, {7.9, -99, false}, {8.1, -99, true}}},
+		{"a tiny rise does not count", []report{{1, -100, false}, {2.5, -99.995, false}, {3.1, -99.992, true}}},
+		{"a rise restarts the wait", []report{{1, -100, false}, {2.9, -90, false}, {4, -90, false}, {5.9, -90, true}}},
+	} {
+		var b boundStall
+		for i, r := range tc.reports {
+			if got := b.stalled(cluster.Report{Elapsed: s(r.at), Bound: r.bound}); got != r.want {
+				t.Errorf("%s: report %d (%.1f s, bound %g): stalled %v, want %v", tc.name, i, r.at, r.bound, got, r.want)
+			}
 		}
 	}
 }
