@@ -60,7 +60,8 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 // one-period solver's plan of Relaxed(T) (nil when none), which shows
 // where the bound finds value:
 // Σ_s Δ_s·(the bound the one-period solver, solver/cluster, proves on
-// Relaxed(s) within an equal share of the time limit leaves; 0: none).
+// Relaxed(s) within an equal share of the time limit leaves, or until its
+// bound stalls (boundStall); 0: none).
 // R_s with Δ_s = 0 is not solved. The bound is -Inf when a solve proves
 // no bound.
 func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
@@ -101,7 +102,7 @@ func (fm *Formulation) delta(s int) float64 {
 }
 
 // relaxedBoundBy returns the one-period solver's bound and plan on
-// Relaxed(s).
+// Relaxed(s), its solve ended within limit or once its bound stalls.
 func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (float64, *model.Assignment, error) {
 	ri := fm.Relaxed(s)
 	if len(ri.Opportunities) == 0 {
