@@ -2,6 +2,7 @@ package horizon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -56,7 +57,19 @@ type rolling struct {
 	// any. now are the opportunities the period being solved forces in.
 	forced []bool
 	now    []int
+	// pace is how fast the market power target is pursued: period t < T
+	// aims at min(1, pace·t/T) of it; 0 means 1.
+	pace float64
 }
+
+// errTargets says that the rolling horizon's last period found no plan
+// that meets what the earlier periods left of the targets.
+var errTargets = errors.New("no plan meets the targets")
+
+// fastPace is the pace of the rolling horizon's second attempt when the
+// first leaves its last period more of the market power target than it
+// can meet: period t aims at min(1, 2t/T) of the target.
+const fastPace = 2
 
 func newRolling(in *model.Instance, d *model.Derived) *rolling {
 	nF := len(in.Firms)
@@ -102,9 +115,9 @@ func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*mo
 }
 
 // solvePeriod solves period t's instance with the one-period solver. The
-// market power target is pursued in step: period t aims at t/T of it (a
-// period that cannot leaves its share to the next), and the last period
-// at what is left. The SME share is asked of the last period, counting
+// market power target is pursued in step: period t aims at t/T of it
+// (min(1, pace·t/T) with a pace; a period that cannot leaves its share to
+// the next), and the last period at what is left. The SME share is asked of the last period, counting
 // the SMEs that took part before; when SMEs who took part before take
 // part again the count falls short, and the period is solved again with
 // the shortfall added.
@@ -114,8 +127,7 @@ func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, g
 		return &model.Assignment{}, nil
 	}
 	in := r.in
-	g := in.Objective.MarketPowerTarget
-	pi.Objective.MarketPowerTarget = math.Max(0, g*float64(t)/float64(r.T)-r.power)
+	pi.Objective.MarketPowerTarget = math.Max(0, r.powerShare(t)-r.power)
 	if t < r.T {
 		a, err := r.solveOne(ctx, t, pi, limit, gap)
 		if err != nil || a != nil || pi.Objective.MarketPowerTarget == 0 {
@@ -135,7 +147,7 @@ func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, g
 		a, err := r.solveOne(ctx, t, pi, limit, gap)
 		if err != nil || a == nil {
 			if err == nil && (pi.Objective.MarketPowerTarget > 0 || need > 0) {
-				err = fmt.Errorf("rolling horizon: period %d: no plan meets the targets", t)
+				err = fmt.Errorf("rolling horizon: period %d: %w", t, errTargets)
 			}
 			return orEmpty(a), err
 		}
@@ -145,6 +157,16 @@ func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, g
 		}
 		extra += short
 	}
+}
+
+// powerShare is the market power the plan should have reached by the end
+// of period t: min(1, pace·t/T) of the target (pace 0: 1), all of it by T.
+func (r *rolling) powerShare(t int) float64 {
+	pace := r.pace
+	if pace == 0 {
+		pace = 1
+	}
+	return r.in.Objective.MarketPowerTarget * math.Min(1, pace*float64(t)/float64(r.T))
 }
 
 // solveOne solves a period's instance; nil without a plan.
@@ -352,10 +374,22 @@ func (r *rolling) finish() *model.Assignment {
 // (see rolling): period after period, the one-period solver (solver/cluster)
 // plans the period's instance within an equal share of limit (0: none)
 // and gap, and its plan is fixed. The plan satisfies the multi-period
-// model (Columns completes it into a solution of the MIP); an error says
-// that a period's instance was invalid or that the last period could not
-// meet the targets.
+// model (Columns completes it into a solution of the MIP). When the last
+// period cannot meet what the earlier ones left of the targets, the
+// rolling horizon runs again within limit, the earlier periods pursuing
+// the market power target at fastPace. An error says that a period's
+// instance was invalid or that the last period could not meet the targets
+// in either run.
 func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap float64) (*model.Assignment, error) {
+	a, err := fm.rollingPlan(ctx, limit, gap, 0)
+	if errors.Is(err, errTargets) && ctx.Err() == nil && fm.Inst.Objective.MarketPowerTarget > 0 {
+		a, err = fm.rollingPlan(ctx, limit, gap, fastPace)
+	}
+	return a, err
+}
+
+// rollingPlan is one run of the rolling horizon at the given pace.
+func (fm *Formulation) rollingPlan(ctx context.Context, limit time.Duration, gap, pace float64) (*model.Assignment, error) {
 	var deadline time.Time
 	if limit > 0 {
 		deadline = time.Now().Add(limit)
@@ -364,6 +398,7 @@ func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap
 		defer cancel()
 	}
 	r := newRolling(fm.Inst, fm.D)
+	r.pace = pace
 	base, err := newRollingBase(fm.D, fm.Outside)
 	if err != nil {
 		return nil, err
