@@ -111,10 +111,7 @@ func (h *hoods) split(w window) []window {
 		}
 		return out
 	}
-	opps := w.opps
-	if opps == nil {
-		opps = h.marketList(w.a, w.b)
-	}
+	opps := h.freeOpps(w)
 	if len(opps) < 2 {
 		return nil
 	}
@@ -144,7 +141,17 @@ func (h *hoods) split(w window) []window {
 	return []window{{a: w.a, b: w.b, pioneers: w.pioneers, opps: first}, {a: w.a, b: w.b, pioneers: w.pioneers, opps: second}}
 }
 
-// marketList returns the opportunities of markets a and b.
+// freeOpps returns the opportunities a window frees: its half's, else
+// those of its markets (none for a firm window).
+func (h *hoods) freeOpps(w window) []int {
+	if w.opps != nil {
+		return w.opps
+	}
+	return h.marketList(w.a, w.b)
+}
+
+// marketList returns the opportunities of markets a and b (none for a
+// firm window's -1).
 func (h *hoods) marketList(a, b int) []int {
 	if a < 0 || b < 0 {
 		return nil
@@ -344,16 +351,10 @@ func (h *hoods) done(i int, improved, starved bool) {
 // (a window that can gain little is not worth a longer sub-MIP).
 func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, limit time.Duration) (y []float64, starved bool) {
 	free := map[int]bool{}
-	firms := w.group
-	switch {
-	case firms != nil:
-	case w.opps != nil:
-		for _, p := range w.opps {
-			free[p] = true
-		}
-	default:
-		free = h.marketOpps(map[int]bool{w.a: true, w.b: true})
+	for _, p := range h.freeOpps(w) {
+		free[p] = true
 	}
+	firms := w.group
 	if firms == nil && w.pioneers {
 		firms = h.pioneers
 	}
