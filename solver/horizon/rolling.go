@@ -58,7 +58,7 @@ type rolling struct {
 	forced []bool
 	now    []int
 	// pace is how fast the market power target is pursued: period t < T
-	// aims at min(1, pace·t/T) of it; 0 means 1.
+	// aims at min(1, pace·t/T) of it; 1 (newRolling) is t/T.
 	pace float64
 }
 
@@ -76,7 +76,7 @@ func newRolling(in *model.Instance, d *model.Derived) *rolling {
 	r := &rolling{in: in, d: d, T: in.Periods(), plan: &model.Assignment{Projects: []model.Project{}},
 		started: make([]bool, len(in.Opportunities)), spent: make([]float64, nF), credit: make([]float64, nF),
 		cvar: make([]float64, nF), count: make([]int, nF), kappa: make([][]float64, nF),
-		entered: make([]bool, len(in.Markets)), group: map[[2]string]int{}}
+		entered: make([]bool, len(in.Markets)), group: map[[2]string]int{}, pace: 1}
 	for f := range in.Firms {
 		r.kappa[f] = make([]float64, len(in.Markets))
 		for m := range in.Markets {
@@ -115,12 +115,12 @@ func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*mo
 }
 
 // solvePeriod solves period t's instance with the one-period solver. The
-// market power target is pursued in step: period t aims at t/T of it
-// (min(1, pace·t/T) with a pace; a period that cannot leaves its share to
-// the next), and the last period at what is left. The SME share is asked of the last period, counting
-// the SMEs that took part before; when SMEs who took part before take
-// part again the count falls short, and the period is solved again with
-// the shortfall added.
+// market power target is pursued in step: period t aims at
+// min(1, pace·t/T) of it (powerShare; a period that cannot leaves its
+// share to the next), and the last period at what is left. The SME share
+// is asked of the last period, counting the SMEs that took part before;
+// when SMEs who took part before take part again the count falls short,
+// and the period is solved again with the shortfall added.
 func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, gap float64) (*model.Assignment, error) {
 	pi := r.periodInstance(t)
 	if pi == nil {
@@ -160,13 +160,9 @@ func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, g
 }
 
 // powerShare is the market power the plan should have reached by the end
-// of period t: min(1, pace·t/T) of the target (pace 0: 1), all of it by T.
+// of period t: min(1, pace·t/T) of the target, all of it by T.
 func (r *rolling) powerShare(t int) float64 {
-	pace := r.pace
-	if pace == 0 {
-		pace = 1
-	}
-	return r.in.Objective.MarketPowerTarget * math.Min(1, pace*float64(t)/float64(r.T))
+	return r.in.Objective.MarketPowerTarget * math.Min(1, r.pace*float64(t)/float64(r.T))
 }
 
 // solveOne solves a period's instance; nil without a plan.
@@ -381,7 +377,7 @@ func (r *rolling) finish() *model.Assignment {
 // instance was invalid or that the last period could not meet the targets
 // in either run.
 func (fm *Formulation) RollingPlan(ctx context.Context, limit time.Duration, gap float64) (*model.Assignment, error) {
-	a, err := fm.rollingPlan(ctx, limit, gap, 0)
+	a, err := fm.rollingPlan(ctx, limit, gap, 1)
 	if errors.Is(err, errTargets) && ctx.Err() == nil && fm.Inst.Objective.MarketPowerTarget > 0 {
 		a, err = fm.rollingPlan(ctx, limit, gap, fastPace)
 	}

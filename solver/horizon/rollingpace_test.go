@@ -19,12 +19,14 @@ func TestRollingPowerShare(t *testing.T) {
 		pace float64
 		want []float64
 	}{
-		{0, []float64{30, 60, 90}},
+		{0, []float64{30, 60, 90}}, // newRolling's pace
 		{1, []float64{30, 60, 90}},
 		{fastPace, []float64{60, 90, 90}},
 	} {
 		r := newRolling(in, d)
-		r.pace = tc.pace
+		if tc.pace != 0 {
+			r.pace = tc.pace
+		}
 		for p := 1; p <= 3; p++ {
 			if got := r.powerShare(p); math.Abs(got-tc.want[p-1]) > 1e-9 {
 				t.Errorf("pace %g, period %d: share %g, want %g", tc.pace, p, got, tc.want[p-1])
