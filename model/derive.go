@@ -32,13 +32,18 @@ type Pair struct {
 // Derived holds the sets of MODEL.md's "Derived sets", computed once from a
 // valid instance.
 type Derived struct {
-	Inst                             *Instance
-	Firm, Opp, Market, Scenario      map[string]int
-	NetCost                          []float64 // a_p
-	Pairs                            [][]Pair  // per opportunity, firms in file order
-	Pioneers                         [][]int   // Π_p, firm indices
-	FirmPairs                        []int     // eligible pairs per firm
-	SMEs                             []int     // firm indices of SMEs
+	Inst                        *Instance
+	Firm, Opp, Market, Scenario map[string]int
+	NetCost                     []float64 // a_p
+	Pairs                       [][]Pair  // per opportunity, firms in file order
+	Pioneers                    [][]int   // Π_p, firm indices
+	FirmPairs                   []int     // eligible pairs per firm
+	// SMEs are the firm indices of the SMEs that count toward the SME
+	// target: every SME of the instance. A caller that plans part of a
+	// larger plan may leave out the SMEs that already count there, with
+	// SMETarget lowered to match (the rolling horizon's last period does);
+	// the solvers read the target from these two fields alone.
+	SMEs                             []int
 	SMETarget                        int       // ⌈ρ·|SMEs|⌉
 	UnitCVaR                         []float64 // CVaR_α of ℓ_p·, per unit of a_p
 	Unfundable                       [][]string

@@ -174,8 +174,16 @@ func (e *evaluation) countFirms() {
 			e.smes++
 		}
 	}
-	if len(e.d.SMEs) > 0 {
-		e.m.SMEParticipation = float64(e.smes) / float64(len(e.d.SMEs))
+	// Every SME of the instance, as the checker counts them (d.SMEs may
+	// leave out some, see Derived).
+	smes := 0
+	for f := range in.Firms {
+		if in.Firms[f].Role == SME {
+			smes++
+		}
+	}
+	if smes > 0 {
+		e.m.SMEParticipation = float64(e.smes) / float64(smes)
 	}
 }
 

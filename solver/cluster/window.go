@@ -20,7 +20,7 @@ type fixedPart struct {
 	spend    []float64
 	loss     [][]float64
 	projects []int
-	// smeIn marks the SMEs that take part outside the window.
+	// smeIn marks the SMEs of d.SMEs that take part outside the window.
 	smeIn []bool
 	// groupCount counts the projects per (market, segment) group,
 	// marketIn marks the markets entered, marketPower sums G_p.
@@ -38,6 +38,10 @@ func newFixedPart(d *model.Derived, a *model.Assignment, window []bool) *fixedPa
 	for f := range fp.loss {
 		fp.loss[f] = make([]float64, len(in.Scenarios))
 	}
+	counts := make([]bool, nF) // the SMEs that count toward the target
+	for _, f := range d.SMEs {
+		counts[f] = true
+	}
 	for _, pj := range a.Projects {
 		p := d.Opp[pj.ID]
 		if window[p] {
@@ -51,7 +55,7 @@ func newFixedPart(d *model.Derived, a *model.Assignment, window []bool) *fixedPa
 			f := d.Firm[st.Firm]
 			fp.spend[f] += d.NetCost[p] * st.Stake
 			fp.projects[f]++
-			if in.Firms[f].Role == model.SME {
+			if counts[f] {
 				fp.smeIn[f] = true
 			}
 			for k := range in.Scenarios {

@@ -117,46 +117,49 @@ func (r *rolling) run(ctx context.Context, deadline time.Time, gap float64) (*mo
 // solvePeriod solves period t's instance with the one-period solver. The
 // market power target is pursued in step: period t aims at
 // min(1, pace·t/T) of it (powerShare; a period that cannot leaves its
-// share to the next), and the last period at what is left. The SME share
-// is asked of the last period, counting the SMEs that took part before;
-// when SMEs who took part before take part again the count falls short,
-// and the period is solved again with the shortfall added.
+// share to the next), and the last period at what is left. The SME target
+// is asked of the last period: the SMEs that took part before count
+// already, so the period's solve counts only the others (Derived.SMEs)
+// toward what they leave of it.
 func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, gap float64) (*model.Assignment, error) {
 	pi := r.periodInstance(t)
 	if pi == nil {
 		return &model.Assignment{}, nil
 	}
-	in := r.in
 	pi.Objective.MarketPowerTarget = math.Max(0, r.powerShare(t)-r.power)
 	if t < r.T {
-		a, err := r.solveOne(ctx, t, pi, limit, gap)
+		a, err := r.solveOne(ctx, t, pi, nil, limit, gap)
 		if err != nil || a != nil || pi.Objective.MarketPowerTarget == 0 {
 			return orEmpty(a), err
 		}
 		pi.Objective.MarketPowerTarget = 0
-		a, err = r.solveOne(ctx, t, pi, limit, gap)
+		a, err = r.solveOne(ctx, t, pi, nil, limit, gap)
 		return orEmpty(a), err
 	}
-	smes := float64(len(r.d.SMEs))
-	need := math.Ceil(in.Objective.SMEParticipationTarget*smes - 1e-9)
-	before := float64(r.smesIn(nil))
-	for extra := 0.0; ; {
-		if smes > 0 {
-			pi.Objective.SMEParticipationTarget = math.Min(1, math.Max(0, need-before+extra)/smes)
-		}
-		a, err := r.solveOne(ctx, t, pi, limit, gap)
-		if err != nil || a == nil {
-			if err == nil && (pi.Objective.MarketPowerTarget > 0 || need > 0) {
-				err = fmt.Errorf("rolling horizon: period %d: %w", t, errTargets)
-			}
-			return orEmpty(a), err
-		}
-		short := need - float64(r.smesIn(a))
-		if short <= 0 || extra >= smes {
-			return a, nil
-		}
-		extra += short
+	need, before := r.smesNeeded()
+	if n := len(r.d.SMEs); n > 0 {
+		pi.Objective.SMEParticipationTarget = math.Min(1, math.Max(0, float64(need-len(before)))/float64(n))
 	}
+	a, err := r.solveOne(ctx, t, pi, before, limit, gap)
+	if err == nil && a == nil && (pi.Objective.MarketPowerTarget > 0 || need > len(before)) {
+		err = fmt.Errorf("rolling horizon: period %d: %w", t, errTargets)
+	}
+	return orEmpty(a), err
+}
+
+// smesNeeded returns how many SMEs the whole plan needs to meet the SME
+// target, and the SMEs that took part in the periods planned so far.
+func (r *rolling) smesNeeded() (int, map[int]bool) {
+	need := int(math.Ceil(r.in.Objective.SMEParticipationTarget*float64(len(r.d.SMEs)) - 1e-9))
+	before := map[int]bool{}
+	for _, pj := range r.plan.Projects {
+		for _, st := range pj.Participants {
+			if f := r.d.Firm[st.Firm]; r.in.Firms[f].Role == model.SME {
+				before[f] = true
+			}
+		}
+	}
+	return need, before
 }
 
 // powerShare is the market power the plan should have reached by the end
@@ -165,35 +168,32 @@ func (r *rolling) powerShare(t int) float64 {
 	return r.in.Objective.MarketPowerTarget * math.Min(1, r.pace*float64(t)/float64(r.T))
 }
 
-// solveOne solves a period's instance; nil without a plan.
-func (r *rolling) solveOne(ctx context.Context, t int, pi *model.Instance, limit time.Duration, gap float64) (*model.Assignment, error) {
+// solveOne solves a period's instance; nil without a plan. The SMEs in
+// counted already count toward its SME target: they are left out of the
+// SMEs the solve counts.
+func (r *rolling) solveOne(ctx context.Context, t int, pi *model.Instance, counted map[int]bool, limit time.Duration, gap float64) (*model.Assignment, error) {
 	if err := model.ValidateErr(pi); err != nil {
 		return nil, fmt.Errorf("rolling horizon: period %d instance: %w", t, err)
+	}
+	d := model.Derive(pi)
+	if len(counted) > 0 {
+		smes := make([]int, 0, len(d.SMEs))
+		for _, f := range d.SMEs {
+			if !counted[f] {
+				smes = append(smes, f)
+			}
+		}
+		d.SMEs = smes
 	}
 	prm := cluster.Params{TimeLimit: limit, Gap: gap, Force: forcedIn(pi, r.in, r.now)}
 	if r.base != nil {
 		prm.Outside = r.base.outsideFor(r.in, t)
 	}
-	out, err := cluster.Solve(ctx, model.Derive(pi), prm)
+	out, err := cluster.Solve(ctx, d, prm)
 	if err != nil {
 		return nil, fmt.Errorf("rolling horizon: period %d: %w", t, err)
 	}
 	return out.Assignment, nil
-}
-
-// smesIn counts the SMEs that take part in the plan so far or in a.
-func (r *rolling) smesIn(a *model.Assignment) int {
-	seen := map[int]bool{}
-	for _, pjs := range [][]model.Project{r.plan.Projects, projectsOf(a)} {
-		for _, pj := range pjs {
-			for _, st := range pj.Participants {
-				if f := r.d.Firm[st.Firm]; r.in.Firms[f].Role == model.SME {
-					seen[f] = true
-				}
-			}
-		}
-	}
-	return len(seen)
 }
 
 func projectsOf(a *model.Assignment) []model.Project {
