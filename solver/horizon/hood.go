@@ -36,8 +36,9 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // hoods improves a solution of the MIP by fix-and-optimize over windows:
 // in turn, the y, x and l columns of the opportunities of one market (each
 // in turn), then of one market with every pioneer's participations, then
-// the participations of a group of firms, then the columns of two markets,
-// over every period, are freed, every
+// the participations of a group of firms, then the columns of half of two
+// markets (each pair as its two halves, see split), over every period, are
+// freed, every
 // other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
 // the rest (stakes, knowledge, credit, CVaR, entry, dissipation) stays
 // free; GLPK solves the restriction with its presolver. The one-period
@@ -203,7 +204,14 @@ func newHoods(fm *Formulation) *hoods {
 			if k == nM-k && m >= k { // the pair {m, m+k} came as {m-k, m}
 				continue
 			}
-			h.windows = append(h.windows, window{a: m, b: (m + k) % nM})
+			// A whole pair's sub-MIP starved at its first limit on the
+			// 300-firm clusters, and took the workers' time to no avail.
+			pair := window{a: m, b: (m + k) % nM}
+			if halves := h.split(pair); halves != nil {
+				h.windows = append(h.windows, halves...)
+			} else {
+				h.windows = append(h.windows, pair)
+			}
 		}
 	}
 	h.limits = make([]time.Duration, len(h.windows))

@@ -23,7 +23,8 @@ func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
 }
 
 // The windows: every single market, then every market with the pioneers,
-// then the firm groups, then the pairs. A pioneer window leaves every pair
+// then the firm groups, then every pair of markets as its two halves
+// (split), which partition the pair's opportunities. A pioneer window leaves every pair
 // of a pioneer free in every project and period (fixOutside), and fixes the
 // other firms' pairs outside its market as a plain market window does.
 func TestPioneerWindows(t *testing.T) {
@@ -39,13 +40,29 @@ func TestPioneerWindows(t *testing.T) {
 		t.Fatal("no pioneer in the test cluster: the test checks nothing")
 	}
 	nM, nG := len(in.Markets), min(firmWindows, len(in.Firms))
-	if want := 2*nM + nG + nM*(nM-1)/2; len(h.windows) != want {
-		t.Fatalf("%d windows, want %d", len(h.windows), want)
+	if want := 2*nM + nG + nM*(nM-1); len(h.windows) != want {
+		t.Fatalf("%d windows, want %d (every pair of markets as two halves)", len(h.windows), want)
 	}
+	halves := map[[2]int][]int{} // the opportunities of each pair's halves
 	for i, w := range h.windows {
 		single, pio, group := w.a == w.b && w.group == nil, w.pioneers, w.group != nil
 		if single != (i < 2*nM) || pio != (i >= nM && i < 2*nM) || group != (i >= 2*nM && i < 2*nM+nG) {
 			t.Errorf("window %d: %+v out of order", i, w)
+		}
+		if i >= 2*nM+nG {
+			if w.a == w.b || w.opps == nil || w.halved {
+				t.Errorf("window %d: %+v, want a half of a pair", i, w)
+			}
+			key := [2]int{min(w.a, w.b), max(w.a, w.b)}
+			halves[key] = append(halves[key], w.opps...)
+		}
+	}
+	if len(halves) != nM*(nM-1)/2 {
+		t.Errorf("%d pairs of markets, want %d", len(halves), nM*(nM-1)/2)
+	}
+	for key, opps := range halves {
+		if !sameSet(opps, h.marketList(key[0], key[1])) {
+			t.Errorf("pair %v: halves hold %v, want %v", key, opps, h.marketList(key[0], key[1]))
 		}
 	}
 	x := make([]float64, len(fm.Prob.Cols))
@@ -298,15 +315,15 @@ func TestSplitStarvedWindows(t *testing.T) {
 
 	// done: the starved window's halves are queued with the first limit,
 	// the window itself gets twice its limit and no immediate retry.
-	// The window with the most opportunities (a pair), so that its halves
-	// can be halved again.
+	// The window with the most opportunities (a half of a pair), so that
+	// its halves can be halved again.
 	w0 := 0
 	for i, w := range h.windows {
-		if w.group == nil && len(h.marketList(w.a, w.b)) > len(h.marketList(h.windows[w0].a, h.windows[w0].b)) {
+		if w.group == nil && len(h.freeOpps(w)) > len(h.freeOpps(h.windows[w0])) {
 			w0 = i
 		}
 	}
-	if len(h.marketList(h.windows[w0].a, h.windows[w0].b)) < 4 {
+	if len(h.freeOpps(h.windows[w0])) < 4 {
 		t.Fatal("no window of 4 opportunities: the test checks nothing")
 	}
 	n := len(h.windows)
