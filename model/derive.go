@@ -44,7 +44,7 @@ type Derived struct {
 	// SMETarget lowered to match (the rolling horizon's last period does);
 	// the solvers read the target from these two fields alone.
 	SMEs                             []int
-	SMETarget                        int       // ⌈ρ·|SMEs|⌉
+	SMETarget                        int       // ⌈ρ·|SMEs|⌉, less the SMEs counted elsewhere
 	UnitCVaR                         []float64 // CVaR_α of ℓ_p·, per unit of a_p
 	Unfundable                       [][]string
 	Probs                            []float64 // π_k in scenario order

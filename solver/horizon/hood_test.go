@@ -24,9 +24,10 @@ func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
 
 // The windows: every single market, then every market with the pioneers,
 // then the firm groups, then every pair of markets as its two halves
-// (split), which partition the pair's opportunities. A pioneer window leaves every pair
-// of a pioneer free in every project and period (fixOutside), and fixes the
-// other firms' pairs outside its market as a plain market window does.
+// (split), which partition the pair's opportunities. A pioneer window
+// leaves every pair of a pioneer free in every project and period
+// (fixOutside), and fixes the other firms' pairs outside its market as a
+// plain market window does.
 func TestPioneerWindows(t *testing.T) {
 	in, fm := hoodCluster(t)
 	h := newHoods(fm)
