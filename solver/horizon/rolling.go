@@ -148,9 +148,9 @@ func (r *rolling) solvePeriod(ctx context.Context, t int, limit time.Duration, g
 }
 
 // smesNeeded returns how many SMEs the whole plan needs to meet the SME
-// target, and the SMEs that took part in the periods planned so far.
+// target (the horizon's Derived.SMETarget), and the SMEs that took part in
+// the periods planned so far.
 func (r *rolling) smesNeeded() (int, map[int]bool) {
-	need := int(math.Ceil(r.in.Objective.SMEParticipationTarget*float64(len(r.d.SMEs)) - 1e-9))
 	before := map[int]bool{}
 	for _, pj := range r.plan.Projects {
 		for _, st := range pj.Participants {
@@ -159,7 +159,7 @@ func (r *rolling) smesNeeded() (int, map[int]bool) {
 			}
 		}
 	}
-	return need, before
+	return r.d.SMETarget, before
 }
 
 // powerShare is the market power the plan should have reached by the end
