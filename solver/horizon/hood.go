@@ -85,6 +85,10 @@ type window struct {
 	halved bool
 }
 
+// opening says whether w is an opportunity window (openingWindows): one
+// opportunity free with the participations of its candidate firms.
+func (w window) opening() bool { return w.group != nil && w.opps != nil }
+
 // split returns the two halves of a window whose sub-MIP starved, each
 // tried with the first limit: a market window's opportunities, per
 // market in order of segment (a segment's projects share its capacity
@@ -108,7 +112,7 @@ func (h *hoods) split(w window) []window {
 			for _, f := range part {
 				g[f] = true
 			}
-			out = append(out, window{a: -1, b: -1, group: g})
+			out = append(out, window{a: -1, b: -1, group: g, opps: w.opps})
 		}
 		return out
 	}
@@ -198,6 +202,7 @@ func newHoods(fm *Formulation) *hoods {
 			h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
 		}
 	}
+	h.windows = append(h.windows, openingWindows(fm)...)
 	h.windows = append(h.windows, firmGroups(in)...)
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
@@ -220,6 +225,59 @@ func newHoods(fm *Formulation) *hoods {
 	}
 	return h
 }
+
+// openingWindows returns one window per opportunity: its y, x and l free
+// in every period, and the participations of every firm that could join
+// it (a pair in some period) free in every project taken and period. A
+// project enters, moves to another period or changes its coalition while
+// its candidates leave, join or swap other projects: the chain a new
+// project needs where firms' project counts are tight (the one-period
+// search's opening family). A starved one is halved by its candidates.
+func openingWindows(fm *Formulation) []window {
+	in := fm.Inst
+	var out []window
+	for p := range in.Opportunities {
+		cand := make([]bool, len(in.Firms))
+		for t := 0; t < fm.T; t++ {
+			for _, pr := range fm.Pairs[p][t] {
+				cand[pr.Firm] = true
+			}
+		}
+		// The pioneers are in every part (an SME needs one beside it where
+		// it lacks the knowledge), the others cut into parts of at most
+		// openingFirms.
+		var pioneers, others []int
+		for f, ok := range cand {
+			switch {
+			case !ok:
+			case in.Firms[f].Pioneer:
+				pioneers = append(pioneers, f)
+			default:
+				others = append(others, f)
+			}
+		}
+		if len(pioneers)+len(others) == 0 {
+			continue
+		}
+		parts := max(1, (len(others)+openingFirms-1)/openingFirms)
+		for k := 0; k < parts; k++ {
+			group := make([]bool, len(in.Firms))
+			for _, f := range pioneers {
+				group[f] = true
+			}
+			for _, f := range others[k*len(others)/parts : (k+1)*len(others)/parts] {
+				group[f] = true
+			}
+			out = append(out, window{a: -1, b: -1, group: group, opps: []int{p}})
+		}
+	}
+	return out
+}
+
+// openingFirms is the most candidates other than pioneers an opportunity
+// window frees: with all of them, a 150-firm cluster's window often
+// starved at its first limit.
+const openingFirms = 24
 
 // firmGroups returns the firm windows: the firms ordered by their first
 // segment (then file order), cut into firmWindows runs.
@@ -275,7 +333,21 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 			}
 		}
 	}
+	taken := func(p int) bool {
+		for t := 0; t < fm.T; t++ {
+			if y := fm.Y[p][t]; y != none && x[y] > 0.5 {
+				return true
+			}
+		}
+		return false
+	}
 	score := func(w window) float64 {
+		if w.opening() { // the opportunities not taken first, most valuable first
+			if taken(w.opps[0]) {
+				return math.Inf(-1)
+			}
+			return gain(w.opps[0])
+		}
 		if w.group != nil {
 			return 0
 		}
@@ -285,14 +357,17 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		return lack[w.a] + lack[w.b]
 	}
 	// Single markets stay first, then those with the pioneers, then the
-	// firm groups, and the pairs last: a pair's sub-MIP takes several times
-	// as long (on the 300-firm cluster, pairs first found nothing in 230 s).
+	// opportunities, the firm groups, and the pairs last: a pair's sub-MIP
+	// takes several times as long (on the 300-firm cluster, pairs first
+	// found nothing in 230 s).
 	class := func(w window) int {
 		switch {
+		case w.opening():
+			return 3
 		case w.group != nil:
 			return 2
 		case w.a != w.b:
-			return 3
+			return 4
 		case w.pioneers:
 			return 1
 		}
@@ -305,6 +380,21 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		}
 		return score(wi) > score(wj)
 	})
+	// After the single markets the other kinds take turns, one window
+	// each, so that none waits for the others' whole list.
+	var byClass [5][]window
+	for _, w := range h.windows {
+		byClass[class(w)] = append(byClass[class(w)], w)
+	}
+	out := append([]window(nil), byClass[0]...)
+	for k := 0; len(out) < len(h.windows); k++ {
+		for c := 1; c < len(byClass); c++ {
+			if k < len(byClass[c]) {
+				out = append(out, byClass[c][k])
+			}
+		}
+	}
+	h.windows = out
 }
 
 // take returns the index of the next window to try: one queued for a

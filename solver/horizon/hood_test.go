@@ -23,7 +23,7 @@ func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
 }
 
 // The windows: every single market, then every market with the pioneers,
-// then the firm groups, then every pair of markets as its two halves
+// then the opportunities (openingWindows), then the firm groups, then every pair of markets as its two halves
 // (split), which partition the pair's opportunities. A pioneer window
 // leaves every pair of a pioneer free in every project and period
 // (fixOutside), and fixes the other firms' pairs outside its market as a
@@ -40,17 +40,18 @@ func TestPioneerWindows(t *testing.T) {
 	if pioneers == 0 {
 		t.Fatal("no pioneer in the test cluster: the test checks nothing")
 	}
-	nM, nG := len(in.Markets), min(firmWindows, len(in.Firms))
-	if want := 2*nM + nG + nM*(nM-1); len(h.windows) != want {
+	nM, nO, nG := len(in.Markets), len(openingWindows(fm)), min(firmWindows, len(in.Firms))
+	if want := 2*nM + nO + nG + nM*(nM-1); len(h.windows) != want {
 		t.Fatalf("%d windows, want %d (every pair of markets as two halves)", len(h.windows), want)
 	}
 	halves := map[[2]int][]int{} // the opportunities of each pair's halves
 	for i, w := range h.windows {
-		single, pio, group := w.a == w.b && w.group == nil, w.pioneers, w.group != nil
-		if single != (i < 2*nM) || pio != (i >= nM && i < 2*nM) || group != (i >= 2*nM && i < 2*nM+nG) {
+		single, pio, opening, group := w.a == w.b && w.group == nil, w.pioneers, w.opening(), w.group != nil && !w.opening()
+		if single != (i < 2*nM) || pio != (i >= nM && i < 2*nM) || opening != (i >= 2*nM && i < 2*nM+nO) ||
+			group != (i >= 2*nM+nO && i < 2*nM+nO+nG) {
 			t.Errorf("window %d: %+v out of order", i, w)
 		}
-		if i >= 2*nM+nG {
+		if i >= 2*nM+nO+nG {
 			if w.a == w.b || w.opps == nil || w.halved {
 				t.Errorf("window %d: %+v, want a half of a pair", i, w)
 			}
@@ -358,4 +359,152 @@ func sameSet(a, b []int) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// An opportunity window frees one opportunity in every period with the
+// firms that could join it: the pioneers among them in every part, the
+// others in exactly one part of at most openingFirms.
+func TestOpeningWindowParts(t *testing.T) {
+	in := gen.Generate(gen.Config{Firms: 90, Opportunities: 20, Markets: 4, Seed: 3, Periods: 3})
+	fm, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[int][]window{}
+	for _, w := range openingWindows(fm) {
+		if !w.opening() || len(w.opps) != 1 || w.a != -1 || w.b != -1 {
+			t.Fatalf("window %+v, want one opportunity with a group of firms", w)
+		}
+		parts[w.opps[0]] = append(parts[w.opps[0]], w)
+	}
+	split := false
+	for p := range in.Opportunities {
+		cand := map[int]bool{}
+		for t0 := 0; t0 < fm.T; t0++ {
+			for _, pr := range fm.Pairs[p][t0] {
+				cand[pr.Firm] = true
+			}
+		}
+		if len(cand) == 0 {
+			continue
+		}
+		split = split || len(parts[p]) > 1
+		seen := map[int]int{}
+		for _, w := range parts[p] {
+			others := 0
+			for f, member := range w.group {
+				if member {
+					seen[f]++
+					others += btoi(!in.Firms[f].Pioneer)
+				}
+			}
+			if others > openingFirms {
+				t.Errorf("opportunity %d: a part frees %d firms other than pioneers, want at most %d", p, others, openingFirms)
+			}
+		}
+		for f := range in.Firms {
+			want := 0
+			switch {
+			case !cand[f]:
+			case in.Firms[f].Pioneer:
+				want = len(parts[p])
+			default:
+				want = 1
+			}
+			if seen[f] != want {
+				t.Errorf("opportunity %d, firm %d (candidate %v): in %d parts, want %d", p, f, cand[f], seen[f], want)
+			}
+		}
+	}
+	if !split {
+		t.Error("no opportunity with more than one part: the test checks nothing")
+	}
+
+	// The window fixes every y but its opportunity's, and every pair but
+	// its opportunity's and its firms' (in every project and period).
+	h := newHoods(fm)
+	var w window
+	for p := range in.Opportunities {
+		if len(parts[p]) > 0 {
+			w = parts[p][0]
+			break
+		}
+	}
+	fixed := h.fixOutside(make([]float64, len(fm.Prob.Cols)), map[int]bool{w.opps[0]: true}, w.group)
+	freed := 0
+	for p := range in.Opportunities {
+		for t0 := 0; t0 < fm.T; t0++ {
+			if y := fm.Y[p][t0]; y != none && fixed[y] != (p != w.opps[0]) {
+				t.Errorf("opportunity %d, period %d: y fixed %v", p, t0+1, fixed[y])
+			}
+			for _, pr := range fm.Pairs[p][t0] {
+				free := p == w.opps[0] || w.group[pr.Firm]
+				if fixed[pr.X] == free {
+					t.Errorf("opportunity %d, period %d, firm %d: fixed %v", p, t0+1, pr.Firm, fixed[pr.X])
+				}
+				if free && p != w.opps[0] {
+					freed++
+				}
+			}
+		}
+	}
+	if freed == 0 {
+		t.Error("no pair of a candidate outside its opportunity: the test checks nothing")
+	}
+}
+
+// From the optimum less one of its projects, that project's opportunity
+// windows get back to the optimum (within the windows' gap of 0.1%), and
+// never below it: each part holds the project's pairs, so the optimum is
+// a solution of the window.
+func TestOpeningWindowRestores(t *testing.T) {
+	in := gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 11, Periods: 3})
+	in.Objective.MarketPowerTarget, in.Objective.SMEParticipationTarget = 0, 0 // a project may leave
+	fm, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := Solve(ctx, in, Options{})
+	if err != nil || res.Status != model.StatusOptimal {
+		t.Fatalf("solve: %v, status %v", err, res)
+	}
+	opt, err := fm.Columns(ctx, res.Assignment, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zOpt := fm.Prob.Objective(opt)
+	h := newHoods(fm)
+	tried := 0
+	for k, pj := range res.Assignment.Projects {
+		less := &model.Assignment{Projects: slices.Delete(slices.Clone(res.Assignment.Projects), k, k+1)}
+		x, err := fm.Columns(ctx, less, 0)
+		if err != nil {
+			continue // a later project's learners needed this one
+		}
+		z := fm.Prob.Objective(x)
+		if z <= zOpt+1e-6*math.Max(1, math.Abs(zOpt)) {
+			continue // the project is worth nothing
+		}
+		tried++
+		p := fm.D.Opp[pj.ID]
+		best := z
+		for _, w := range h.windows {
+			if !w.opening() || w.opps[0] != p {
+				continue
+			}
+			if y, _ := h.solve(ctx, w, x, z, 4*hoodLimit); y != nil {
+				best = math.Min(best, fm.Prob.Objective(y))
+			}
+		}
+		if best < zOpt-1e-6*math.Max(1, math.Abs(zOpt)) {
+			t.Errorf("without %s: a window found Z %.6f below the optimum %.6f", pj.ID, best, zOpt)
+		}
+		if best > zOpt+1e-3*math.Max(1, math.Abs(zOpt)) {
+			t.Errorf("without %s (Z %.4f): the opportunity's windows reach %.4f, want the optimum %.4f", pj.ID, z, best, zOpt)
+		}
+	}
+	if tried == 0 {
+		t.Error("no project of the optimum could leave it: the test checks nothing")
+	}
 }
