@@ -33,13 +33,13 @@ const hoodCutoffGain = 1e-5
 // most two.
 func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 
-// hoods improves a solution of the MIP by fix-and-optimize over windows:
-// in turn, the y, x and l columns of the opportunities of one market (each
-// in turn), then of one market with every pioneer's participations, then
-// the participations of a group of firms, then the columns of half of two
-// markets (each pair as its two halves, see split), over every period, are
-// freed, every
-// other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
+// hoods improves a solution of the MIP by fix-and-optimize over windows
+// (windowKind; in the order of order): the y, x and l columns of the
+// opportunities of one market, of one market with every pioneer's
+// participations, the participations of a group of firms, the columns of
+// one opportunity with its candidate firms' participations (openingWindows),
+// or the columns of half of two markets (each pair as its two halves, see
+// split), over every period, are freed, every other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
 // the rest (stakes, knowledge, credit, CVaR, entry, dissipation) stays
 // free; GLPK solves the restriction with its presolver. The one-period
 // neighbourhood search (solver/cluster) frees projects by market the same
@@ -93,13 +93,20 @@ func (w window) opening() bool { return w.group != nil && w.opps != nil }
 // tried with the first limit: a market window's opportunities, per
 // market in order of segment (a segment's projects share its capacity
 // and dissipation), the first half of each market in one and the rest in
-// the other; a firm window's group cut in two. It returns nil when the
-// window cannot be halved (one opportunity, or one firm).
+// the other; a firm window's group cut in two (an opening window's
+// candidates other than pioneers). It returns nil when the window cannot
+// be halved (one opportunity, or one firm).
 func (h *hoods) split(w window) []window {
 	if w.group != nil {
-		var members []int
+		// An opening window keeps the pioneers among its candidates in
+		// both halves: an SME short of knowledge needs one beside it.
+		var members, kept []int
 		for f, in := range w.group {
-			if in {
+			switch {
+			case !in:
+			case w.opening() && h.pioneers[f]:
+				kept = append(kept, f)
+			default:
 				members = append(members, f)
 			}
 		}
@@ -109,7 +116,7 @@ func (h *hoods) split(w window) []window {
 		var out []window
 		for _, part := range [][]int{members[:len(members)/2], members[len(members)/2:]} {
 			g := make([]bool, len(w.group))
-			for _, f := range part {
+			for _, f := range slices.Concat(part, kept) {
 				g[f] = true
 			}
 			out = append(out, window{a: -1, b: -1, group: g, opps: w.opps})
@@ -202,8 +209,8 @@ func newHoods(fm *Formulation) *hoods {
 			h.windows = append(h.windows, window{a: m, b: m, pioneers: true})
 		}
 	}
-	h.windows = append(h.windows, openingWindows(fm)...)
 	h.windows = append(h.windows, firmGroups(in)...)
+	h.windows = append(h.windows, openingWindows(fm)...)
 	for k := 1; k <= nM/2; k++ {
 		for m := 0; m < nM; m++ {
 			if k == nM-k && m >= k { // the pair {m, m+k} came as {m-k, m}
@@ -232,52 +239,24 @@ func newHoods(fm *Formulation) *hoods {
 // project enters, moves to another period or changes its coalition while
 // its candidates leave, join or swap other projects: the chain a new
 // project needs where firms' project counts are tight (the one-period
-// search's opening family). A starved one is halved by its candidates.
+// search's opening family). A starved one is halved by its candidates
+// (split), the pioneers among them in both halves.
 func openingWindows(fm *Formulation) []window {
-	in := fm.Inst
 	var out []window
-	for p := range in.Opportunities {
-		cand := make([]bool, len(in.Firms))
+	for p := range fm.Inst.Opportunities {
+		group := make([]bool, len(fm.Inst.Firms))
+		any := false
 		for t := 0; t < fm.T; t++ {
 			for _, pr := range fm.Pairs[p][t] {
-				cand[pr.Firm] = true
+				group[pr.Firm], any = true, true
 			}
 		}
-		// The pioneers are in every part (an SME needs one beside it where
-		// it lacks the knowledge), the others cut into parts of at most
-		// openingFirms.
-		var pioneers, others []int
-		for f, ok := range cand {
-			switch {
-			case !ok:
-			case in.Firms[f].Pioneer:
-				pioneers = append(pioneers, f)
-			default:
-				others = append(others, f)
-			}
-		}
-		if len(pioneers)+len(others) == 0 {
-			continue
-		}
-		parts := max(1, (len(others)+openingFirms-1)/openingFirms)
-		for k := 0; k < parts; k++ {
-			group := make([]bool, len(in.Firms))
-			for _, f := range pioneers {
-				group[f] = true
-			}
-			for _, f := range others[k*len(others)/parts : (k+1)*len(others)/parts] {
-				group[f] = true
-			}
+		if any {
 			out = append(out, window{a: -1, b: -1, group: group, opps: []int{p}})
 		}
 	}
 	return out
 }
-
-// openingFirms is the most candidates other than pioneers an opportunity
-// window frees: with all of them, a 150-firm cluster's window often
-// starved at its first limit.
-const openingFirms = 24
 
 // firmGroups returns the firm windows: the firms ordered by their first
 // segment (then file order), cut into firmWindows runs.
@@ -305,33 +284,48 @@ func firmGroups(in *model.Instance) []window {
 	return out
 }
 
-// order sorts the windows of each kind (single markets, those with the
-// pioneers, firm groups, pairs of markets; the kinds stay in that order) by
-// what the relaxation's plan guide (nil: keep the order) gains in their
-// markets beyond the incumbent x, largest first, ties in the order built:
-// that is where the bound finds value the plan lacks.
-func (h *hoods) order(x []float64, guide *model.Assignment) {
-	if guide == nil || x == nil {
-		return
+// windowKind is a kind of window, in the order the kinds are built.
+type windowKind int
+
+const (
+	kindMarket   windowKind = iota // one market
+	kindPioneers                   // one market with every pioneer's participations
+	kindFirms                      // a group of firms
+	kindOpening                    // one opportunity with its candidate firms
+	kindPair                       // half of two markets
+	nKinds
+)
+
+// kind returns the kind of w.
+func (w window) kind() windowKind {
+	switch {
+	case w.opening():
+		return kindOpening
+	case w.group != nil:
+		return kindFirms
+	case w.a != w.b:
+		return kindPair
+	case w.pioneers:
+		return kindPioneers
 	}
+	return kindMarket
+}
+
+// order sorts the windows of each kind: market windows by what the
+// relaxation's plan guide (nil: no such order) gains in their markets
+// beyond the incumbent x, largest first (where the bound finds value the
+// plan lacks), opening windows with the opportunities x leaves out first,
+// most valuable first; ties in the order built. The single markets come
+// first; then the other kinds take turns, one window each (pioneers, firm
+// group, opening, pair), so that none waits for the others' whole list: a
+// pair's sub-MIP takes several times as long as a market's, and there is
+// an opening window per opportunity.
+func (h *hoods) order(x []float64, guide *model.Assignment) {
 	fm := h.fm
 	in := fm.Inst
-	lack := make([]float64, len(in.Markets))
 	gain := func(p int) float64 {
 		o := &in.Opportunities[p]
 		return o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
-	}
-	for _, pj := range guide.Projects {
-		if p, ok := fm.D.Opp[pj.ID]; ok {
-			lack[fm.D.Market[in.Opportunities[p].Market]] += gain(p)
-		}
-	}
-	for p := range in.Opportunities {
-		for t := 0; t < fm.T; t++ {
-			if y := fm.Y[p][t]; y != none && x[y] > 0.5 {
-				lack[fm.D.Market[in.Opportunities[p].Market]] -= fm.weight(t) * gain(p)
-			}
-		}
 	}
 	taken := func(p int) bool {
 		for t := 0; t < fm.T; t++ {
@@ -341,56 +335,54 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		}
 		return false
 	}
+	lack := make([]float64, len(in.Markets))
+	if guide != nil && x != nil {
+		for _, pj := range guide.Projects {
+			if p, ok := fm.D.Opp[pj.ID]; ok {
+				lack[fm.D.Market[in.Opportunities[p].Market]] += gain(p)
+			}
+		}
+		for p := range in.Opportunities {
+			for t := 0; t < fm.T; t++ {
+				if y := fm.Y[p][t]; y != none && x[y] > 0.5 {
+					lack[fm.D.Market[in.Opportunities[p].Market]] -= fm.weight(t) * gain(p)
+				}
+			}
+		}
+	}
 	score := func(w window) float64 {
-		if w.opening() { // the opportunities not taken first, most valuable first
+		switch w.kind() {
+		case kindOpening:
+			if x == nil {
+				return 0
+			}
 			if taken(w.opps[0]) {
 				return math.Inf(-1)
 			}
 			return gain(w.opps[0])
-		}
-		if w.group != nil {
+		case kindFirms:
 			return 0
+		case kindPair:
+			return lack[w.a] + lack[w.b]
 		}
-		if w.a == w.b {
-			return lack[w.a]
-		}
-		return lack[w.a] + lack[w.b]
-	}
-	// Single markets stay first, then those with the pioneers, then the
-	// opportunities, the firm groups, and the pairs last: a pair's sub-MIP
-	// takes several times as long (on the 300-firm cluster, pairs first
-	// found nothing in 230 s).
-	class := func(w window) int {
-		switch {
-		case w.opening():
-			return 3
-		case w.group != nil:
-			return 2
-		case w.a != w.b:
-			return 4
-		case w.pioneers:
-			return 1
-		}
-		return 0
+		return lack[w.a]
 	}
 	sort.SliceStable(h.windows, func(i, j int) bool {
 		wi, wj := h.windows[i], h.windows[j]
-		if class(wi) != class(wj) {
-			return class(wi) < class(wj)
+		if wi.kind() != wj.kind() {
+			return wi.kind() < wj.kind()
 		}
 		return score(wi) > score(wj)
 	})
-	// After the single markets the other kinds take turns, one window
-	// each, so that none waits for the others' whole list.
-	var byClass [5][]window
+	var byKind [nKinds][]window
 	for _, w := range h.windows {
-		byClass[class(w)] = append(byClass[class(w)], w)
+		byKind[w.kind()] = append(byKind[w.kind()], w)
 	}
-	out := append([]window(nil), byClass[0]...)
+	out := append([]window(nil), byKind[kindMarket]...)
 	for k := 0; len(out) < len(h.windows); k++ {
-		for c := 1; c < len(byClass); c++ {
-			if k < len(byClass[c]) {
-				out = append(out, byClass[c][k])
+		for c := kindPioneers; c < nKinds; c++ {
+			if k < len(byKind[c]) {
+				out = append(out, byKind[c][k])
 			}
 		}
 	}

@@ -23,7 +23,7 @@ func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
 }
 
 // The windows: every single market, then every market with the pioneers,
-// then the opportunities (openingWindows), then the firm groups, then every pair of markets as its two halves
+// then the firm groups, then the opportunities (openingWindows), then every pair of markets as its two halves
 // (split), which partition the pair's opportunities. A pioneer window
 // leaves every pair of a pioneer free in every project and period
 // (fixOutside), and fixes the other firms' pairs outside its market as a
@@ -46,12 +46,12 @@ func TestPioneerWindows(t *testing.T) {
 	}
 	halves := map[[2]int][]int{} // the opportunities of each pair's halves
 	for i, w := range h.windows {
-		single, pio, opening, group := w.a == w.b && w.group == nil, w.pioneers, w.opening(), w.group != nil && !w.opening()
-		if single != (i < 2*nM) || pio != (i >= nM && i < 2*nM) || opening != (i >= 2*nM && i < 2*nM+nO) ||
-			group != (i >= 2*nM+nO && i < 2*nM+nO+nG) {
+		single, pio, group, opening := w.a == w.b && w.group == nil, w.pioneers, w.group != nil && !w.opening(), w.opening()
+		if single != (i < 2*nM) || pio != (i >= nM && i < 2*nM) || group != (i >= 2*nM && i < 2*nM+nG) ||
+			opening != (i >= 2*nM+nG && i < 2*nM+nG+nO) {
 			t.Errorf("window %d: %+v out of order", i, w)
 		}
-		if i >= 2*nM+nO+nG {
+		if i >= 2*nM+nG+nO {
 			if w.a == w.b || w.opps == nil || w.halved {
 				t.Errorf("window %d: %+v, want a half of a pair", i, w)
 			}
@@ -361,23 +361,27 @@ func sameSet(a, b []int) bool {
 	return slices.Equal(a, b)
 }
 
-// An opportunity window frees one opportunity in every period with the
-// firms that could join it: the pioneers among them in every part, the
-// others in exactly one part of at most openingFirms.
+// An opening window frees one opportunity in every period with the firms
+// that could join it; its halves (split) keep the pioneers among them and
+// cut the others in two.
 func TestOpeningWindowParts(t *testing.T) {
 	in := gen.Generate(gen.Config{Firms: 90, Opportunities: 20, Markets: 4, Seed: 3, Periods: 3})
 	fm, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := map[int][]window{}
+	h := newHoods(fm)
+	byOpp := map[int]window{}
 	for _, w := range openingWindows(fm) {
 		if !w.opening() || len(w.opps) != 1 || w.a != -1 || w.b != -1 {
 			t.Fatalf("window %+v, want one opportunity with a group of firms", w)
 		}
-		parts[w.opps[0]] = append(parts[w.opps[0]], w)
+		if _, dup := byOpp[w.opps[0]]; dup {
+			t.Fatalf("opportunity %d has two windows", w.opps[0])
+		}
+		byOpp[w.opps[0]] = w
 	}
-	split := false
+	halved := false
 	for p := range in.Opportunities {
 		cand := map[int]bool{}
 		for t0 := 0; t0 < fm.T; t0++ {
@@ -385,48 +389,49 @@ func TestOpeningWindowParts(t *testing.T) {
 				cand[pr.Firm] = true
 			}
 		}
-		if len(cand) == 0 {
+		w, ok := byOpp[p]
+		if ok != (len(cand) > 0) {
+			t.Fatalf("opportunity %d: window %v, %d candidates", p, ok, len(cand))
+		}
+		if !ok {
 			continue
 		}
-		split = split || len(parts[p]) > 1
-		seen := map[int]int{}
-		for _, w := range parts[p] {
-			others := 0
-			for f, member := range w.group {
-				if member {
-					seen[f]++
-					others += btoi(!in.Firms[f].Pioneer)
-				}
+		for f := range in.Firms {
+			if w.group[f] != cand[f] {
+				t.Errorf("opportunity %d, firm %d: in the window %v, candidate %v", p, f, w.group[f], cand[f])
 			}
-			if others > openingFirms {
-				t.Errorf("opportunity %d: a part frees %d firms other than pioneers, want at most %d", p, others, openingFirms)
+		}
+		halves := h.split(w)
+		if halves == nil {
+			continue
+		}
+		halved = true
+		for _, half := range halves {
+			if !half.opening() || !slices.Equal(half.opps, w.opps) {
+				t.Errorf("opportunity %d: half %+v", p, half)
 			}
 		}
 		for f := range in.Firms {
-			want := 0
-			switch {
-			case !cand[f]:
-			case in.Firms[f].Pioneer:
-				want = len(parts[p])
-			default:
-				want = 1
+			n := btoi(halves[0].group[f]) + btoi(halves[1].group[f])
+			want := btoi(cand[f])
+			if cand[f] && in.Firms[f].Pioneer {
+				want = 2
 			}
-			if seen[f] != want {
-				t.Errorf("opportunity %d, firm %d (candidate %v): in %d parts, want %d", p, f, cand[f], seen[f], want)
+			if n != want {
+				t.Errorf("opportunity %d, firm %d (candidate %v, pioneer %v): in %d halves, want %d", p, f, cand[f], in.Firms[f].Pioneer, n, want)
 			}
 		}
 	}
-	if !split {
-		t.Error("no opportunity with more than one part: the test checks nothing")
+	if !halved {
+		t.Error("no opening window could be halved: the test checks nothing")
 	}
 
 	// The window fixes every y but its opportunity's, and every pair but
 	// its opportunity's and its firms' (in every project and period).
-	h := newHoods(fm)
 	var w window
 	for p := range in.Opportunities {
-		if len(parts[p]) > 0 {
-			w = parts[p][0]
+		if pw, ok := byOpp[p]; ok {
+			w = pw
 			break
 		}
 	}
@@ -506,5 +511,73 @@ func TestOpeningWindowRestores(t *testing.T) {
 	}
 	if tried == 0 {
 		t.Error("no project of the optimum could leave it: the test checks nothing")
+	}
+}
+
+// order puts the single markets first, then lets the other kinds take
+// turns (pioneers, firm group, opening, pair), and the opening windows of
+// the opportunities the incumbent leaves out before the others, most
+// valuable first.
+func TestWindowOrder(t *testing.T) {
+	in, fm := hoodCluster(t)
+	ctx := context.Background()
+	a, err := fm.RollingPlan(ctx, 0, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := fm.Columns(ctx, a, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHoods(fm)
+	var count [nKinds]int
+	for _, w := range h.windows {
+		count[w.kind()]++
+	}
+	h.order(x, nil)
+	var want []windowKind
+	for range count[kindMarket] {
+		want = append(want, kindMarket)
+	}
+	for k := 0; len(want) < len(h.windows); k++ {
+		for c := kindPioneers; c < nKinds; c++ {
+			if k < count[c] {
+				want = append(want, c)
+			}
+		}
+	}
+	for i, w := range h.windows {
+		if w.kind() != want[i] {
+			t.Fatalf("window %d of kind %d, want %d", i, w.kind(), want[i])
+		}
+	}
+	taken := map[int]bool{}
+	for _, pj := range a.Projects {
+		taken[fm.D.Opp[pj.ID]] = true
+	}
+	gain := func(p int) float64 {
+		o := &in.Opportunities[p]
+		return o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
+	}
+	prev, seenTaken, out := 0, false, 0
+	for _, w := range h.windows {
+		if w.kind() != kindOpening {
+			continue
+		}
+		p := w.opps[0]
+		switch {
+		case taken[p]:
+			seenTaken = true
+		case seenTaken:
+			t.Errorf("opportunity %d, left out of the plan, after one taken", p)
+		default:
+			if out > 0 && gain(p) > gain(prev)+1e-9 {
+				t.Errorf("opportunity %d (gain %.2f) after %d (gain %.2f)", p, gain(p), prev, gain(prev))
+			}
+			prev, out = p, out+1
+		}
+	}
+	if out == 0 || !seenTaken {
+		t.Errorf("%d opening windows of opportunities left out, taken ones seen %v: the test checks little", out, seenTaken)
 	}
 }
