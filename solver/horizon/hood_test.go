@@ -195,6 +195,35 @@ func TestHoodsTakeDone(t *testing.T) {
 	}
 }
 
+// optimumColumns solves in to optimality and returns the result, the
+// optimum as columns of fm, and its objective.
+func optimumColumns(t *testing.T, in *model.Instance, fm *Formulation) (*Result, []float64, float64) {
+	t.Helper()
+	res, err := Solve(context.Background(), in, Options{})
+	if err != nil || res.Status != model.StatusOptimal {
+		t.Fatalf("solve: %v, status %v", err, res)
+	}
+	opt, err := fm.Columns(context.Background(), res.Assignment, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, opt, fm.Prob.Objective(opt)
+}
+
+// rollingColumns returns the rolling horizon's plan of fm and its columns.
+func rollingColumns(t *testing.T, fm *Formulation) (*model.Assignment, []float64) {
+	t.Helper()
+	a, err := fm.RollingPlan(context.Background(), 0, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := fm.Columns(context.Background(), a, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, x
+}
+
 // A window's sub-MIP with the cutoff row finds nothing around the optimum
 // (nothing beats it), where without the row the restriction has a solution
 // (the optimum itself); around a worse plan (the rolling horizon's), every
@@ -202,15 +231,7 @@ func TestHoodsTakeDone(t *testing.T) {
 func TestHoodCutoff(t *testing.T) {
 	in, fm := hoodCluster(t)
 	ctx := context.Background()
-	res, err := Solve(ctx, in, Options{})
-	if err != nil || res.Status != model.StatusOptimal {
-		t.Fatalf("solve: %v, status %v", err, res)
-	}
-	opt, err := fm.Columns(ctx, res.Assignment, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zOpt := fm.Prob.Objective(opt)
+	_, opt, zOpt := optimumColumns(t, in, fm)
 	h := newHoods(fm)
 	markets := map[int]bool{0: true}
 	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, math.Inf(1), hoodLimit); y == nil {
@@ -220,14 +241,7 @@ func TestHoodCutoff(t *testing.T) {
 	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, cut, hoodLimit); y != nil {
 		t.Errorf("a solution of Z %.6f beyond the cutoff %.6f around the optimum %.6f", fm.Prob.Objective(y), cut, zOpt)
 	}
-	a, err := fm.RollingPlan(ctx, 0, 1e-6)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := fm.Columns(ctx, a, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, x := rollingColumns(t, fm)
 	z := fm.Prob.Objective(x)
 	improved := 0
 	for _, w := range h.windows {
@@ -470,15 +484,7 @@ func TestOpeningWindowRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := Solve(ctx, in, Options{})
-	if err != nil || res.Status != model.StatusOptimal {
-		t.Fatalf("solve: %v, status %v", err, res)
-	}
-	opt, err := fm.Columns(ctx, res.Assignment, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zOpt := fm.Prob.Objective(opt)
+	res, _, zOpt := optimumColumns(t, in, fm)
 	h := newHoods(fm)
 	tried := 0
 	for k, pj := range res.Assignment.Projects {
@@ -520,15 +526,7 @@ func TestOpeningWindowRestores(t *testing.T) {
 // valuable first.
 func TestWindowOrder(t *testing.T) {
 	in, fm := hoodCluster(t)
-	ctx := context.Background()
-	a, err := fm.RollingPlan(ctx, 0, 1e-6)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := fm.Columns(ctx, a, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, x := rollingColumns(t, fm)
 	h := newHoods(fm)
 	var count [nKinds]int
 	for _, w := range h.windows {
