@@ -39,9 +39,9 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // participations, the participations of a group of firms, the columns of
 // one opportunity with its candidate firms' participations (openingWindows),
 // or the columns of half of two markets (each pair as its two halves, see
-// split), over every period, are freed, every other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and
-// the rest (stakes, knowledge, credit, CVaR, entry, dissipation) stays
-// free; GLPK solves the restriction with its presolver. The one-period
+// split), over every period, are freed, every other y, x and l is fixed
+// at the incumbent (and s, w, q with x at 0), and the rest (stakes,
+// knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves the restriction with its presolver. The one-period
 // neighbourhood search (solver/cluster) frees projects by market the same
 // way; here a window also moves projects between periods. The workers of
 // largeSearch share one hoods: take, done and the fields they change are
