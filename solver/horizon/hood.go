@@ -41,11 +41,12 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // or the columns of half of two markets (each pair as its two halves, see
 // split), over every period, are freed, every other y, x and l is fixed
 // at the incumbent (and s, w, q with x at 0), and the rest (stakes,
-// knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves the restriction with its presolver. The one-period
-// neighbourhood search (solver/cluster) frees projects by market the same
-// way; here a window also moves projects between periods. The workers of
-// largeSearch share one hoods: take, done and the fields they change are
-// used under largeSearch.mu; solve only reads.
+// knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
+// the restriction with its presolver. The one-period neighbourhood search
+// (solver/cluster) frees projects by market the same way; here a window
+// also moves projects between periods. The workers of largeSearch share
+// one hoods: take, done and the fields they change are used under
+// largeSearch.mu; solve only reads.
 type hoods struct {
 	fm *Formulation
 	// byMarket[m] are the opportunities of market m.
