@@ -246,13 +246,13 @@ func openingWindows(fm *Formulation) []window {
 	var out []window
 	for p := range fm.Inst.Opportunities {
 		group := make([]bool, len(fm.Inst.Firms))
-		any := false
+		found := false
 		for t := 0; t < fm.T; t++ {
 			for _, pr := range fm.Pairs[p][t] {
-				group[pr.Firm], any = true, true
+				group[pr.Firm], found = true, true
 			}
 		}
-		if any {
+		if found {
 			out = append(out, window{a: -1, b: -1, group: group, opps: []int{p}})
 		}
 	}
@@ -326,7 +326,7 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 	in := fm.Inst
 	gain := func(p int) float64 {
 		o := &in.Opportunities[p]
-		return o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
+		return in.ProjectValue(o) + in.Objective.MarketPowerValue*o.MarketPower
 	}
 	taken := func(p int) bool {
 		for t := 0; t < fm.T; t++ {

@@ -23,8 +23,9 @@ func hoodCluster(t *testing.T) (*model.Instance, *Formulation) {
 }
 
 // The windows: every single market, then every market with the pioneers,
-// then the firm groups, then the opportunities (openingWindows), then every pair of markets as its two halves
-// (split), which partition the pair's opportunities. A pioneer window
+// then the firm groups, then the opportunities (openingWindows), then
+// every pair of markets as its two halves (split), which partition the
+// pair's opportunities. A pioneer window
 // leaves every pair of a pioneer free in every project and period
 // (fixOutside), and fixes the other firms' pairs outside its market as a
 // plain market window does.
@@ -555,7 +556,7 @@ func TestWindowOrder(t *testing.T) {
 	}
 	gain := func(p int) float64 {
 		o := &in.Opportunities[p]
-		return o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + in.Objective.MarketPowerValue*o.MarketPower
+		return in.ProjectValue(o) + in.Objective.MarketPowerValue*o.MarketPower
 	}
 	prev, seenTaken, out := 0, false, 0
 	for _, w := range h.windows {
