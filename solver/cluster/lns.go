@@ -127,8 +127,9 @@ type lnsSearch struct {
 	oppMkt                    []int
 	// leads[f] are firm f's lead columns, with their opportunities;
 	// enables[f] are pioneer f's participation columns in Π_p (the
-	// projects where learners may depend on it).
-	leads, enables [][]oppCol
+	// projects where learners may depend on it); joins[f] are all its
+	// participation columns.
+	leads, enables, joins [][]oppCol
 	// orders are the opportunities market-major and segment-major;
 	// byValue most valuable first; firmOrder the firms grouped by their
 	// first segment; pioneers the pioneers with a participation column.
@@ -136,6 +137,9 @@ type lnsSearch struct {
 	byValue   []int
 	firmOrder []int
 	pioneers  []int
+	// funding[p] are the firms with a pair on p, those that could hold
+	// the largest stake there first (fundingOrder).
+	funding [][]int
 	// shift moves every window start by a quarter window (the restart).
 	shift int
 	// guide ranks the opportunities for familyGuide (nil: no guide).
@@ -151,7 +155,8 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 	nP, nCols := len(in.Opportunities), len(fm.Prob.Cols)
 	s := &lnsSearch{fm: fm, colOpp: fill(nCols), colMkt: fill(nCols), colFirm: fill(nCols),
 		stake: make([]bool, nCols), oppBinaries: make([]int, nP), firmBinaries: make([]int, len(in.Firms)),
-		leads: make([][]oppCol, len(in.Firms)), enables: make([][]oppCol, len(in.Firms))}
+		leads: make([][]oppCol, len(in.Firms)), enables: make([][]oppCol, len(in.Firms)),
+		joins: make([][]oppCol, len(in.Firms))}
 	for p, y := range fm.Y {
 		if y == none {
 			continue
@@ -169,6 +174,7 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 				}
 			}
 			s.stake[pc.S] = true
+			s.joins[pc.Firm] = append(s.joins[pc.Firm], oppCol{p, pc.X})
 			if pc.L != none {
 				s.leads[pc.Firm] = append(s.leads[pc.Firm], oppCol{p, pc.L})
 			}
@@ -186,6 +192,7 @@ func newLNSSearch(fm *Formulation) *lnsSearch {
 		s.totalBinaries += n
 	}
 	s.order()
+	s.funding = fundingOrder(fm)
 	return s
 }
 
@@ -322,59 +329,6 @@ func (s *lnsSearch) guideHood(k, size int, x []float64) hood {
 	}
 	offset := (k % halfWindowStarts(total, size)) * size / 2
 	return hood{opps: runFrom(ord, s.oppBinaries, len(s.fm.Y), offset, size)}
-}
-
-// openingHood frees the k-th most valuable opportunity not taken with the
-// participations of the firms that could join it (its pairs in order,
-// until they hold size binaries) and the projects they are tied to.
-func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
-	fm := s.fm
-	var out []int
-	for _, p := range s.byValue {
-		if x[fm.Y[p]] < 0.5 {
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return hood{}
-	}
-	p := out[k%len(out)]
-	h := hood{opps: make([]bool, len(fm.Y)), firms: make([]bool, len(s.firmBinaries))}
-	h.opps[p] = true
-	free := 0
-	for _, pc := range fm.Pairs[p] {
-		if free >= size {
-			break
-		}
-		h.firms[pc.Firm] = true
-		free += s.firmBinaries[pc.Firm]
-		// A firm that leads a project, or a pioneer whose learners
-		// there depend on it, cannot leave it while the project's
-		// other members stay: free those projects too, so that the
-		// firm may join p instead.
-		for _, q := range s.tied(pc.Firm, x) {
-			if !h.opps[q] {
-				h.opps[q] = true
-				free += s.oppBinaries[q]
-			}
-		}
-	}
-	return h
-}
-
-// tied returns the projects taken in x that firm f cannot leave while
-// their other members stay: those it leads, and those where it is a
-// pioneer its learners may depend on.
-func (s *lnsSearch) tied(f int, x []float64) []int {
-	var out []int
-	for _, cols := range [][]oppCol{s.leads[f], s.enables[f]} {
-		for _, fl := range cols {
-			if x[fl.col] > 0.5 && !slices.Contains(out, fl.opp) {
-				out = append(out, fl.opp)
-			}
-		}
-	}
-	return out
 }
 
 // pioneerHood frees the participations of the pioneers (a run of them from
