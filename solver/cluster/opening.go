@@ -74,6 +74,12 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 			free += s.firmBinaries[f]
 		}
 	}
+	addOpp := func(q int) {
+		if !h.opps[q] {
+			h.opps[q] = true
+			free += s.oppBinaries[q]
+		}
+	}
 	room := fm.replay(x)
 	for _, f := range s.funding[p] {
 		if free >= size {
@@ -85,10 +91,7 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 		// other members stay: free those projects too, so that the
 		// firm may join p instead.
 		for _, q := range s.tied(f, x) {
-			if !h.opps[q] {
-				h.opps[q] = true
-				free += s.oppBinaries[q]
-			}
+			addOpp(q)
 		}
 		// The projects it takes part in: those worth less than p
 		// whole (p may replace them), elsewhere firms that could take
@@ -98,8 +101,7 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 				continue
 			}
 			if fm.Gain[q] < fm.Gain[p] {
-				h.opps[q] = true
-				free += s.oppBinaries[q]
+				addOpp(q)
 				continue
 			}
 			for _, g := range s.substitutes(q, h.firms, room, x) {
