@@ -85,6 +85,27 @@ func (g *lagGuide) order(fm *Formulation, x []float64) []int {
 	return ord
 }
 
+// favoured returns the opportunities not taken in x that the guide takes
+// in at least lagGuideFavoured of its solutions, most often first (ties in
+// the order of byValue).
+func (g *lagGuide) favoured(fm *Formulation, byValue []int, x []float64) []int {
+	if g == nil || g.iterates == 0 {
+		return nil
+	}
+	var out []int
+	for _, p := range byValue {
+		if y := fm.Y[p]; y != none && x[y] < 0.5 && g.taken[p] >= lagGuideFavoured*float64(g.iterates) {
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return g.taken[out[a]] > g.taken[out[b]] })
+	return out
+}
+
+// lagGuideFavoured: an opportunity the guide takes in at least this share
+// of its solutions is favoured (probed when x does not take it).
+const lagGuideFavoured = 0.5
+
 // lagGuideMinDeparture: opportunities where the point departs from the
 // guide by less are left out of the guided windows.
 const lagGuideMinDeparture = 0.25

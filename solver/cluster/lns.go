@@ -31,6 +31,12 @@ const (
 	lnsMaxWindowBinaries = 1200
 	// lnsNodes bounds each sub-MIP's branch-and-bound (deterministic).
 	lnsNodes = 150
+	// lnsProbeNodes: a probe's windows get this many times the nodes
+	// of a window of their size.
+	lnsProbeNodes = 4
+	// lnsProbeAfter: the incumbent is probed once a lnsProbeAfter-th
+	// of a half pass improved nothing.
+	lnsProbeAfter = 4
 	// lnsRotations bounds the search to this many passes' worth of rounds
 	// at the smallest window size.
 	lnsRotations = 6
@@ -41,6 +47,11 @@ const (
 	// tolerance, and with 1e-6 it returned the incumbent's objective again).
 	lnsCutoffGain = 1e-5
 )
+
+// lnsNodeLimit is the node limit of a window of size binaries: lnsNodes
+// at the smallest windows, in proportion above them (a wider window's
+// tree is deeper).
+func lnsNodeLimit(size int) int { return max(lnsNodes, lnsNodes*size/lnsWindowBinaries) }
 
 // lnsWorkers is the number of neighbourhoods solved at once (one per core,
 // at most two).
@@ -101,7 +112,9 @@ func (f lnsFamily) String() string {
 // or lnsRotations passes).
 type lnsState struct {
 	round, idle, size, shift int
-	done                     bool
+	// probed: the incumbent's probe (lnsSearch.probe) was solved.
+	probed bool
+	done   bool
 }
 
 // hood is a neighbourhood: the opportunities it frees (opps) and the firms
@@ -404,7 +417,7 @@ func gcd(a, b int) int {
 // solves what remains with GLPK after its MIP presolver. It returns the
 // expanded point and its objective, or nil (also for an empty h or a point
 // that fails the row check).
-func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline time.Time) ([]float64, float64) {
+func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, nodes int, deadline time.Time) ([]float64, float64) {
 	if h.opps == nil && h.firms == nil {
 		return nil, 0
 	}
@@ -446,7 +459,7 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 		prm.TimeLimit = time.Until(deadline)
 	}
 	res, err := glpk.SolveMIP(ctx, r.Problem, prm, glpk.Callbacks{
-		Node: func(n int) bool { return n >= lnsNodes },
+		Node: func(n int) bool { return n >= nodes },
 	})
 	if err != nil || res == nil || !res.HasSolution {
 		return nil, 0
@@ -459,23 +472,32 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, deadline
 }
 
 // round solves the neighbourhoods of one round (lnsHoods of them, the
-// families taking turns, on lnsWorkers goroutines) from x and returns the
-// best improvement on best (ties to the lower neighbourhood number), or nil:
-// the result does not depend on which worker solved which neighbourhood.
+// families taking turns) from x and returns the best improvement on best
+// (ties to the lower neighbourhood number), or nil.
 func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
-	hoods := lnsHoods()
-	cands := make([][]float64, hoods)
-	objs := make([]float64, hoods)
+	ws := make([]hood, lnsHoods())
+	for i := range ws {
+		k := round*len(ws) + i // neighbourhood number
+		ws[i] = s.window(lnsFamily(k%lnsFamilies), k/lnsFamilies, size, x)
+	}
+	return s.solveAll(ctx, ws, x, lnsNodeLimit(size), best, deadline)
+}
+
+// solveAll solves the neighbourhoods ws from x on lnsWorkers goroutines,
+// each worker taking the next one as soon as it is free, and returns the
+// best point better than best (ties to the first in ws), or nil: the result
+// does not depend on which worker solved which neighbourhood.
+func (s *lnsSearch) solveAll(ctx context.Context, ws []hood, x []float64, nodes int, best float64, deadline time.Time) ([]float64, float64) {
+	cands := make([][]float64, len(ws))
+	objs := make([]float64, len(ws))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range lnsWorkers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < hoods; i = int(next.Add(1) - 1) {
-				k := round*hoods + i // neighbourhood number
-				w := s.window(lnsFamily(k%lnsFamilies), k/lnsFamilies, size, x)
-				cands[i], objs[i] = s.solveHood(ctx, w, x, deadline)
+			for i := int(next.Add(1) - 1); i < len(ws); i = int(next.Add(1) - 1) {
+				cands[i], objs[i] = s.solveHood(ctx, ws[i], x, nodes, deadline)
 			}
 		}()
 	}
@@ -519,6 +541,12 @@ func (lim lnsLimits) stalled(since time.Duration, size int) bool {
 		(lim.stallWide > 0 && size >= lnsMaxWindowBinaries && since >= lim.stallWide)
 }
 
+// late reports whether the search must stop: ctx is done or lim's
+// deadline is less than 200 ms away.
+func (s *lnsSearch) late(ctx context.Context, lim lnsLimits) bool {
+	return ctx.Err() != nil || (!lim.deadline.IsZero() && time.Until(lim.deadline) < 200*time.Millisecond)
+}
+
 // improve runs the neighbourhood search from the feasible point x and
 // returns the best point found. A pass starts windows half a window apart
 // through the whole order of each family (familyOpening and familyPioneers
@@ -554,7 +582,21 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 			break
 		}
 		// A pass starts a window of each family at every offset.
-		if rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods); st.idle >= rounds {
+		rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods)
+		if !st.probed && st.idle >= rounds/lnsProbeAfter && !s.late(ctx, lim) {
+			// A quarter of a half pass improved nothing: probe the
+			// incumbent (once).
+			st.probed = true
+			if better, obj := s.probe(ctx, st.size, x, best, lim.deadline); better != nil {
+				x, best, st.idle = better, obj, 0
+				lastGain = time.Now()
+				if lim.report != nil {
+					lim.report(best)
+				}
+				continue
+			}
+		}
+		if st.idle >= rounds {
 			// Half a pass (the whole order once) improved nothing:
 			// widen the windows; at the largest size, start again
 			// from the smallest with the windows a quarter window
@@ -569,7 +611,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 				return x
 			}
 		}
-		if ctx.Err() != nil || (!lim.deadline.IsZero() && time.Until(lim.deadline) < 200*time.Millisecond) {
+		if s.late(ctx, lim) {
 			break
 		}
 		if st.round > first && lim.stalled(time.Since(lastGain), st.size) {
@@ -580,7 +622,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 		}
 		st.idle++
 		if better, obj := s.round(ctx, st.round, st.size, x, best, lim.deadline); better != nil {
-			x, best, st.idle = better, obj, 0
+			x, best, st.idle, st.probed = better, obj, 0, false
 			lastGain = time.Now()
 			if lim.report != nil {
 				lim.report(best)

@@ -140,11 +140,11 @@ func TestSolveHoodCutoff(t *testing.T) {
 		s.guide = lr.guide()
 		for k := range 2 * lnsFamilies {
 			f := lnsFamily(k % lnsFamilies)
-			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, res.X), res.X, time.Time{}); cand != nil {
+			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, res.X), res.X, lnsNodes, time.Time{}); cand != nil {
 				t.Errorf("seed %d, %v window %d: a point (Z %.6f) from the optimum %.6f", seed, f, k/lnsFamilies, obj, res.Objective)
 			}
 			start := fm.Objective(x0)
-			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, x0), x0, time.Time{}); cand != nil &&
+			if cand, obj := s.solveHood(context.Background(), s.window(f, k/lnsFamilies, lnsWindowBinaries, x0), x0, lnsNodes, time.Time{}); cand != nil &&
 				obj > start-lnsCutoffGain*math.Max(1, math.Abs(start))*(1-1e-6) {
 				t.Errorf("seed %d, %v window %d: Z %.9f from the start %.9f, not better by the cutoff", seed, f, k/lnsFamilies, obj, start)
 			}
@@ -208,7 +208,7 @@ func TestPioneerHood(t *testing.T) {
 			if k >= 3 {
 				continue // a few sub-MIPs suffice
 			}
-			if cand, obj := s.solveHood(context.Background(), h, x, time.Time{}); cand != nil {
+			if cand, obj := s.solveHood(context.Background(), h, x, lnsNodes, time.Time{}); cand != nil {
 				if v := fm.Violations(cand, 1e-6); len(v) > 0 || obj >= start {
 					t.Errorf("seed %d, window %d: point with Z %.6f (start %.6f) violating %v", seed, k, obj, start, v)
 				}

@@ -5,8 +5,10 @@ package cluster
 // elsewhere, firms that could take its place there.
 
 import (
+	"context"
 	"slices"
 	"sort"
+	"time"
 )
 
 // openingSubstitutes: in an opening window, each project taken by a freed
@@ -64,7 +66,13 @@ func (s *lnsSearch) openingHood(k, size int, x []float64) hood {
 	if len(out) == 0 {
 		return hood{}
 	}
-	p := out[k%len(out)]
+	return s.openingAround(out[k%len(out)], size, x)
+}
+
+// openingAround is the opening window of opportunity p (not taken in x):
+// see openingHood.
+func (s *lnsSearch) openingAround(p, size int, x []float64) hood {
+	fm := s.fm
 	h := hood{opps: make([]bool, len(fm.Y)), firms: make([]bool, len(s.firmBinaries))}
 	h.opps[p] = true
 	free := 0
@@ -162,4 +170,27 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 		}
 	}
 	return out
+}
+
+// probe solves, from x, the opening windows of the opportunities the guide
+// favours that x does not take (lagGuide.favoured, at most lnsHoods of
+// them) at twice size binaries (at most lnsMaxWindowBinaries) with
+// lnsProbeNodes times the nodes of such a window, and returns the best
+// improvement on best, or nil. Such an opportunity is taken in most of the
+// Lagrangian's solutions; the ejection chain that makes room for it often
+// needs a deeper tree than a window of the rotation gets.
+func (s *lnsSearch) probe(ctx context.Context, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
+	ord := s.guide.favoured(s.fm, s.byValue, x)
+	if len(ord) > lnsHoods() {
+		ord = ord[:lnsHoods()]
+	}
+	if len(ord) == 0 {
+		return nil, best
+	}
+	size = min(2*size, lnsMaxWindowBinaries)
+	ws := make([]hood, len(ord))
+	for i, p := range ord {
+		ws[i] = s.openingAround(p, size, x)
+	}
+	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(size), best, deadline)
 }

@@ -80,7 +80,7 @@ func TestOpeningHoodSwaps(t *testing.T) {
 			if !h.opps[d.Opp["p"]] || !h.firms[d.Firm["s1"]] {
 				t.Fatalf("window %+v does not free p and s1", h)
 			}
-			cand, obj := s.solveHood(context.Background(), h, x, time.Time{})
+			cand, obj := s.solveHood(context.Background(), h, x, lnsNodes, time.Time{})
 			if cand == nil {
 				t.Fatalf("no improvement on %.4f", fm.Objective(x))
 			}
@@ -165,5 +165,90 @@ func TestOpeningHoodParts(t *testing.T) {
 	}
 	if windows == 0 {
 		t.Fatal("no opening window: the greedy took every opportunity")
+	}
+}
+
+// The probe solves the opening windows of the opportunities the guide
+// favours and the incumbent leaves out: from the plan where s1 holds q
+// alone, a guide that takes p in most of its solutions leads the probe to
+// the optimum (s1 in p, s2 in q); a guide that never takes p leaves the
+// probe with nothing to solve.
+func TestProbeOpensFavoured(t *testing.T) {
+	d := model.Derive(swapInstance(t, 20, 30, "b"))
+	fm, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := fm.Encode(&model.Assignment{Projects: []model.Project{
+		{ID: "q", Market: "m", Mode: model.Production, Participants: []model.Stake{{Firm: "s1", Stake: 1}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := d.Opp["p"], d.Opp["q"]
+	for _, tc := range []struct {
+		name     string
+		takenP   float64 // of 10 iterates
+		improves bool
+	}{
+		{"favoured", 8, true},
+		{"at the threshold", 5, true},
+		{"below it", 4, false},
+		{"never taken", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newLNSSearch(fm)
+			s.guide = newLagGuide(len(fm.Y))
+			s.guide.iterates = 10
+			s.guide.taken[p], s.guide.taken[q] = tc.takenP, 10
+			best := fm.Objective(x)
+			cand, obj := s.probe(context.Background(), lnsWindowBinaries, x, best, time.Time{})
+			if !tc.improves {
+				if cand != nil {
+					t.Fatalf("a point (Z %.4f) from a probe with nothing favoured", obj)
+				}
+				return
+			}
+			if cand == nil {
+				t.Fatalf("no improvement on %.4f", best)
+			}
+			var got []string
+			for _, pj := range fm.Decode(cand).Projects {
+				got = append(got, pj.ID)
+			}
+			if !slices.Equal(got, []string{"p", "q"}) || obj >= best {
+				t.Errorf("projects %v (Z %.4f from %.4f), want [p q]", got, obj, best)
+			}
+		})
+	}
+}
+
+// favoured lists the opportunities left out of the point that the guide
+// takes in at least half of its solutions, most often first, ties in the
+// order given.
+func TestGuideFavoured(t *testing.T) {
+	inst := gen.Generate(gen.Config{Firms: 30, Opportunities: 16, Markets: 4, Seed: 41})
+	fm, err := Build(model.Derive(inst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// favoured reads only the y columns of the point.
+	x := make([]float64, len(fm.Prob.Cols))
+	in, out := []int{0}, []int{1, 2, 3, 4}
+	x[fm.Y[0]] = 1
+	g := newLagGuide(len(fm.Y))
+	g.iterates = 100
+	g.taken[in[0]] = 100                      // taken in x: never favoured
+	g.taken[out[0]], g.taken[out[1]] = 50, 90 // favoured, 90 first
+	g.taken[out[2]] = 49                      // below the threshold
+	g.taken[out[3]] = 50                      // ties with out[0]: order given
+	order := []int{out[3], out[2], out[1], out[0], in[0]}
+	want := []int{out[1], out[3], out[0]}
+	if got := g.favoured(fm, order, x); !slices.Equal(got, want) {
+		t.Errorf("favoured %v, want %v", got, want)
+	}
+	var none *lagGuide
+	if got := none.favoured(fm, order, x); got != nil {
+		t.Errorf("a nil guide favours %v", got)
 	}
 }
