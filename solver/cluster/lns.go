@@ -541,9 +541,9 @@ func (lim lnsLimits) stalled(since time.Duration, size int) bool {
 		(lim.stallWide > 0 && size >= lnsMaxWindowBinaries && since >= lim.stallWide)
 }
 
-// late reports whether the search must stop: ctx is done or lim's
-// deadline is less than 200 ms away.
-func (s *lnsSearch) late(ctx context.Context, lim lnsLimits) bool {
+// late reports whether the search must stop: ctx is done or the deadline
+// is less than 200 ms away.
+func (lim lnsLimits) late(ctx context.Context) bool {
 	return ctx.Err() != nil || (!lim.deadline.IsZero() && time.Until(lim.deadline) < 200*time.Millisecond)
 }
 
@@ -583,7 +583,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 		}
 		// A pass starts a window of each family at every offset.
 		rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods)
-		if !st.probed && st.idle >= rounds/lnsProbeAfter && !s.late(ctx, lim) {
+		if !st.probed && st.idle >= rounds/lnsProbeAfter && !lim.late(ctx) {
 			// A quarter of a half pass improved nothing: probe the
 			// incumbent (once).
 			st.probed = true
@@ -611,7 +611,7 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 				return x
 			}
 		}
-		if s.late(ctx, lim) {
+		if lim.late(ctx) {
 			break
 		}
 		if st.round > first && lim.stalled(time.Since(lastGain), st.size) {

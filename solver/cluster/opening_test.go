@@ -45,6 +45,24 @@ func swapInstance(t *testing.T, npvP, npvQ float64, seg2 string) *model.Instance
 	return inst
 }
 
+// swapStart builds swapInstance and encodes its plan where s1 holds q alone
+// and p is left out.
+func swapStart(t *testing.T, npvP, npvQ float64, seg2 string) (*model.Derived, *Formulation, []float64) {
+	t.Helper()
+	d := model.Derive(swapInstance(t, npvP, npvQ, seg2))
+	fm, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := fm.Encode(&model.Assignment{Projects: []model.Project{
+		{ID: "q", Market: "m", Mode: model.Production, Participants: []model.Stake{{Firm: "s1", Stake: 1}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, fm, x
+}
+
 // The opening window lets a firm leave a project for the opportunity it
 // opens: a project worth less is freed whole (it may be dropped), one worth
 // more gets a firm that could take the firm's place there. From the plan
@@ -61,17 +79,7 @@ func TestOpeningHoodSwaps(t *testing.T) {
 		{"a substitute takes the firm's place", 20, 30, "b", []string{"p", "q"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := model.Derive(swapInstance(t, tc.npvP, tc.npvQ, tc.seg2))
-			fm, err := Build(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x, err := fm.Encode(&model.Assignment{Projects: []model.Project{
-				{ID: "q", Market: "m", Mode: model.Production, Participants: []model.Stake{{Firm: "s1", Stake: 1}}},
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			d, fm, x := swapStart(t, tc.npvP, tc.npvQ, tc.seg2)
 			if v := fm.Violations(x, 1e-7); len(v) > 0 {
 				t.Fatalf("start violates %s", v[0])
 			}
@@ -174,17 +182,7 @@ func TestOpeningHoodParts(t *testing.T) {
 // the optimum (s1 in p, s2 in q); a guide that never takes p leaves the
 // probe with nothing to solve.
 func TestProbeOpensFavoured(t *testing.T) {
-	d := model.Derive(swapInstance(t, 20, 30, "b"))
-	fm, err := Build(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := fm.Encode(&model.Assignment{Projects: []model.Project{
-		{ID: "q", Market: "m", Mode: model.Production, Participants: []model.Stake{{Firm: "s1", Stake: 1}}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, fm, x := swapStart(t, 20, 30, "b")
 	p, q := d.Opp["p"], d.Opp["q"]
 	for _, tc := range []struct {
 		name     string
