@@ -112,7 +112,8 @@ func (f lnsFamily) String() string {
 // or lnsRotations passes).
 type lnsState struct {
 	round, idle, size, shift int
-	// probed: the incumbent's probe (lnsSearch.probe) was solved.
+	// probed: a probe (lnsSearch.probe) was solved since the rotation
+	// last found a better plan.
 	probed bool
 	done   bool
 }
@@ -576,6 +577,13 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 	best := fm.Objective(x)
 	hoods := lnsHoods()
 	lastGain, first := time.Now(), st.round
+	accept := func(better []float64, obj float64) {
+		x, best, st.idle = better, obj, 0
+		lastGain = time.Now()
+		if lim.report != nil {
+			lim.report(best)
+		}
+	}
 	for ; ; st.round++ {
 		if st.round >= lnsRotations*lnsFamilies*s.windows(lnsWindowBinaries)/hoods {
 			st.done = true
@@ -584,15 +592,12 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 		// A pass starts a window of each family at every offset.
 		rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods)
 		if !st.probed && st.idle >= rounds/lnsProbeAfter && !lim.late(ctx) {
-			// A quarter of a half pass improved nothing: probe the
-			// incumbent (once).
+			// A lnsProbeAfter-th of a half pass improved nothing:
+			// probe the incumbent. Only a better plan from the
+			// rotation allows another probe.
 			st.probed = true
 			if better, obj := s.probe(ctx, st.size, x, best, lim.deadline); better != nil {
-				x, best, st.idle = better, obj, 0
-				lastGain = time.Now()
-				if lim.report != nil {
-					lim.report(best)
-				}
+				accept(better, obj)
 				continue
 			}
 		}
@@ -622,11 +627,8 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 		}
 		st.idle++
 		if better, obj := s.round(ctx, st.round, st.size, x, best, lim.deadline); better != nil {
-			x, best, st.idle, st.probed = better, obj, 0, false
-			lastGain = time.Now()
-			if lim.report != nil {
-				lim.report(best)
-			}
+			accept(better, obj)
+			st.probed = false
 		}
 	}
 	return x
