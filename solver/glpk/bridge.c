@@ -230,10 +230,55 @@ static int see_incumbent(ofdi_job *job, glp_tree *T) {
 	return job->want_incumbent && stop_for(job, T, ofdiGoIncumbent(job->handle, z, job->x, job->n));
 }
 
-// callback is GLPK's branch-and-cut callback.
+// GLPK runs some stretches between two callbacks that check no time
+// limit and neither call back nor print: the cut generators after
+// GLP_ICUTGEN, the choice of the branching variable after GLP_IBRANCH
+// (seconds each on models of 50,000 rows). The phase clock times the
+// stretch after each reason's callback, so the search stops before one
+// that would end past the deadline.
+
+// ofdi_phase_call notes a callback of the given reason at time t.
+void ofdi_phase_call(ofdi_job *job, int reason, double t) {
+	if (reason < 1 || reason >= OFDI_REASONS) reason = 0;
+	if (job->cb_returned && t - job->cb_end > job->phase_time[job->last_reason]) {
+		job->phase_time[job->last_reason] = t - job->cb_end;
+	}
+	job->last_reason = reason;
+}
+
+// ofdi_phase_return notes that the callback returned at time t.
+void ofdi_phase_return(ofdi_job *job, double t) {
+	job->cb_end = t;
+	job->cb_returned = 1;
+}
+
+// ofdi_phase_next estimates how long GLPK runs after a callback of the
+// given reason returns, before the next one: the longest such stretch
+// seen so far, or, for a reason not seen yet, the longest of any reason.
+double ofdi_phase_next(const ofdi_job *job, int reason) {
+	double d = reason >= 1 && reason < OFDI_REASONS ? job->phase_time[reason] : 0;
+	int r;
+	if (d > 0) return d;
+	for (r = 1; r < OFDI_REASONS; r++) {
+		if (job->phase_time[r] > d) d = job->phase_time[r];
+	}
+	return d;
+}
+
+// callback is GLPK's branch-and-cut callback (see callback_body); it
+// keeps the phase clock.
+static void callback_body(glp_tree *T, ofdi_job *job, int reason, double t);
+
 static void callback(glp_tree *T, void *info) {
 	ofdi_job *job = info;
 	double t = now();
+	int reason = glp_ios_reason(T);
+	ofdi_phase_call(job, reason, t);
+	callback_body(T, job, reason, t);
+	ofdi_phase_return(job, now());
+}
+
+static void callback_body(glp_tree *T, ofdi_job *job, int reason, double t) {
 	int best, a_cnt, t_cnt;
 
 	job->cb_calls++;
@@ -257,7 +302,7 @@ static void callback(glp_tree *T, void *info) {
 		stop_for(job, T, OFDI_CB_CANCEL);
 		return;
 	}
-	if (job->deadline > 0 && t >= job->deadline) {
+	if (job->deadline > 0 && t + ofdi_phase_next(job, reason) >= job->deadline) {
 		job->stop = OFDI_STOP_TIME;
 		glp_ios_terminate(T);
 		return;
@@ -267,7 +312,7 @@ static void callback(glp_tree *T, void *info) {
 		job->last_node = t_cnt;
 		if (stop_for(job, T, ofdiGoNode(job->handle, t_cnt))) return;
 	}
-	if (job->want_heur && glp_ios_reason(T) == GLP_IHEUR) {
+	if (job->want_heur && reason == GLP_IHEUR) {
 		int flags = ofdiGoHeuristic(job->handle, job->work, job->n);
 		if ((flags & OFDI_CB_SOLUTION) && glp_ios_heur_sol(T, job->work) == 0) {
 			job->heur_accepted++;

@@ -29,6 +29,9 @@ enum {
 	OFDI_STOP_CALLBACK = 3
 };
 
+// GLPK's callback reasons are GLP_IROWGEN (1) to GLP_IPREPRO (7).
+enum { OFDI_REASONS = 8 };
+
 // Flags returned by the Go callbacks.
 enum {
 	OFDI_CB_SOLUTION = 1,  // heuristic: work[1..n] holds a solution
@@ -103,8 +106,16 @@ typedef struct {
 	int abortable;  // a cancellation may longjmp out of GLPK
 	int in_intopt;  // glp_intopt runs: an overdue run may longjmp out too
 	double t0, deadline, last_progress, last_cb;
+	// The phase clock (see ofdi_phase_call).
+	int last_reason;                    // reason of the last callback (GLP_I*)
+	int cb_returned;                    // a callback has returned,
+	double cb_end;                      // at this time
+	double phase_time[OFDI_REASONS];    // per reason: longest time from a callback's return to the next callback
 } ofdi_job;
 
 int ofdi_run(ofdi_job *job);
+void ofdi_phase_call(ofdi_job *job, int reason, double t);
+void ofdi_phase_return(ofdi_job *job, double t);
+double ofdi_phase_next(const ofdi_job *job, int reason);
 
 #endif

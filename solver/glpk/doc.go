@@ -80,4 +80,15 @@
 // callback and reports only every 10 s (on a 32000-row model it ran 110 s
 // past a 30 s limit before; now at most about 10 s). Prefer another
 // branching rule on large models.
+//
+// Some phases neither print nor call back: GLPK's cut generators after the
+// cut-generation callback, and the choice of the branching variable after
+// the branching callback (Driebeck–Tomlin computes a row of the simplex
+// table per fractional column). On a model of 50,000 rows each takes
+// seconds. The callback therefore times the stretch that follows each
+// kind of callback (the longest seen so far; for a kind not seen yet, the
+// longest of any), and stops the search at a callback whose next stretch
+// would end past the limit: the search gives up its last seconds rather
+// than overrun. The first stretch of its kind at the root is not known in
+// advance and can still overrun the limit by its length.
 package glpk
