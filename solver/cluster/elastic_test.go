@@ -11,7 +11,7 @@ import (
 )
 
 // shaped generates a cluster of the named preset.
-func shaped(t *testing.T, shape string, firms, opps, markets int, seed uint64) *model.Instance {
+func shaped(t testing.TB, shape string, firms, opps, markets int, seed uint64) *model.Instance {
 	t.Helper()
 	sh, err := gen.Preset(shape)
 	if err != nil {

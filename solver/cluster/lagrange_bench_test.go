@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
 )
 
@@ -14,11 +13,7 @@ import (
 // cluster of 600 firms, where the coalition problems hold hundreds of
 // candidates each (docs/experiments.md, "A faster dual").
 func BenchmarkLagrangianIterate(b *testing.B) {
-	shape, err := gen.Preset("mixed")
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := model.Derive(gen.Generate(gen.Config{Firms: 600, Opportunities: 150, Markets: 15, Seed: 505, Shape: shape}))
+	d := model.Derive(shaped(b, "mixed", 600, 150, 15, 505))
 	fm, err := BuildStructure(context.Background(), d)
 	if err != nil {
 		b.Fatal(err)

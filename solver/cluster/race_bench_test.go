@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
@@ -18,12 +17,7 @@ import (
 // takes seconds with no callback and no time check, so the limits fall
 // inside those stretches.
 func BenchmarkRaceTimeLimit(b *testing.B) {
-	sh, err := gen.Preset("tight-risk")
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := model.Derive(gen.Generate(gen.Config{Firms: 300, Opportunities: 120, Markets: 15, Seed: 414, Shape: sh}))
-	fm, err := Build(d)
+	fm, err := Build(model.Derive(shaped(b, "tight-risk", 300, 120, 15, 414)))
 	if err != nil {
 		b.Fatal(err)
 	}
