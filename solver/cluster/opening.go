@@ -173,22 +173,22 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 }
 
 // probe solves, from x, windows deeper or wider than the rotation's, and
-// returns the best improvement on best, or nil: the opening windows of
-// the opportunities the guide favours that x does not take
-// (favouredWindows), or, when it favours none, the swap windows
-// (swapWindows), which trade the projects that add least for the
-// opportunities that would add most. An opportunity the guide favours is
-// taken in most of the Lagrangian's solutions; the ejection chain that
-// makes room for it often needs a deeper tree than a window of the
-// rotation gets. The windows have twice size binaries (at most
-// lnsMaxWindowBinaries) and lnsProbeNodes times the nodes of such a
-// window, except the widest swap window.
+// returns the best improvement on best, or nil:
+//   - the opening windows of the opportunities the guide favours that x
+//     does not take (favouredWindows). Such an opportunity is taken in
+//     most of the Lagrangian's solutions; the ejection chain that makes
+//     room for it often needs a deeper tree than a window of the rotation
+//     gets.
+//   - the swap windows (swapWindows), which trade the projects that add
+//     least for the opportunities that would add most.
+//
+// They have twice size binaries (at most lnsMaxWindowBinaries) and
+// lnsProbeNodes times the nodes of such a window, except the widest swap
+// window.
 func (s *lnsSearch) probe(ctx context.Context, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
 	wide := min(2*size, lnsMaxWindowBinaries)
-	ws := s.favouredWindows(wide, x)
-	if len(ws) == 0 {
-		ws = s.swapWindows(wide, x, deadline.IsZero() || time.Until(deadline) >= lnsSwapTime)
-	}
+	ws := s.swapWindows(wide, x, deadline.IsZero() || time.Until(deadline) >= lnsSwapTime)
+	ws = append(ws, s.favouredWindows(wide, x)...)
 	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(wide), best, deadline)
 }
 

@@ -179,9 +179,9 @@ func TestOpeningHoodParts(t *testing.T) {
 // The probe's opening windows are those of the opportunities the guide
 // favours and the incumbent leaves out: from the plan where s1 holds q
 // alone, a guide that takes p in most of its solutions leads them to the
-// optimum (s1 in p, s2 in q); a guide that never takes p leaves none, and
-// the probe solves its swap windows instead, which on a cluster this small
-// free every opportunity: it reaches the optimum either way.
+// optimum (s1 in p, s2 in q); a guide that never takes p leaves none. The
+// probe itself reaches the optimum either way: on a cluster this small its
+// swap windows free every opportunity.
 func TestProbeOpensFavoured(t *testing.T) {
 	d, fm, x := swapStart(t, 20, 30, "b")
 	p, q := d.Opp["p"], d.Opp["q"]
