@@ -123,9 +123,6 @@ type lnsState struct {
 // projects and market entries kept as they are). Empty: nothing to solve.
 type hood struct {
 	opps, firms []bool
-	// nodes is the window's node limit (0: the one its solveAll call
-	// gives).
-	nodes int
 }
 
 // lnsSearch is the index one search works on.
@@ -501,11 +498,7 @@ func (s *lnsSearch) solveAll(ctx context.Context, ws []hood, x []float64, nodes 
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(ws); i = int(next.Add(1) - 1) {
-				n := nodes
-				if ws[i].nodes > 0 {
-					n = ws[i].nodes
-				}
-				cands[i], objs[i] = s.solveHood(ctx, ws[i], x, n, deadline)
+				cands[i], objs[i] = s.solveHood(ctx, ws[i], x, nodes, deadline)
 			}
 		}()
 	}

@@ -172,48 +172,25 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 	return out
 }
 
-// probe solves, from x, windows deeper or wider than the rotation's, and
-// returns the best improvement on best, or nil:
-//   - the opening windows of the opportunities the guide favours that x
-//     does not take (favouredWindows). Such an opportunity is taken in
-//     most of the Lagrangian's solutions; the ejection chain that makes
-//     room for it often needs a deeper tree than a window of the rotation
-//     gets.
-//   - the swap windows (swapWindows), which trade the projects that add
-//     least for the opportunities that would add most.
-//
-// They have twice size binaries (at most lnsMaxWindowBinaries) and
-// lnsProbeNodes times the nodes of such a window, except the widest swap
-// window.
+// probe solves, from x, the opening windows of the opportunities the guide
+// favours that x does not take (lagGuide.favoured, at most lnsHoods of
+// them) at twice size binaries (at most lnsMaxWindowBinaries) with
+// lnsProbeNodes times the nodes of such a window, and returns the best
+// improvement on best, or nil. Such an opportunity is taken in most of the
+// Lagrangian's solutions; the ejection chain that makes room for it often
+// needs a deeper tree than a window of the rotation gets.
 func (s *lnsSearch) probe(ctx context.Context, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
-	wide := min(2*size, lnsMaxWindowBinaries)
-	ws := s.swapWindows(wide, x, deadline.IsZero() || time.Until(deadline) >= lnsSwapTime)
-	ws = append(ws, s.favouredWindows(wide, x)...)
-	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(wide), best, deadline)
-}
-
-// favouredWindows are the opening windows, at size binaries, of the
-// opportunities the guide favours that x does not take
-// (lagGuide.favoured, at most lnsHoods of them).
-func (s *lnsSearch) favouredWindows(size int, x []float64) []hood {
 	ord := s.guide.favoured(s.fm, s.byValue, x)
-	var ws []hood
-	for _, p := range ord[:min(len(ord), lnsHoods())] {
-		ws = append(ws, s.openingAround(p, size, x))
+	if len(ord) > lnsHoods() {
+		ord = ord[:lnsHoods()]
 	}
-	return ws
-}
-
-// swapWindows are the swap windows (swapHood) of lnsSwapBinaries, when
-// widest is true, with the nodes of a window of the rotation at its
-// smallest size (first: it takes longest, and the other worker solves the
-// rest meanwhile), and of size binaries.
-func (s *lnsSearch) swapWindows(size int, x []float64, widest bool) []hood {
-	var ws []hood
-	if widest {
-		w := s.swapHood(lnsSwapBinaries, x)
-		w.nodes = lnsNodeLimit(lnsWindowBinaries)
-		ws = append(ws, w)
+	if len(ord) == 0 {
+		return nil, best
 	}
-	return append(ws, s.swapHood(size, x))
+	size = min(2*size, lnsMaxWindowBinaries)
+	ws := make([]hood, len(ord))
+	for i, p := range ord {
+		ws[i] = s.openingAround(p, size, x)
+	}
+	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(size), best, deadline)
 }
