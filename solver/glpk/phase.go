@@ -11,8 +11,8 @@ import "time"
 // its reason (GLP_IROWGEN … GLP_IPREPRO), and when it was called and
 // returned, in seconds.
 type phaseEvent struct {
-	reason         int
-	called, retned float64
+	reason           int
+	called, returned float64
 }
 
 // phaseEstimate replays events through the bridge's phase clock and
@@ -25,7 +25,7 @@ func phaseEstimate(events []phaseEvent, reason int) time.Duration {
 	j.c = (*C.ofdi_job)(j.alloc(int(C.sizeof_ofdi_job)))
 	for _, e := range events {
 		C.ofdi_phase_call(j.c, C.int(e.reason), C.double(e.called))
-		C.ofdi_phase_return(j.c, C.double(e.retned))
+		C.ofdi_phase_return(j.c, C.double(e.returned))
 	}
 	return time.Duration(float64(C.ofdi_phase_next(j.c, C.int(reason))) * float64(time.Second))
 }
