@@ -17,7 +17,8 @@ import (
 // checker since there are no rows to check it against; then the Lagrangian
 // phase (a bound, and plans from its heuristic) and the window search
 // (largesearch.go) run at once, one core each, sharing the best plan
-// (largePool). The bound is the better of the uncoupled and Lagrangian
+// (largePool); when the Lagrangian phase ends, its core becomes a second
+// worker of the window search. The bound is the better of the uncoupled and Lagrangian
 // bounds. The greedy stops at the time limit or when ctx ends, keeping its
 // plan only when it meets the targets.
 func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
@@ -54,13 +55,18 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 		lagUntil = start.Add(prm.TimeLimit / 2)
 		searchUntil = start.Add(time.Duration(largeSearchShare * float64(prm.TimeLimit)))
 	}
+	// The dual's core joins the window search once the dual stops
+	// paying (see dual): the two workers share one schedule.
+	ls := newLargeSearch(fm)
+	q := newLargeSchedule(ls)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		pool.dual(ctx, fm, lagUntil, searchUntil)
+		ls.work(ctx, pool, q, searchUntil)
 	}()
-	fm.improveLarge(ctx, pool, searchUntil)
+	ls.work(ctx, pool, q, searchUntil)
 	wg.Wait()
 	out.Assignment, z = pool.best()
 	out.Bound = math.Min(pool.bound, z)
@@ -116,14 +122,36 @@ func (pool *largePool) best() (*model.Assignment, float64) {
 // offer keeps plan a (objective z, checked) when it is better than the
 // best, and reports whether it did.
 func (pool *largePool) offer(phase string, a *model.Assignment, z float64) bool {
+	return pool.improve(phase, a, z) > 0
+}
+
+// improve keeps plan a (objective z, checked) when it is better than the
+// best, and returns by how much (0: not kept).
+func (pool *largePool) improve(phase string, a *model.Assignment, z float64) float64 {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	if z >= pool.z-1e-7*math.Max(1, math.Abs(pool.z)) {
-		return false
+		return 0
 	}
+	gain := pool.z - z
 	pool.plan, pool.z = a, z
 	pool.publishLocked(phase)
-	return true
+	return gain
+}
+
+// merge offers cand (objective cz, checked), which a window found from
+// the plan base, and returns the gain kept (0: none). When the best plan
+// is no longer base (another worker improved it meanwhile), the window's
+// projects of cand joined with the best plan's others come first: if the
+// join passes the checker, both gains are kept.
+func (pool *largePool) merge(d *model.Derived, base *model.Assignment, win []bool, cand *model.Assignment, cz float64) float64 {
+	if best, _ := pool.best(); best != base {
+		joined := joinPlans(d, best, win, cand)
+		if jz, err := verifyPlan(d, joined); err == nil && jz < cz {
+			cand, cz = joined, jz
+		}
+	}
+	return pool.improve(phaseNeighbourhood, cand, cz)
 }
 
 // raise keeps b when it is a better bound.

@@ -2,13 +2,15 @@ package cluster
 
 // The neighbourhood search on clusters above MaxGLPKRows: windows of
 // opportunities, each written and solved on its own (see buildWindow),
-// the families taking turns.
+// the families and sizes chosen by what they gained lately, one or two
+// workers sharing the schedule.
 
 import (
 	"context"
 	"math"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ofdi/ofdi/model"
@@ -17,12 +19,13 @@ import (
 
 // Large-cluster window parameters.
 const (
-	// largeWindowBinaries: a window holds at least this many binaries
-	// (its opportunities' columns); after a pass that improved nothing
-	// the windows double, up to largeMaxWindowBinaries, and after such a
-	// pass at that size the search ends.
-	largeWindowBinaries    = 400
-	largeMaxWindowBinaries = 1600
+	// largeWindowBinaries: the smallest windows hold at least this many
+	// binaries (their opportunities' columns); there are largeSizes
+	// sizes, each twice the one before (see largeSchedule), and each
+	// gets at least largeSizeFloor of the search's time.
+	largeWindowBinaries = 400
+	largeSizes          = 4
+	largeSizeFloor      = 0.1
 	// largePairs is the most pairs of an opportunity a window frees
 	// besides the plan's members: pioneers of Π_p first (learners need
 	// one), then learning-reward pairs, then the others, each by the
@@ -319,40 +322,127 @@ func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z fl
 	return cand, cz
 }
 
-// improveLarge runs the windows from the pool's best plan, each window from
-// the best plan when it starts (the Lagrangian's heuristic may have offered
-// a better one), the family chosen by familyRates, until deadline (zero:
-// none), the last pass at largeMaxWindowBinaries improved nothing, or ctx
-// ends. It offers each better plan to the pool.
+// improveLarge runs the window search with one worker (see work) until
+// deadline (zero: none), the schedule is over, or ctx ends.
 func (fm *Formulation) improveLarge(ctx context.Context, pool *largePool, deadline time.Time) {
 	s := newLargeSearch(fm)
-	if len(s.order) == 0 {
-		return
-	}
-	var rates familyRates
-	size, idle := largeWindowBinaries, 0
-	for ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second) {
-		if idle >= largeFamilies*s.windows(size) {
-			// A whole pass improved nothing: wider windows, or the end.
-			if size >= largeMaxWindowBinaries {
-				return
-			}
-			size, idle = 2*size, 0
+	s.work(ctx, pool, newLargeSchedule(s), deadline)
+}
+
+// largeSchedule hands out the window search's windows to its workers.
+// Windows come in largeSizes sizes (largeWindowBinaries doubled), and
+// the next window's size is the one that has gained most per second of
+// its windows lately, except that a size whose windows have had less
+// than largeSizeFloor of the search's time comes first; within a size,
+// familyRates chooses the family. Small windows gain most per second at
+// first; once their moves are used up, the wider ones do. The search is
+// over after a whole pass of every size and family improved nothing.
+// Workers share the schedule, so that they take different windows.
+type largeSchedule struct {
+	mu sync.Mutex
+	s  *largeSearch
+	// sizes are the windows' binaries, smallest first; per size, rates
+	// chooses the family, gain and secs decay by largeRateDecay at each
+	// of its windows, and spent sums its windows' seconds.
+	sizes       []int
+	rates       []familyRates
+	gain, secs  []float64
+	spent       []float64
+	idle, whole int // windows since the last gain; a whole pass
+}
+
+// largeTurn is one window of the schedule: its family, its turn within
+// the family and size (from 0), and its size's index.
+type largeTurn struct {
+	family     largeFamily
+	turn, size int
+}
+
+func newLargeSchedule(s *largeSearch) *largeSchedule {
+	q := &largeSchedule{s: s}
+	for size := largeWindowBinaries; len(q.sizes) < largeSizes; size *= 2 {
+		q.sizes = append(q.sizes, size)
+		q.whole += largeFamilies * s.windows(size)
+		if size >= s.total {
+			break // a window this size already holds everything
 		}
-		idle++
+	}
+	n := len(q.sizes)
+	q.rates, q.gain, q.secs, q.spent = make([]familyRates, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	return q
+}
+
+// next returns the next window; ok is false once the search is over.
+func (q *largeSchedule) next() (t largeTurn, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.s.order) == 0 || q.idle >= q.whole {
+		return largeTurn{}, false
+	}
+	q.idle++
+	t.size = q.pick()
+	t.family = q.rates[t.size].next()
+	t.turn = q.rates[t.size].turns[t.family] - 1
+	return t, true
+}
+
+// pick returns the index of the next window's size: the one with the
+// least time if it has had less than largeSizeFloor of the total, else
+// the best recent gain per second (the smallest on a tie).
+func (q *largeSchedule) pick() int {
+	total, least := 0.0, 0
+	for i, sp := range q.spent {
+		total += sp
+		if sp < q.spent[least] {
+			least = i
+		}
+	}
+	if q.spent[least] <= largeSizeFloor*total {
+		return least
+	}
+	best, rate := 0, -1.0
+	for i := range q.sizes {
+		if r := q.gain[i] / max(q.secs[i], 1e-3); r > rate {
+			best, rate = i, r
+		}
+	}
+	return best
+}
+
+// record adds window t: the gain the pool kept from it and how long it
+// took.
+func (q *largeSchedule) record(t largeTurn, gain float64, took time.Duration) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if gain > 0 {
+		q.idle = 0
+	}
+	q.rates[t.size].record(t.family, gain, took)
+	q.gain[t.size] = largeRateDecay*q.gain[t.size] + gain
+	q.secs[t.size] = largeRateDecay*q.secs[t.size] + took.Seconds()
+	q.spent[t.size] += took.Seconds()
+}
+
+// work solves the schedule's windows, each from the pool's best plan when
+// it starts, until deadline (zero: none), the schedule is over, or ctx
+// ends. It offers each better plan to the pool (see largePool.merge).
+func (s *largeSearch) work(ctx context.Context, pool *largePool, q *largeSchedule, deadline time.Time) {
+	for ctx.Err() == nil && (deadline.IsZero() || time.Until(deadline) > time.Second) {
+		t, ok := q.next()
+		if !ok {
+			return
+		}
 		a, z := pool.best()
-		f := rates.next()
-		win := s.window(f, rates.turns[f]-1, size, a)
+		win := s.window(t.family, t.turn, q.sizes[t.size], a)
 		if win == nil {
 			continue
 		}
 		began := time.Now()
-		cand, cz := s.solveWindow(ctx, a, z, win, deadline)
 		gain := 0.0
-		if cand != nil && pool.offer(phaseNeighbourhood, cand, cz) {
-			gain, idle = z-cz, 0
+		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil {
+			gain = pool.merge(s.fm.D, a, win, cand, cz)
 		}
-		rates.record(f, gain, time.Since(began))
+		q.record(t, gain, time.Since(began))
 	}
 }
 

@@ -6,6 +6,7 @@ package cluster
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/mip"
@@ -215,10 +216,35 @@ func joinWindow(d *model.Derived, a *model.Assignment, window []bool, wfm *Formu
 	var projects []model.Project
 	for _, pj := range a.Projects {
 		if !window[d.Opp[pj.ID]] {
-			projects = append(projects, pj)
+			projects = append(projects, ownProject(pj))
 		}
 	}
 	return assignmentOf(d, append(projects, wfm.decodeProjects(x)...))
+}
+
+// joinPlans returns a's projects outside window with b's projects in it,
+// the markets entered and the credit their spending needs.
+func joinPlans(d *model.Derived, a *model.Assignment, window []bool, b *model.Assignment) *model.Assignment {
+	var projects []model.Project
+	for _, pj := range a.Projects {
+		if !window[d.Opp[pj.ID]] {
+			projects = append(projects, ownProject(pj))
+		}
+	}
+	for _, pj := range b.Projects {
+		if window[d.Opp[pj.ID]] {
+			projects = append(projects, ownProject(pj))
+		}
+	}
+	return assignmentOf(d, projects)
+}
+
+// ownProject returns pj with its own copy of the participants, which
+// assignmentOf sorts in place: the window search's workers read the plans
+// they join from.
+func ownProject(pj model.Project) model.Project {
+	pj.Participants = slices.Clone(pj.Participants)
+	return pj
 }
 
 // encodeWindow writes a's projects in the window as a point of wfm (the
