@@ -18,9 +18,9 @@ import (
 // phase (a bound, and plans from its heuristic) and the window search
 // (largesearch.go) run at once, one core each, sharing the best plan
 // (largePool); when the Lagrangian phase ends, its core becomes a second
-// worker of the window search. The bound is the better of the uncoupled and Lagrangian
-// bounds. The greedy stops at the time limit or when ctx ends, keeping its
-// plan only when it meets the targets.
+// worker of the window search. The bound is the better of the uncoupled
+// and Lagrangian bounds. The greedy stops at the time limit or when ctx
+// ends, keeping its plan only when it meets the targets.
 func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
 	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
 	// best), so it alone is the bound until the Lagrangian's.
