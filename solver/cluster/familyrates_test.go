@@ -55,7 +55,7 @@ func TestFamilyRates(t *testing.T) {
 			continue // an exploration turn
 		}
 		if f != 0 {
-			t.Errorf("after family 1 stopped gaining the choice is %d, rates %v over %v s", f, r.gain, r.secs)
+			t.Errorf("after family 1 stopped gaining the choice is %d, recent gains and seconds %v", f, r.recent)
 		}
 		break
 	}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,14 +24,8 @@ func TestLargeScheduleSizes(t *testing.T) {
 		{total: 120000, want: []int{400, 800, 1600, 3200}},
 	} {
 		q := newLargeSchedule(&largeSearch{order: []int{0}, total: c.total})
-		if len(q.sizes) != len(c.want) {
+		if !slices.Equal(q.sizes, c.want) {
 			t.Errorf("total %d: sizes %v, want %v", c.total, q.sizes, c.want)
-			continue
-		}
-		for i := range c.want {
-			if q.sizes[i] != c.want[i] {
-				t.Errorf("total %d: sizes %v, want %v", c.total, q.sizes, c.want)
-			}
 		}
 	}
 }

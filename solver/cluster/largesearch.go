@@ -342,11 +342,11 @@ type largeSchedule struct {
 	mu sync.Mutex
 	s  *largeSearch
 	// sizes are the windows' binaries, smallest first; per size, rates
-	// chooses the family, gain and secs decay by largeRateDecay at each
-	// of its windows, and spent sums its windows' seconds.
+	// chooses the family, recent is the size's recent gain per second,
+	// and spent sums its windows' seconds.
 	sizes       []int
 	rates       []familyRates
-	gain, secs  []float64
+	recent      []gainRate
 	spent       []float64
 	idle, whole int // windows since the last gain; a whole pass
 }
@@ -368,7 +368,7 @@ func newLargeSchedule(s *largeSearch) *largeSchedule {
 		}
 	}
 	n := len(q.sizes)
-	q.rates, q.gain, q.secs, q.spent = make([]familyRates, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	q.rates, q.recent, q.spent = make([]familyRates, n), make([]gainRate, n), make([]float64, n)
 	return q
 }
 
@@ -402,7 +402,7 @@ func (q *largeSchedule) pick() int {
 	}
 	best, rate := 0, -1.0
 	for i := range q.sizes {
-		if r := q.gain[i] / max(q.secs[i], 1e-3); r > rate {
+		if r := q.recent[i].perSecond(); r > rate {
 			best, rate = i, r
 		}
 	}
@@ -418,8 +418,7 @@ func (q *largeSchedule) record(t largeTurn, gain float64, took time.Duration) {
 		q.idle = 0
 	}
 	q.rates[t.size].record(t.family, gain, took)
-	q.gain[t.size] = largeRateDecay*q.gain[t.size] + gain
-	q.secs[t.size] = largeRateDecay*q.secs[t.size] + took.Seconds()
+	q.recent[t.size].add(gain, took)
 	q.spent[t.size] += took.Seconds()
 }
 
@@ -452,10 +451,10 @@ func (s *largeSearch) work(ctx context.Context, pool *largePool, q *largeSchedul
 // best rate. The market runs usually gain most per second, the pioneer
 // windows least, but that changes as the plan improves.
 type familyRates struct {
-	// gain and secs decay by largeRateDecay at each of the family's
-	// windows; turns counts its windows.
-	gain, secs [largeFamilies]float64
-	turns      [largeFamilies]int
+	// recent is each family's recent gain per second; turns counts its
+	// windows.
+	recent [largeFamilies]gainRate
+	turns  [largeFamilies]int
 	// n counts the windows chosen.
 	n int
 }
@@ -487,10 +486,22 @@ func (r *familyRates) next() largeFamily {
 }
 
 // rate is family f's recent gain per second.
-func (r *familyRates) rate(f largeFamily) float64 { return r.gain[f] / max(r.secs[f], 1e-3) }
+func (r *familyRates) rate(f largeFamily) float64 { return r.recent[f].perSecond() }
 
 // record adds one window of family f: its gain and how long it took.
 func (r *familyRates) record(f largeFamily, gain float64, took time.Duration) {
-	r.gain[f] = largeRateDecay*r.gain[f] + gain
-	r.secs[f] = largeRateDecay*r.secs[f] + took.Seconds()
+	r.recent[f].add(gain, took)
 }
+
+// gainRate is a recent gain per second: the gain and the seconds of a
+// run of windows, each decaying by largeRateDecay at every window added.
+type gainRate struct{ gain, secs float64 }
+
+// add counts one window: its gain and how long it took.
+func (r *gainRate) add(gain float64, took time.Duration) {
+	r.gain = largeRateDecay*r.gain + gain
+	r.secs = largeRateDecay*r.secs + took.Seconds()
+}
+
+// perSecond is the recent gain per second.
+func (r gainRate) perSecond() float64 { return r.gain / max(r.secs, 1e-3) }

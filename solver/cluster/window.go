@@ -213,50 +213,34 @@ func (w *writer) addWindowCols(st *Formulation, p int, keep [][]bool) {
 // projects of x (a point of wfm, the window's MIP), the markets entered
 // and the credit their spending needs.
 func joinWindow(d *model.Derived, a *model.Assignment, window []bool, wfm *Formulation, x []float64) *model.Assignment {
-	var projects []model.Project
-	for _, pj := range a.Projects {
-		if !window[d.Opp[pj.ID]] {
-			projects = append(projects, ownProject(pj))
-		}
-	}
-	return assignmentOf(d, append(projects, wfm.decodeProjects(x)...))
+	return assignmentOf(d, append(windowProjects(d, a, window, false), wfm.decodeProjects(x)...))
 }
 
 // joinPlans returns a's projects outside window with b's projects in it,
 // the markets entered and the credit their spending needs.
 func joinPlans(d *model.Derived, a *model.Assignment, window []bool, b *model.Assignment) *model.Assignment {
-	var projects []model.Project
-	for _, pj := range a.Projects {
-		if !window[d.Opp[pj.ID]] {
-			projects = append(projects, ownProject(pj))
-		}
-	}
-	for _, pj := range b.Projects {
-		if window[d.Opp[pj.ID]] {
-			projects = append(projects, ownProject(pj))
-		}
-	}
-	return assignmentOf(d, projects)
+	return assignmentOf(d, append(windowProjects(d, a, window, false), windowProjects(d, b, window, true)...))
 }
 
-// ownProject returns pj with its own copy of the participants, which
-// assignmentOf sorts in place: the window search's workers read the plans
-// they join from.
-func ownProject(pj model.Project) model.Project {
-	pj.Participants = slices.Clone(pj.Participants)
-	return pj
+// windowProjects returns a's projects in the window (in) or outside it,
+// each with its own copy of the participants, which assignmentOf sorts in
+// place: the window search's workers read the plans they join from.
+func windowProjects(d *model.Derived, a *model.Assignment, window []bool, in bool) []model.Project {
+	var projects []model.Project
+	for _, pj := range a.Projects {
+		if window[d.Opp[pj.ID]] == in {
+			pj.Participants = slices.Clone(pj.Participants)
+			projects = append(projects, pj)
+		}
+	}
+	return projects
 }
 
 // encodeWindow writes a's projects in the window as a point of wfm (the
 // window's MIP, fixed its fixed part); nil if the point breaks a row (it
 // should not: a is feasible).
 func encodeWindow(wfm *Formulation, a *model.Assignment, window []bool, fixed *fixedPart) []float64 {
-	inner := &model.Assignment{}
-	for _, pj := range a.Projects {
-		if window[wfm.D.Opp[pj.ID]] {
-			inner.Projects = append(inner.Projects, pj)
-		}
-	}
+	inner := &model.Assignment{Projects: windowProjects(wfm.D, a, window, true)}
 	x, err := wfm.encode(inner, fixed)
 	if err != nil || len(wfm.Violations(x, 1e-6)) > 0 {
 		return nil
