@@ -47,6 +47,17 @@ type LagrangianResult struct {
 	lg *lagrangian
 }
 
+// coalitions returns the relaxation's coalition of each opportunity it
+// takes at the best multipliers (indexed like Formulation.Y, the lead
+// first; nil where it takes none), nil before any iteration. The slices
+// are never changed afterwards.
+func (res *LagrangianResult) coalitions() [][]int {
+	if res.lg == nil || res.lg.best.vals == nil {
+		return nil
+	}
+	return res.lg.best.members
+}
+
 // Resume runs the maximisation once from the first multipliers (unless the
 // last run stopped at its deadline) and then continues it from the best
 // multipliers so far with a fresh step, each aimed at upper, the objective
@@ -119,6 +130,15 @@ type lagHooks struct {
 	// search running at the same time), if any: the steps aim at it when
 	// it is better than the run's own.
 	known func() (float64, bool)
+	// heurShare, when positive, is the largest share of the run's time
+	// the heuristic may take: a turn is skipped while it has taken more
+	// (zero: every turn runs). Above MaxGLPKRows one greedy costs as much
+	// as about 40 iterations, and the window search beside the dual
+	// brings the plans.
+	heurShare float64
+	// coalitions sees the relaxation's coalitions at each new best bound
+	// (see LagrangianResult.coalitions).
+	coalitions func(members [][]int)
 }
 
 // lagrangian is Lagrangian with hooks.
@@ -142,6 +162,9 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 	lg.onBound = func(b float64) {
 		res.Bound = b
 		progress()
+		if hooks.coalitions != nil {
+			hooks.coalitions(lg.best.members)
+		}
 	}
 	// The greedy costs about as much as a few hundred iterations on
 	// province-size clusters: run it less often there (deterministically,
@@ -152,10 +175,15 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		pairs += len(lp.cands)
 	}
 	every = max(every, pairs/lagHeurPairs)
+	began, heurTime := time.Now(), time.Duration(0)
 	lg.hook = func(it int, pr primal) (float64, bool) {
 		if it%every != 0 {
 			return 0, false
 		}
+		if hooks.heurShare > 0 && heurTime.Seconds() > hooks.heurShare*time.Since(began).Seconds() {
+			return 0, false
+		}
+		defer func(at time.Time) { heurTime += time.Since(at) }(time.Now())
 		a := greedyFrom(ctx, fm, lg.order(pr), pr.members)
 		if a == nil || ctx.Err() != nil {
 			return 0, false

@@ -81,20 +81,24 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, searchUntil time.Time) {
 	_, z := pool.best()
 	lr := fm.lagrangian(ctx, z, true, lagUntil, lagHooks{
-		report: func(_ bool, _, b float64) { pool.raise(phaseLagrangian, b) },
-		onPlan: func(a *model.Assignment, z float64) { pool.offer(phaseLagrangian, a, z) },
+		heurShare:  largeHeurShare,
+		coalitions: pool.setGuide,
+		report:     func(_ bool, _, b float64) { pool.raise(phaseLagrangian, b) },
+		onPlan:     func(a *model.Assignment, z float64) { pool.offer(phaseLagrangian, a, z) },
 		known: func() (float64, bool) {
 			_, z := pool.best()
 			return z, true
 		},
 	})
 	pool.raise(phaseLagrangian, lr.Bound)
+	pool.setGuide(lr.coalitions())
 	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {
 		return
 	}
 	_, z = pool.best()
 	lr.Resume(ctx, z, searchUntil, func(b float64) { pool.raise(phaseLagrangian, b) })
 	pool.raise(phaseLagrangian, lr.Bound)
+	pool.setGuide(lr.coalitions())
 }
 
 // largePool is the best plan and bound of solveLarge, shared by the
@@ -110,6 +114,27 @@ type largePool struct {
 	// gap (zero: once the bound meets the plan).
 	gap  float64
 	stop func()
+	// guide is the Lagrangian relaxation's coalition of each opportunity
+	// it takes at its best multipliers (nil: none yet): the window search
+	// frees those pairs first (see largeSearch.candidates).
+	guide [][]int
+}
+
+// setGuide keeps the relaxation's coalitions (nil: no change).
+func (pool *largePool) setGuide(members [][]int) {
+	if members == nil {
+		return
+	}
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	pool.guide = members
+}
+
+// coalitions returns the relaxation's coalitions (see largePool.guide).
+func (pool *largePool) coalitions() [][]int {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	return pool.guide
 }
 
 // best returns the best plan and its objective.
@@ -179,6 +204,10 @@ func (pool *largePool) publishLocked(phase string) {
 		pool.stop()
 	}
 }
+
+// largeHeurShare is the largest share of the Lagrangian phase's time its
+// heuristic takes on clusters above MaxGLPKRows (see lagHooks.heurShare).
+const largeHeurShare = 0.25
 
 // largeSearchShare is the share of the time limit after which the window
 // search stops on clusters above MaxGLPKRows.

@@ -27,7 +27,8 @@ const (
 	largeSizes          = 4
 	largeSizeFloor      = 0.1
 	// largePairs is the most pairs of an opportunity a window frees
-	// besides the plan's members: pioneers of Π_p first (learners need
+	// besides the plan's members: the Lagrangian relaxation's coalition
+	// first (see largePool.guide), then pioneers of Π_p (learners need
 	// one), then learning-reward pairs, then the others, each by the
 	// largest stake they can hold. With too few, the pioneers fill the
 	// room and learners cannot join; with too many, each window's
@@ -101,11 +102,12 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 func (s *largeSearch) windows(size int) int { return halfWindowStarts(s.total, size) }
 
 // window returns the k-th window of family f at this size around plan a:
-// the opportunities it frees (nil: nothing to solve).
-func (s *largeSearch) window(f largeFamily, k, size int, a *model.Assignment) []bool {
+// the opportunities it frees (nil: nothing to solve). guide is the
+// relaxation's coalitions (see largePool.guide; nil: none).
+func (s *largeSearch) window(f largeFamily, k, size int, a *model.Assignment, guide [][]int) []bool {
 	switch f {
 	case largeOpening:
-		return s.openingWindow(k, size, a)
+		return s.openingWindow(k, size, a, guide)
 	case largePioneers:
 		return s.pioneerWindow(k, size, a)
 	}
@@ -169,11 +171,11 @@ func (s *largeSearch) out(in []bool, withPioneer bool) []int {
 // openingWindow frees the k-th most valuable opportunity a does not take
 // and the projects its candidate firms (in the order keep frees them) are
 // tied to, while the window holds fewer than size binaries.
-func (s *largeSearch) openingWindow(k, size int, a *model.Assignment) []bool {
+func (s *largeSearch) openingWindow(k, size int, a *model.Assignment, guide [][]int) []bool {
 	in, tied, _ := s.taken(a)
 	return s.openWith(s.out(in, false), k, size, tied, func(p int) []int {
 		var firms []int
-		for _, i := range s.candidates(p, nil) {
+		for _, i := range s.candidates(p, nil, guide) {
 			firms = append(firms, s.fm.Pairs[p][i].Firm)
 		}
 		return firms
@@ -222,13 +224,21 @@ func (s *largeSearch) openWith(out []int, k, size int, projects [][]int, firms f
 }
 
 // candidates returns the indexes of p's pairs, members (nil: none) first,
-// then in the order of largePairs: pioneers of Π_p, learning-reward pairs,
-// the others, each by the largest stake they can hold.
-func (s *largeSearch) candidates(p int, members map[[2]int]bool) []int {
+// then the relaxation's coalition of p (guide, see largePool.guide; nil:
+// none), then in the order of largePairs: pioneers of Π_p,
+// learning-reward pairs, the others, each by the largest stake they can
+// hold.
+func (s *largeSearch) candidates(p int, members map[[2]int]bool, guide [][]int) []int {
 	pairs := s.fm.Pairs[p]
+	var relaxed []int
+	if guide != nil {
+		relaxed = guide[p]
+	}
 	rank := func(pc *PairCols) int {
 		switch {
 		case members[[2]int{p, pc.Firm}]:
+			return -2
+		case slices.Contains(relaxed, pc.Firm):
 			return -1
 		case pc.Pioneer:
 			return 0
@@ -252,8 +262,9 @@ func (s *largeSearch) candidates(p int, members map[[2]int]bool) []int {
 }
 
 // keep chooses the pairs a window frees (see largePairs): every member of
-// a's projects in the window and up to largePairs others per opportunity.
-func (s *largeSearch) keep(a *model.Assignment, win []bool) [][]bool {
+// a's projects in the window and up to largePairs others per opportunity,
+// the relaxation's coalition (guide; nil: none) first.
+func (s *largeSearch) keep(a *model.Assignment, win []bool, guide [][]int) [][]bool {
 	d := s.fm.D
 	keep := make([][]bool, len(s.fm.Y))
 	members := map[[2]int]bool{}
@@ -270,7 +281,7 @@ func (s *largeSearch) keep(a *model.Assignment, win []bool) [][]bool {
 		}
 		keep[p] = make([]bool, len(s.fm.Pairs[p]))
 		others := 0
-		for _, i := range s.candidates(p, members) {
+		for _, i := range s.candidates(p, members, guide) {
 			if members[[2]int{p, s.fm.Pairs[p][i].Firm}] {
 				keep[p][i] = true
 			} else if others < largePairs {
@@ -285,8 +296,8 @@ func (s *largeSearch) keep(a *model.Assignment, win []bool) [][]bool {
 // solveWindow solves the window's MIP with a's other projects fixed and
 // returns the joined plan and its objective when it is better than z and
 // passes the independent checker; nil otherwise.
-func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z float64, win []bool, deadline time.Time) (*model.Assignment, float64) {
-	wfm, fixed := buildWindow(ctx, s.fm, a, win, s.keep(a, win))
+func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z float64, win []bool, guide [][]int, deadline time.Time) (*model.Assignment, float64) {
+	wfm, fixed := buildWindow(ctx, s.fm, a, win, s.keep(a, win, guide))
 	if ctx.Err() != nil || len(wfm.Prob.Cols) == 0 {
 		return nil, 0
 	}
@@ -432,13 +443,14 @@ func (s *largeSearch) work(ctx context.Context, pool *largePool, q *largeSchedul
 			return
 		}
 		a, z := pool.best()
-		win := s.window(t.family, t.turn, q.sizes[t.size], a)
+		guide := pool.coalitions()
+		win := s.window(t.family, t.turn, q.sizes[t.size], a, guide)
 		if win == nil {
 			continue
 		}
 		began := time.Now()
 		gain := 0.0
-		if cand, cz := s.solveWindow(ctx, a, z, win, deadline); cand != nil {
+		if cand, cz := s.solveWindow(ctx, a, z, win, guide, deadline); cand != nil {
 			gain = pool.merge(s.fm.D, a, win, cand, cz)
 		}
 		q.record(t, gain, time.Since(began))

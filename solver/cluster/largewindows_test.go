@@ -34,7 +34,7 @@ func TestLargeWindows(t *testing.T) {
 			t.Fatalf("family %d: the plan takes every opportunity", f)
 		}
 		for k := range 2 * len(out) {
-			w := s.window(f, k, size, a)
+			w := s.window(f, k, size, a, nil)
 			p := out[k%len(out)]
 			if w == nil || !w[p] {
 				t.Fatalf("family %d, window %d: does not free %d", f, k, p)
@@ -60,7 +60,7 @@ func TestLargeWindows(t *testing.T) {
 		}
 	}
 	for k := range s.windows(size) {
-		w := s.window(largeMarkets, k, size, a)
+		w := s.window(largeMarkets, k, size, a, nil)
 		n, bin := 0, 0
 		for q, free := range w {
 			if free {
