@@ -150,3 +150,38 @@ func TestLargeDualGuide(t *testing.T) {
 		t.Error("the guide takes no opportunity")
 	}
 }
+
+// The opening family takes the opportunities the relaxation takes (and
+// the plan does not) first, each part most valuable first.
+func TestLargeOpeningGuideFirst(t *testing.T) {
+	inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 24, Markets: 5, Seed: 3})
+	d := model.Derive(inst)
+	fm, err := BuildStructure(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Greedy(fm)
+	if a == nil {
+		t.Fatal("no greedy plan")
+	}
+	s := newLargeSearch(fm)
+	in, _, _ := s.taken(a)
+	out := s.out(in, false)
+	if len(out) < 3 {
+		t.Fatalf("the plan leaves %d opportunities out, want 3 or more", len(out))
+	}
+	// The guide takes the two least valuable opportunities left out.
+	guide := make([][]int, len(fm.Y))
+	for _, p := range out[len(out)-2:] {
+		guide[p] = []int{fm.Pairs[p][0].Firm}
+	}
+	want := append([]int{out[len(out)-2], out[len(out)-1]}, out[:len(out)-2]...)
+	for k, p := range want {
+		if w := s.openingWindow(k, 100, a, guide); w == nil || !w[p] {
+			t.Errorf("window %d does not free opportunity %d", k, p)
+		}
+	}
+	if got := guideFirst(out, nil); !slices.Equal(got, out) {
+		t.Errorf("without a guide the order changed: %v, want %v", got, out)
+	}
+}

@@ -169,17 +169,36 @@ func (s *largeSearch) out(in []bool, withPioneer bool) []int {
 }
 
 // openingWindow frees the k-th most valuable opportunity a does not take
-// and the projects its candidate firms (in the order keep frees them) are
-// tied to, while the window holds fewer than size binaries.
+// (those the relaxation takes first, see guideFirst) and the projects its
+// candidate firms (in the order keep frees them) are tied to, while the
+// window holds fewer than size binaries.
 func (s *largeSearch) openingWindow(k, size int, a *model.Assignment, guide [][]int) []bool {
 	in, tied, _ := s.taken(a)
-	return s.openWith(s.out(in, false), k, size, tied, func(p int) []int {
+	return s.openWith(guideFirst(s.out(in, false), guide), k, size, tied, func(p int) []int {
 		var firms []int
 		for _, i := range s.candidates(p, nil, guide) {
 			firms = append(firms, s.fm.Pairs[p][i].Firm)
 		}
 		return firms
 	})
+}
+
+// guideFirst returns out with the opportunities the relaxation takes
+// (guide, see largePool.guide; nil: none) first, each part in its order.
+func guideFirst(out []int, guide [][]int) []int {
+	if guide == nil {
+		return out
+	}
+	first := make([]int, 0, len(out))
+	var rest []int
+	for _, p := range out {
+		if len(guide[p]) > 0 {
+			first = append(first, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	return append(first, rest...)
 }
 
 // pioneerWindow frees the k-th most valuable opportunity a does not take
