@@ -132,9 +132,9 @@ type lagHooks struct {
 	known func() (float64, bool)
 	// heurShare, when positive, is the largest share of the run's time
 	// the heuristic may take: a turn is skipped while it has taken more
-	// (zero: every turn runs). Above MaxGLPKRows one greedy costs as much
-	// as about 40 iterations, and the window search beside the dual
-	// brings the plans.
+	// (zero: every turn runs). Above MaxGLPKRows one greedy costs dozens
+	// of iterations, and the window search beside the dual brings the
+	// plans.
 	heurShare float64
 	// coalitions sees the relaxation's coalitions at each new best bound
 	// (see LagrangianResult.coalitions).

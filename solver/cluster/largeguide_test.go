@@ -11,17 +11,29 @@ import (
 	"github.com/ofdi/ofdi/model"
 )
 
+// largeStart derives inst and returns its structure-only formulation and
+// its greedy plan.
+func largeStart(t *testing.T, inst *model.Instance) (*model.Derived, *Formulation, *model.Assignment) {
+	t.Helper()
+	d := model.Derive(inst)
+	fm, err := BuildStructure(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Greedy(fm)
+	if a == nil {
+		t.Fatal("no greedy plan")
+	}
+	return d, fm, a
+}
+
 // A window frees the plan's members of an opportunity first, then the
 // relaxation's coalition (the guide), then the others in the order of
 // largePairs; with more pairs than largePairs, the guide's firms are freed
 // even where that order alone would leave them out.
 func TestLargeCandidatesGuide(t *testing.T) {
 	inst := gen.Generate(gen.Config{Firms: 600, Opportunities: 8, Markets: 2, Seed: 5})
-	d := model.Derive(inst)
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, fm, _ := largeStart(t, inst)
 	s := newLargeSearch(fm)
 	p := -1
 	for q, pairs := range fm.Pairs {
@@ -88,11 +100,7 @@ func TestLargeCandidatesGuide(t *testing.T) {
 // runs every turn and improves its plan more than once.
 func TestLagrangianHeurShare(t *testing.T) {
 	inst := gen.Generate(gen.Config{Firms: 150, Opportunities: 60, Markets: 10, Seed: 3})
-	d := model.Derive(inst)
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, fm, _ := largeStart(t, inst)
 	for _, c := range []struct {
 		share    float64
 		min, max int
@@ -116,15 +124,7 @@ func TestLagrangianHeurShare(t *testing.T) {
 // firms with a pair there.
 func TestLargeDualGuide(t *testing.T) {
 	inst := shaped(t, "mixed", 60, 24, 5, 9)
-	d := model.Derive(inst)
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := Greedy(fm)
-	if g == nil {
-		t.Fatal("no greedy plan")
-	}
+	d, fm, g := largeStart(t, inst)
 	zg, err := verifyPlan(d, g)
 	if err != nil {
 		t.Fatal(err)
@@ -155,15 +155,7 @@ func TestLargeDualGuide(t *testing.T) {
 // the plan does not) first, each part most valuable first.
 func TestLargeOpeningGuideFirst(t *testing.T) {
 	inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 24, Markets: 5, Seed: 3})
-	d := model.Derive(inst)
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := Greedy(fm)
-	if a == nil {
-		t.Fatal("no greedy plan")
-	}
+	_, fm, a := largeStart(t, inst)
 	s := newLargeSearch(fm)
 	in, _, _ := s.taken(a)
 	out := s.out(in, false)

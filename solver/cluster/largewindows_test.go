@@ -1,11 +1,9 @@
 package cluster
 
 import (
-	"context"
 	"testing"
 
 	"github.com/ofdi/ofdi/instances/gen"
-	"github.com/ofdi/ofdi/model"
 )
 
 // The window families above MaxGLPKRows: an opening or pioneer window
@@ -16,15 +14,7 @@ import (
 // unless it holds every opportunity.
 func TestLargeWindows(t *testing.T) {
 	inst := gen.Generate(gen.Config{Firms: 60, Opportunities: 24, Markets: 5, Seed: 3})
-	d := model.Derive(inst)
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := Greedy(fm)
-	if a == nil {
-		t.Fatal("no greedy plan")
-	}
+	_, fm, a := largeStart(t, inst)
 	s := newLargeSearch(fm)
 	in, tied, member := s.taken(a)
 	const size = 100
