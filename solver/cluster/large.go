@@ -91,11 +91,12 @@ func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, sear
 		},
 	})
 	pool.raise(phaseLagrangian, lr.Bound)
-	pool.setGuide(lr.coalitions())
 	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {
 		return
 	}
 	_, z = pool.best()
+	// Resume reports its bounds without the coalitions hook (the guide
+	// holds the first run's): the last best iterate's coalitions then.
 	lr.Resume(ctx, z, searchUntil, func(b float64) { pool.raise(phaseLagrangian, b) })
 	pool.raise(phaseLagrangian, lr.Bound)
 	pool.setGuide(lr.coalitions())

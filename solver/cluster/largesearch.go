@@ -253,29 +253,32 @@ func (s *largeSearch) candidates(p int, members map[[2]int]bool, guide [][]int) 
 	if guide != nil {
 		relaxed = guide[p]
 	}
-	rank := func(pc *PairCols) int {
+	// Each pair's class, once: the comparator runs n·log n times.
+	rank := make([]int, len(pairs))
+	for i := range pairs {
+		pc := &pairs[i]
 		switch {
 		case members[[2]int{p, pc.Firm}]:
-			return -2
+			rank[i] = -2
 		case slices.Contains(relaxed, pc.Firm):
-			return -1
+			rank[i] = -1
 		case pc.Pioneer:
-			return 0
+			rank[i] = 0
 		case pc.W != none:
-			return 1
+			rank[i] = 1
+		default:
+			rank[i] = 2
 		}
-		return 2
 	}
 	idx := make([]int, len(pairs))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(x, y int) bool {
-		px, py := &pairs[idx[x]], &pairs[idx[y]]
-		if rx, ry := rank(px), rank(py); rx != ry {
+		if rx, ry := rank[idx[x]], rank[idx[y]]; rx != ry {
 			return rx < ry
 		}
-		return px.MaxStake > py.MaxStake
+		return pairs[idx[x]].MaxStake > pairs[idx[y]].MaxStake
 	})
 	return idx
 }
