@@ -82,7 +82,7 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 	// the first run was cut short by its deadline (province-size clusters):
 	// a run from zero would not get as far in the time left.
 	if !lg.cut {
-		res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline))
+		res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline, false))
 	}
 	res.Bound = lg.restarts(ctx, res.Bound, lagRestarts, deadline, func() (float64, bool) { return upper, true })
 	if lg.fm.Prob != nil {
@@ -139,6 +139,11 @@ type lagHooks struct {
 	// coalitions sees the relaxation's coalitions at each new best bound
 	// (see LagrangianResult.coalitions).
 	coalitions func(members [][]int)
+	// plan returns the best plan known elsewhere and its objective (nil:
+	// none). When the first run and its restarts never rise above their
+	// first iterate, the dual runs once more from the rows that plan fills
+	// (planStart).
+	plan func() (*model.Assignment, float64)
 }
 
 // lagrangian is Lagrangian with hooks.
@@ -230,6 +235,13 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 	}
 	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
 		upper, hasUpper = res.Objective, true
+	}
+	if hooks.plan != nil && lg.rises == 1 && !deadline.IsZero() && !lg.cut && ctx.Err() == nil {
+		if a, z := hooks.plan(); a != nil {
+			if start, ok := lg.planStart(a, z); ok {
+				res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &start, upper, hasUpper, deadline, true))
+			}
+		}
 	}
 	if hasUpper && lg.best.vals != nil && fm.Prob != nil {
 		res.Fix = lg.bestFixings(upper)

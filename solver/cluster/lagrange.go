@@ -128,6 +128,9 @@ type lagrangian struct {
 	// cut: the last run stopped at its deadline (or ctx), not by its own
 	// rules (iterations, a vanished step).
 	cut bool
+	// rises counts the new best values over every run (the first iterate
+	// of the first run is one).
+	rises int
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
 	// guide averages the solutions of the latest run with at least
@@ -1104,15 +1107,28 @@ func (lg *lagrangian) order(pr primal) []int {
 // step and direction, and reports (onBound) only values above the best of
 // the earlier calls.
 func (lg *lagrangian) maximise(ctx context.Context, upper float64, hasUpper bool, deadline time.Time) float64 {
-	return lg.maximiseFrom(ctx, &lg.bestMult, upper, hasUpper, deadline)
+	return lg.maximiseFrom(ctx, &lg.bestMult, upper, hasUpper, deadline, false)
+}
+
+// above reports whether v is above best (-Inf: none yet) by more than the
+// dual's relative tolerance.
+func above(v, best float64) bool {
+	return math.IsInf(best, -1) || v > best+1e-9*math.Max(1, math.Abs(best))
 }
 
 // maximiseFrom is maximise from the multipliers start (none saved: the
-// current ones); the best iterate is still the best over every run.
-func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, upper float64, hasUpper bool, deadline time.Time) float64 {
+// current ones); the best iterate is still the best over every run. With
+// own, the step halves while the run does not pass its own best (a start
+// far below the best so far climbs before it can pass it); without, while
+// it does not pass the best of every run.
+func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, upper float64, hasUpper bool, deadline time.Time, own bool) float64 {
 	best := math.Inf(-1)
 	if lg.best.vals != nil {
 		best = lg.best.value
+	}
+	runBest := best
+	if own {
+		runBest = math.Inf(-1)
 	}
 	start.restore(lg)
 	step := 2.0
@@ -1147,13 +1163,17 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 				upper, hasUpper = u, true
 			}
 		}
-		if math.IsInf(best, -1) || pr.value > best+1e-9*math.Max(1, math.Abs(best)) {
-			best, idle = pr.value, 0
+		if above(pr.value, best) {
+			best = pr.value
 			lg.best = pr
 			lg.bestMult.save(lg)
+			lg.rises++
 			if lg.onBound != nil {
 				lg.onBound(best)
 			}
+		}
+		if above(pr.value, runBest) {
+			runBest, idle = pr.value, 0
 		} else if idle++; idle >= lagPatience {
 			step, idle = step/2, 0
 			if step < 1e-3 {

@@ -89,6 +89,7 @@ func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, sear
 			_, z := pool.best()
 			return z, true
 		},
+		plan: pool.best,
 	})
 	pool.raise(phaseLagrangian, lr.Bound)
 	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {
