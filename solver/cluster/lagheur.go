@@ -80,8 +80,10 @@ func (res *LagrangianResult) Resume(ctx context.Context, upper float64, deadline
 	// greedy's), and its best multipliers can sit where restarts from them
 	// no longer climb while a run from zero aimed at upper does. Not when
 	// the first run was cut short by its deadline (province-size clusters):
-	// a run from zero would not get as far in the time left.
-	if !lg.cut {
+	// a run from zero would not get as far in the time left. Nor when the
+	// steps from zero never rose (planStart): whatever they aim at, they
+	// fall from there.
+	if !lg.cut && !lg.zeroStuck {
 		res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &lg.initMult, upper, true, deadline, false))
 	}
 	res.Bound = lg.restarts(ctx, res.Bound, lagRestarts, deadline, func() (float64, bool) { return upper, true })
@@ -237,6 +239,7 @@ func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper b
 		upper, hasUpper = res.Objective, true
 	}
 	if hooks.plan != nil && lg.rises == 1 && !deadline.IsZero() && !lg.cut && ctx.Err() == nil {
+		lg.zeroStuck = true
 		if a, z := hooks.plan(); a != nil {
 			if start, ok := lg.planStart(a, z); ok {
 				res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &start, upper, hasUpper, deadline, true))

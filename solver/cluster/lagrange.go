@@ -131,6 +131,9 @@ type lagrangian struct {
 	// rises counts the new best values over every run (the first iterate
 	// of the first run is one).
 	rises int
+	// zeroStuck: the first run and its restarts never rose above their
+	// first iterate, at zero multipliers (see planStart).
+	zeroStuck bool
 	// lastVals are the opportunity values of the last evaluate.
 	lastVals []float64
 	// guide averages the solutions of the latest run with at least

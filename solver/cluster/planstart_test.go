@@ -71,56 +71,72 @@ func TestPlanStartPrices(t *testing.T) {
 // On a cluster where the steps from zero never rise above their first
 // iterate, the Lagrangian phase starts again from the rows of the plan it
 // is given (hooks.plan), and its bound stays between that first iterate
-// and the plan. A run from a start far below its best keeps climbing
-// (own steps) where the steps judged against the best so far stop.
+// and the plan; where they rise, the plan is not asked for. A run from a
+// start far below its best keeps climbing (own steps) where the steps
+// judged against the best so far stop.
 func TestPlanStartWhenStuck(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a 300-firm Lagrangian phase")
+		t.Skip("300-firm Lagrangian phases")
 	}
-	d := model.Derive(shaped(t, "default", 300, 75, 8, 1))
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := Greedy(fm)
-	if a == nil {
-		t.Fatal("no greedy plan")
-	}
-	z, err := verifyPlan(d, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := newLagrangian(fm).evaluate().value
-	calls := 0
-	res := fm.lagrangian(context.Background(), z, true, time.Now().Add(time.Minute), lagHooks{
-		plan: func() (*model.Assignment, float64) { calls++; return a, z },
-	})
-	if res.lg.rises != 1 {
-		t.Fatalf("the steps from zero rose %d times: this cluster no longer shows the case", res.lg.rises-1)
-	}
-	if calls != 1 {
-		t.Errorf("plan hook called %d times, want once", calls)
-	}
-	tol := 1e-9 * math.Max(1, math.Abs(z))
-	if res.Bound < first-tol || res.Bound > z+tol {
-		t.Errorf("bound %.6f outside [first iterate %.6f, plan %.6f]", res.Bound, first, z)
-	}
-
-	// Own steps against steps judged by the best so far, from the same
-	// start far below it: the latter halve from the first iterate on.
-	start, ok := res.lg.planStart(a, z)
-	if !ok {
-		t.Fatal("no firm at its limit")
-	}
-	iterates := func(own bool) int {
-		lg := newLagrangian(fm)
-		lg.maximise(context.Background(), z, true, time.Time{})
-		n := 0
-		lg.hook = func(int, primal) (float64, bool) { n++; return 0, false }
-		lg.maximiseFrom(context.Background(), &start, z, true, time.Time{}, own)
-		return n
-	}
-	if own, judged := iterates(true), iterates(false); own <= judged {
-		t.Errorf("own steps ran %d iterates, steps judged by the best so far %d: want more", own, judged)
+	for _, tc := range []struct {
+		shape                string
+		firms, opps, markets int
+		stuck                bool
+		limit                time.Duration // the phase's deadline
+	}{
+		{"default", 300, 75, 8, true, time.Minute},
+		{"nonequity-heavy", 60, 30, 5, false, 2 * time.Second},
+	} {
+		t.Run(tc.shape, func(t *testing.T) {
+			d := model.Derive(shaped(t, tc.shape, tc.firms, tc.opps, tc.markets, 1))
+			fm, err := BuildStructure(context.Background(), d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := Greedy(fm)
+			if a == nil {
+				t.Fatal("no greedy plan")
+			}
+			z, err := verifyPlan(d, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := newLagrangian(fm).evaluate().value
+			calls := 0
+			res := fm.lagrangian(context.Background(), z, true, time.Now().Add(tc.limit), lagHooks{
+				plan: func() (*model.Assignment, float64) { calls++; return a, z },
+			})
+			if res.lg.zeroStuck != tc.stuck {
+				t.Fatalf("stuck at zero: %v, want %v (the cluster no longer shows the case)", res.lg.zeroStuck, tc.stuck)
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.stuck]; calls != want {
+				t.Errorf("plan hook called %d times, want %d", calls, want)
+			}
+			tol := 1e-9 * math.Max(1, math.Abs(z))
+			if res.Bound < first-tol || res.Bound > z+tol {
+				t.Errorf("bound %.6f outside [first iterate %.6f, plan %.6f]", res.Bound, first, z)
+			}
+			if !tc.stuck {
+				return
+			}
+			// Own steps against steps judged by the best so far, from the
+			// same start far below it: the latter halve from the first
+			// iterate on.
+			start, ok := res.lg.planStart(a, z)
+			if !ok {
+				t.Fatal("no firm at its limit")
+			}
+			iterates := func(own bool) int {
+				lg := newLagrangian(fm)
+				lg.maximise(context.Background(), z, true, time.Time{})
+				n := 0
+				lg.hook = func(int, primal) (float64, bool) { n++; return 0, false }
+				lg.maximiseFrom(context.Background(), &start, z, true, time.Time{}, own)
+				return n
+			}
+			if own, judged := iterates(true), iterates(false); own <= judged {
+				t.Errorf("own steps ran %d iterates, steps judged by the best so far %d: want more", own, judged)
+			}
+		})
 	}
 }
