@@ -13,15 +13,7 @@ import (
 // at their limit, at half the plan's value per participation, and leaves
 // every other multiplier and the dual's current state as they were.
 func TestPlanStartPrices(t *testing.T) {
-	d := model.Derive(shaped(t, "tight-projects", 60, 30, 5, 3))
-	fm, err := BuildStructure(context.Background(), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := Greedy(fm)
-	if a == nil {
-		t.Fatal("no greedy plan")
-	}
+	d, fm, a := largeStart(t, shaped(t, "tight-projects", 60, 30, 5, 3))
 	z, err := verifyPlan(d, a)
 	if err != nil {
 		t.Fatal(err)
@@ -88,15 +80,7 @@ func TestPlanStartWhenStuck(t *testing.T) {
 		{"nonequity-heavy", 60, 30, 5, false, 2 * time.Second},
 	} {
 		t.Run(tc.shape, func(t *testing.T) {
-			d := model.Derive(shaped(t, tc.shape, tc.firms, tc.opps, tc.markets, 1))
-			fm, err := BuildStructure(context.Background(), d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := Greedy(fm)
-			if a == nil {
-				t.Fatal("no greedy plan")
-			}
+			d, fm, a := largeStart(t, shaped(t, tc.shape, tc.firms, tc.opps, tc.markets, 1))
 			z, err := verifyPlan(d, a)
 			if err != nil {
 				t.Fatal(err)
