@@ -39,12 +39,11 @@ func (lg *lagrangian) planStart(a *model.Assignment, z float64) (multipliers, bo
 			}
 		}
 	}
-	var m multipliers
 	if parts == 0 {
-		return m, false
+		return multipliers{}, false
 	}
 	price := planStartShare * math.Abs(z) / float64(parts)
-	m = lg.initMult.clone()
+	m := lg.initMult.clone()
 	at := 0
 	for f, lf := range lg.firms {
 		if lf.projects > 0 && count[f] >= lf.projects {
