@@ -84,7 +84,7 @@ func TestLargeCandidatesGuide(t *testing.T) {
 		}
 		return false
 	}
-	without, with := s.keep(plan, win, nil), s.keep(plan, win, guide)
+	without, with := s.keep(plan, win, nil, false), s.keep(plan, win, guide, false)
 	for _, f := range guided {
 		if freed(without, f) {
 			t.Errorf("firm %d freed without the guide: the test needs a firm past largePairs", f)

@@ -121,8 +121,8 @@ func TestPoolMerge(t *testing.T) {
 			m := d.Market[inst.Opportunities[p].Market]
 			even[p], odd[p] = m%2 == 0, m%2 == 1
 		}
-		c1, z1 := s.solveWindow(context.Background(), g, zg, even, nil, time.Time{})
-		c2, z2 := s.solveWindow(context.Background(), g, zg, odd, nil, time.Time{})
+		c1, z1 := s.solveWindow(context.Background(), g, zg, even, s.keep(g, even, nil, false), time.Time{})
+		c2, z2 := s.solveWindow(context.Background(), g, zg, odd, s.keep(g, odd, nil, false), time.Time{})
 		if c1 == nil || c2 == nil {
 			continue
 		}

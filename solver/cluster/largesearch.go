@@ -8,6 +8,7 @@ package cluster
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
@@ -55,16 +56,27 @@ const (
 	// largePioneers: one opportunity not taken that a pioneer could open,
 	// most valuable first, with the projects its pioneers take part in.
 	largePioneers
+	// largeCoalitions: whole markets in a shuffled order, with only the
+	// plan's members and the relaxation's coalitions free (see
+	// coalitionWindow): wide in opportunities and narrow in pairs, so
+	// that pioneers and learners can move between many projects at once.
+	largeCoalitions
 	// largeFamilies is the number of families in turn.
-	largeFamilies = int(largePioneers) + 1
+	largeFamilies = int(largeCoalitions) + 1
 )
+
+// narrow reports whether f's windows free only the plan's members and
+// the relaxation's coalitions (see largeSearch.keep).
+func (f largeFamily) narrow() bool { return f == largeCoalitions }
 
 // largeSearch is the window search over a structure-only formulation.
 type largeSearch struct {
 	fm *Formulation
 	// order is the opportunities that can run, market by market;
-	// byValue the same, most valuable (Gain) first.
+	// byValue the same, most valuable (Gain) first; byMarket the same
+	// per market.
 	order, byValue []int
+	byMarket       [][]int
 	// binaries[p] counts p's binary columns (y, x, l) a window writes;
 	// total sums them.
 	binaries []int
@@ -92,6 +104,7 @@ func newLargeSearch(fm *Formulation) *largeSearch {
 	for _, ps := range byMarket {
 		s.order = append(s.order, ps...)
 	}
+	s.byMarket = byMarket
 	s.byValue = slices.Clone(s.order)
 	sort.SliceStable(s.byValue, func(i, j int) bool { return fm.Gain[s.byValue[i]] > fm.Gain[s.byValue[j]] })
 	return s
@@ -110,8 +123,50 @@ func (s *largeSearch) window(f largeFamily, k, size int, a *model.Assignment, gu
 		return s.openingWindow(k, size, a, guide)
 	case largePioneers:
 		return s.pioneerWindow(k, size, a)
+	case largeCoalitions:
+		return s.coalitionWindow(k, size, a, guide)
 	}
 	return s.marketRun(k, size)
+}
+
+// coalitionWindow frees whole markets, in the k-th shuffled order of the
+// markets, while the window holds fewer than size binaries, counting for
+// each opportunity only the pairs its windows free: the members of a's
+// project and the relaxation's coalition (guide; nil: no window). The
+// relaxation's coalitions at good multipliers hold the pairs of better
+// plans, and a window that frees only those can span a third or half of
+// the cluster, where a pioneer's moves between projects play out.
+func (s *largeSearch) coalitionWindow(k, size int, a *model.Assignment, guide [][]int) []bool {
+	if guide == nil {
+		return nil
+	}
+	d := s.fm.D
+	pairs := make([]int, len(s.fm.Y)) // members and the guide's others
+	member := map[[2]int]bool{}
+	for _, pj := range a.Projects {
+		p := d.Opp[pj.ID]
+		pairs[p] = len(pj.Participants)
+		for _, st := range pj.Participants {
+			member[[2]int{p, d.Firm[st.Firm]}] = true
+		}
+	}
+	w := make([]bool, len(s.fm.Y))
+	free := 0
+	for _, m := range rand.New(rand.NewPCG(uint64(k), 1)).Perm(len(s.byMarket)) {
+		if free >= size {
+			break
+		}
+		for _, p := range s.byMarket[m] {
+			for _, f := range guide[p] {
+				if !member[[2]int{p, f}] {
+					pairs[p]++
+				}
+			}
+			w[p] = true
+			free += 1 + 2*pairs[p]
+		}
+	}
+	return w
 }
 
 // marketRun marks the run of the order that starts at the k-th offset of a
@@ -285,8 +340,9 @@ func (s *largeSearch) candidates(p int, members map[[2]int]bool, guide [][]int) 
 
 // keep chooses the pairs a window frees (see largePairs): every member of
 // a's projects in the window and up to largePairs others per opportunity,
-// the relaxation's coalition (guide; nil: none) first.
-func (s *largeSearch) keep(a *model.Assignment, win []bool, guide [][]int) [][]bool {
+// the relaxation's coalition (guide; nil: none) first; narrow, only the
+// members and the relaxation's coalition.
+func (s *largeSearch) keep(a *model.Assignment, win []bool, guide [][]int, narrow bool) [][]bool {
 	d := s.fm.D
 	keep := make([][]bool, len(s.fm.Y))
 	members := map[[2]int]bool{}
@@ -302,24 +358,36 @@ func (s *largeSearch) keep(a *model.Assignment, win []bool, guide [][]int) [][]b
 			continue
 		}
 		keep[p] = make([]bool, len(s.fm.Pairs[p]))
-		others := 0
+		others := largePairs
+		if narrow {
+			others = 0
+			if guide != nil {
+				for _, f := range guide[p] {
+					if !members[[2]int{p, f}] {
+						others++
+					}
+				}
+			}
+		}
+		n := 0
 		for _, i := range s.candidates(p, members, guide) {
 			if members[[2]int{p, s.fm.Pairs[p][i].Firm}] {
 				keep[p][i] = true
-			} else if others < largePairs {
+			} else if n < others {
 				keep[p][i] = true
-				others++
+				n++
 			}
 		}
 	}
 	return keep
 }
 
-// solveWindow solves the window's MIP with a's other projects fixed and
-// returns the joined plan and its objective when it is better than z and
-// passes the independent checker; nil otherwise.
-func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z float64, win []bool, guide [][]int, deadline time.Time) (*model.Assignment, float64) {
-	wfm, fixed := buildWindow(ctx, s.fm, a, win, s.keep(a, win, guide))
+// solveWindow solves the window's MIP, the pairs of keep free (see
+// largeSearch.keep), with a's other projects fixed, and returns the joined
+// plan and its objective when it is better than z and passes the
+// independent checker; nil otherwise.
+func (s *largeSearch) solveWindow(ctx context.Context, a *model.Assignment, z float64, win []bool, keep [][]bool, deadline time.Time) (*model.Assignment, float64) {
+	wfm, fixed := buildWindow(ctx, s.fm, a, win, keep)
 	if ctx.Err() != nil || len(wfm.Prob.Cols) == 0 {
 		return nil, 0
 	}
@@ -472,7 +540,7 @@ func (s *largeSearch) work(ctx context.Context, pool *largePool, q *largeSchedul
 		}
 		began := time.Now()
 		gain := 0.0
-		if cand, cz := s.solveWindow(ctx, a, z, win, guide, deadline); cand != nil {
+		if cand, cz := s.solveWindow(ctx, a, z, win, s.keep(a, win, guide, t.family.narrow()), deadline); cand != nil {
 			gain = pool.merge(s.fm.D, a, win, cand, cz)
 		}
 		q.record(t, gain, time.Since(began))

@@ -1,7 +1,11 @@
 package cluster
 
 import (
+	"context"
+	"math"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/ofdi/ofdi/instances/gen"
 )
@@ -60,5 +64,93 @@ func TestLargeWindows(t *testing.T) {
 		if bin < size && n < len(s.order) {
 			t.Errorf("market run %d holds %d binaries in %d opportunities", k, bin, n)
 		}
+	}
+}
+
+// A coalition window frees whole markets until it holds size binaries
+// (counting members and the guide's pairs only), none without a guide;
+// its pairs are exactly the plan's members and the guide's. With the
+// coalitions of a better plan as the guide and every market free, the
+// window holds that plan, so its solve ends at least as well.
+func TestLargeCoalitionWindows(t *testing.T) {
+	inst := shaped(t, "mixed", 60, 24, 5, 9)
+	d, fm, a := largeStart(t, inst)
+	za, err := verifyPlan(d, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Solve(context.Background(), d, Params{TimeLimit: 10 * time.Second})
+	if err != nil || out.Assignment == nil {
+		t.Fatalf("no plan: %v", err)
+	}
+	b := out.Assignment
+	zb, err := verifyPlan(d, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zb >= za-1e-6 {
+		t.Fatalf("the solve's plan %.4f is not better than the greedy's %.4f", zb, za)
+	}
+	guide := make([][]int, len(fm.Y))
+	for _, pj := range b.Projects {
+		p := d.Opp[pj.ID]
+		for _, st := range pj.Participants {
+			guide[p] = append(guide[p], d.Firm[st.Firm])
+		}
+	}
+	s := newLargeSearch(fm)
+	if w := s.window(largeCoalitions, 0, 100, a, nil); w != nil {
+		t.Error("a coalition window without a guide")
+	}
+	inA := map[[2]int]bool{}
+	for _, pj := range a.Projects {
+		for _, st := range pj.Participants {
+			inA[[2]int{d.Opp[pj.ID], d.Firm[st.Firm]}] = true
+		}
+	}
+	const size = 60
+	for k := range 6 {
+		w := s.window(largeCoalitions, k, size, a, guide)
+		if w == nil {
+			t.Fatalf("window %d: none", k)
+		}
+		bin, all := 0, true
+		for m, ps := range s.byMarket {
+			for _, p := range ps {
+				if w[p] != w[ps[0]] {
+					t.Fatalf("window %d frees part of market %d", k, m)
+				}
+			}
+			if len(ps) > 0 && !w[ps[0]] {
+				all = false
+			}
+		}
+		keep := s.keep(a, w, guide, true)
+		for p, free := range w {
+			if !free || fm.Y[p] == none {
+				continue
+			}
+			for i, pc := range fm.Pairs[p] {
+				want := inA[[2]int{p, pc.Firm}] || slices.Contains(guide[p], pc.Firm)
+				if keep[p][i] != want {
+					t.Errorf("window %d, opportunity %d, firm %d: freed %t, want %t", k, p, pc.Firm, keep[p][i], want)
+				}
+				if keep[p][i] {
+					bin += 2
+				}
+			}
+			bin++
+		}
+		if bin < size && !all {
+			t.Errorf("window %d holds %d binaries, want %d or every market", k, bin, size)
+		}
+	}
+	whole := s.window(largeCoalitions, 0, math.MaxInt, a, guide)
+	cand, cz := s.solveWindow(context.Background(), a, za, whole, s.keep(a, whole, guide, true), time.Time{})
+	if cand == nil {
+		t.Fatalf("no better plan from the window that holds %.4f (start %.4f)", zb, za)
+	}
+	if cz > zb+1e-6*math.Max(1, math.Abs(zb)) {
+		t.Errorf("window plan %.4f, worse than the guide's plan %.4f", cz, zb)
 	}
 }
