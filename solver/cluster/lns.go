@@ -121,8 +121,11 @@ type lnsState struct {
 // hood is a neighbourhood: the opportunities it frees (opps) and the firms
 // whose participations it frees in every project taken (firms, the other
 // projects and market entries kept as they are). Empty: nothing to solve.
+// pairs, when not nil, are the only pairs (opportunity, firm) of the freed
+// opportunities whose columns it frees; the others stay as they are.
 type hood struct {
 	opps, firms []bool
+	pairs       map[[2]int]bool
 }
 
 // lnsSearch is the index one search works on.
@@ -158,6 +161,15 @@ type lnsSearch struct {
 	shift int
 	// guide ranks the opportunities for familyGuide (nil: no guide).
 	guide *lagGuide
+	// coalitions are the relaxation's coalitions at the dual's best
+	// multipliers, for the probe's coalition neighbourhood (nil: none;
+	// see LagrangianResult.coalitions); probes counts the probes. coalitionsAt is the objective of the
+	// incumbent a neighbourhood of every market was last built around
+	// (coalitionsTried: one was).
+	coalitions      [][]int
+	coalitionsAt    float64
+	coalitionsTried bool
+	probes          int
 }
 
 // oppCol is one of a firm's columns (l_fp or x_fp) in opportunity opp.
@@ -433,7 +445,8 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, nodes in
 		case s.colOpp[j] >= 0:
 			// A stake outside the window may move while its
 			// participation stays as it is.
-			free := (h.opps != nil && h.opps[s.colOpp[j]]) ||
+			free := (h.opps != nil && h.opps[s.colOpp[j]] &&
+				(h.pairs == nil || s.colFirm[j] < 0 || h.pairs[[2]int{s.colOpp[j], s.colFirm[j]}])) ||
 				(h.firms != nil && s.colFirm[j] >= 0 && h.firms[s.colFirm[j]])
 			fixed[j] = !free && !(s.stake[j] && x[j] > 0)
 		case s.colMkt[j] >= 0:
@@ -561,11 +574,11 @@ func (lim lnsLimits) late(ctx context.Context) bool {
 // window further on, and after a second such half pass it stops. It also
 // stops after lnsRotations passes at the smallest size (counted in rounds)
 // and at the limits of lim. guide (nil: none) orders familyGuide's
-// windows; st (nil: a fresh schedule) keeps where the schedule stopped,
-// for another call.
-func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide, st *lnsState, lim lnsLimits) []float64 {
+// windows, coalitions (nil: none) are the probe's coalition pairs; st (nil: a
+// fresh schedule) keeps where the schedule stopped, for another call.
+func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide, coalitions [][]int, st *lnsState, lim lnsLimits) []float64 {
 	s := newLNSSearch(fm)
-	s.guide = guide
+	s.guide, s.coalitions = guide, coalitions
 	if st == nil {
 		st = &lnsState{}
 	}
