@@ -163,9 +163,9 @@ type lnsSearch struct {
 	guide *lagGuide
 	// coalitions are the relaxation's coalitions at the dual's best
 	// multipliers, for the probe's coalition neighbourhood (nil: none;
-	// see LagrangianResult.coalitions); probes counts the probes. coalitionsAt is the objective of the
-	// incumbent a neighbourhood of every market was last built around
-	// (coalitionsTried: one was).
+	// see LagrangianResult.coalitions). coalitionsAt is the objective of
+	// the incumbent a neighbourhood of every market was last built
+	// around (coalitionsTried: one was); probes counts the probes.
 	coalitions      [][]int
 	coalitionsAt    float64
 	coalitionsTried bool
