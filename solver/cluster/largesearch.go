@@ -358,24 +358,19 @@ func (s *largeSearch) keep(a *model.Assignment, win []bool, guide [][]int, narro
 			continue
 		}
 		keep[p] = make([]bool, len(s.fm.Pairs[p]))
-		others := largePairs
 		if narrow {
-			others = 0
-			if guide != nil {
-				for _, f := range guide[p] {
-					if !members[[2]int{p, f}] {
-						others++
-					}
-				}
+			for i, pc := range s.fm.Pairs[p] {
+				keep[p][i] = members[[2]int{p, pc.Firm}] || (guide != nil && slices.Contains(guide[p], pc.Firm))
 			}
+			continue
 		}
-		n := 0
+		others := 0
 		for _, i := range s.candidates(p, members, guide) {
 			if members[[2]int{p, s.fm.Pairs[p][i].Firm}] {
 				keep[p][i] = true
-			} else if n < others {
+			} else if others < largePairs {
 				keep[p][i] = true
-				n++
+				others++
 			}
 		}
 	}
