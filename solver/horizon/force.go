@@ -219,7 +219,7 @@ func (fm *Formulation) repairIn(ctx context.Context, h *hoods, x []float64, mark
 	if limit <= 0 || limit > repairLimit {
 		limit = repairLimit
 	}
-	y, _ := h.solveFree(ctx, x, h.marketOpps(markets), nil, math.Inf(1), limit)
+	y, _ := h.solveFree(ctx, x, h.marketOpps(markets), nil, nil, math.Inf(1), limit)
 	return y
 }
 

@@ -38,8 +38,9 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // opportunities of one market, of one market with every pioneer's
 // participations, the participations of a group of firms, the columns of
 // one opportunity with its candidate firms' participations (openingWindows),
-// or the columns of half of two markets (each pair as its two halves, see
-// split), over every period, are freed, every other y, x and l is fixed
+// the columns of half of two markets (each pair as its two halves, see
+// split), or those of whole markets with only the members' and the
+// relaxation's pairs (coalitionWindows), over every period, are freed, every other y, x and l is fixed
 // at the incumbent (and s, w, q with x at 0), and the rest (stakes,
 // knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
 // the restriction with its presolver. The one-period neighbourhood search
@@ -65,6 +66,9 @@ type hoods struct {
 	retry []int
 	// idle counts the windows tried in a row without an improvement.
 	idle int
+	// guidePairs are the pairs (opportunity, firm) of the relaxation's
+	// plan, which coalition windows free; nil without one.
+	guidePairs map[[2]int]bool
 }
 
 // window frees the opportunities of markets a and b (a == b: one market)
@@ -84,6 +88,10 @@ type window struct {
 	opps []int
 	// halved says that the window's halves are in the rotation already.
 	halved bool
+	// coalition marks a coalition window (coalitionWindows): in its
+	// opportunities opps only the pairs of the incumbent's members and of
+	// the relaxation's coalitions are free.
+	coalition bool
 }
 
 // opening says whether w is an opportunity window (openingWindows): one
@@ -98,6 +106,9 @@ func (w window) opening() bool { return w.group != nil && w.opps != nil }
 // candidates other than pioneers). It returns nil when the window cannot
 // be halved (one opportunity, or one firm).
 func (h *hoods) split(w window) []window {
+	if w.coalition {
+		return h.splitCoalition(w)
+	}
 	if w.group != nil {
 		// An opening window keeps the pioneers among its candidates in
 		// both halves: an SME short of knowledge needs one beside it.
@@ -289,17 +300,20 @@ func firmGroups(in *model.Instance) []window {
 type windowKind int
 
 const (
-	kindMarket   windowKind = iota // one market
-	kindPioneers                   // one market with every pioneer's participations
-	kindFirms                      // a group of firms
-	kindOpening                    // one opportunity with its candidate firms
-	kindPair                       // half of two markets
+	kindMarket    windowKind = iota // one market
+	kindPioneers                    // one market with every pioneer's participations
+	kindFirms                       // a group of firms
+	kindOpening                     // one opportunity with its candidate firms
+	kindPair                        // half of two markets
+	kindCoalition                   // whole markets, the members' and the relaxation's pairs
 	nKinds
 )
 
 // kind returns the kind of w.
 func (w window) kind() windowKind {
 	switch {
+	case w.coalition:
+		return kindCoalition
 	case w.opening():
 		return kindOpening
 	case w.group != nil:
@@ -318,7 +332,7 @@ func (w window) kind() windowKind {
 // plan lacks), opening windows with the opportunities x leaves out first,
 // most valuable first; ties in the order built. The single markets come
 // first; then the other kinds take turns, one window each (pioneers, firm
-// group, opening, pair), so that none waits for the others' whole list: a
+// group, opening, pair, coalition), so that none waits for the others' whole list: a
 // pair's sub-MIP takes several times as long as a market's, and there is
 // an opening window per opportunity.
 func (h *hoods) order(x []float64, guide *model.Assignment) {
@@ -361,7 +375,7 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 				return math.Inf(-1)
 			}
 			return gain(w.opps[0])
-		case kindFirms:
+		case kindFirms, kindCoalition:
 			return 0
 		case kindPair:
 			return lack[w.a] + lack[w.b]
@@ -388,6 +402,14 @@ func (h *hoods) order(x []float64, guide *model.Assignment) {
 		}
 	}
 	h.windows = out
+}
+
+// add appends windows to the rotation with the first limit.
+func (h *hoods) add(ws []window) {
+	for _, w := range ws {
+		h.windows = append(h.windows, w)
+		h.limits = append(h.limits, hoodLimit)
+	}
 }
 
 // take returns the index of the next window to try: one queued for a
@@ -449,7 +471,11 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 	if firms == nil && w.pioneers {
 		firms = h.pioneers
 	}
-	y, bound := h.solveFree(ctx, x, free, firms, z-hoodCutoffGain*max(1, abs(z)), limit)
+	var pairs map[[2]int]bool
+	if w.coalition {
+		pairs = h.coalitionPairs(x, w.opps)
+	}
+	y, bound := h.solveFree(ctx, x, free, firms, pairs, z-hoodCutoffGain*max(1, abs(z)), limit)
 	if y == nil || h.fm.Prob.Objective(y) >= z-1e-6*max(1, abs(z)) {
 		return nil, bound <= z-hoodRetryGain*max(1, abs(z))
 	}
@@ -457,17 +483,18 @@ func (h *hoods) solve(ctx context.Context, w window, x []float64, z float64, lim
 }
 
 // solveFree solves the restriction of the MIP around x with the y, x and l
-// columns of the opportunities in free, and the participations of
-// the firms marked in firms (nil: none) everywhere (fixOutside), by GLPK
+// columns of the opportunities in free (only the pairs in pairs, when not
+// nil), and the participations of the firms marked in firms (nil: none)
+// everywhere (fixOutside), by GLPK
 // with its presolver and cuts, within limit, and returns the solution if
 // it satisfies every row, else nil; when GLPK stopped at the time limit
 // without a solution, bound is its bound on the window, else +Inf. A
 // finite cutoff adds the row Z ≤ cutoff, which prunes what cannot beat the
 // incumbent (GLPK's presolved problem cannot take ours); +Inf: none (a
 // repair needs any plan).
-func (h *hoods) solveFree(ctx context.Context, x []float64, free map[int]bool, firms []bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
+func (h *hoods) solveFree(ctx context.Context, x []float64, free map[int]bool, firms []bool, pairs map[[2]int]bool, cutoff float64, limit time.Duration) (y []float64, bound float64) {
 	x = append([]float64(nil), x...) // fixOutside rounds it
-	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms), x)
+	rs := h.fm.Prob.Restrict(h.fixOutside(x, free, firms, pairs), x)
 	if rs.Infeasible != "" || ctx.Err() != nil {
 		return nil, math.Inf(1)
 	}
@@ -499,21 +526,25 @@ func (h *hoods) solveFree(ctx context.Context, x []float64, free map[int]bool, f
 
 // fixOutside fixes the y, x and l columns of the opportunities not in
 // free at their values in x (and s, w, q of pairs out of the plan), but
-// for the pairs of the firms marked in firms (nil: none).
-func (h *hoods) fixOutside(x []float64, free map[int]bool, firms []bool) []bool {
+// for the pairs of the firms marked in firms (nil: none); with pairs not
+// nil, the pairs (opportunity, firm) of free opportunities that are not
+// in pairs are fixed too (a coalition window).
+func (h *hoods) fixOutside(x []float64, free map[int]bool, firms []bool, pairs map[[2]int]bool) []bool {
 	fm := h.fm
 	fixed := make([]bool, len(fm.Prob.Cols))
 	for p := range fm.Inst.Opportunities {
-		if free[p] {
+		if free[p] && pairs == nil {
 			continue
 		}
 		for t := 0; t < fm.T; t++ {
 			if fm.Y[p][t] == none {
 				continue
 			}
-			fixed[fm.Y[p][t]] = true
+			if !free[p] {
+				fixed[fm.Y[p][t]] = true
+			}
 			for _, pr := range fm.Pairs[p][t] {
-				if firms != nil && firms[pr.Firm] {
+				if firms != nil && firms[pr.Firm] || free[p] && pairs[[2]int{p, pr.Firm}] {
 					continue
 				}
 				in := x[pr.X] > 0.5

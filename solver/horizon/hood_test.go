@@ -73,8 +73,8 @@ func TestPioneerWindows(t *testing.T) {
 	for _, p := range h.byMarket[0] {
 		free[p] = true
 	}
-	withPioneers := h.fixOutside(append([]float64(nil), x...), free, h.pioneers)
-	plain := h.fixOutside(append([]float64(nil), x...), free, nil)
+	withPioneers := h.fixOutside(append([]float64(nil), x...), free, h.pioneers, nil)
+	plain := h.fixOutside(append([]float64(nil), x...), free, nil, nil)
 	freed := 0
 	for p := range in.Opportunities {
 		for t0 := 0; t0 < fm.T; t0++ {
@@ -126,7 +126,7 @@ func TestFirmWindows(t *testing.T) {
 	}
 	h := newHoods(fm)
 	x := make([]float64, len(fm.Prob.Cols))
-	fixed := h.fixOutside(x, nil, groups[0].group)
+	fixed := h.fixOutside(x, nil, groups[0].group, nil)
 	freed := 0
 	for p := range in.Opportunities {
 		for t0 := 0; t0 < fm.T; t0++ {
@@ -235,11 +235,11 @@ func TestHoodCutoff(t *testing.T) {
 	_, opt, zOpt := optimumColumns(t, in, fm)
 	h := newHoods(fm)
 	markets := map[int]bool{0: true}
-	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, math.Inf(1), hoodLimit); y == nil {
+	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, nil, math.Inf(1), hoodLimit); y == nil {
 		t.Error("no solution without the cutoff around the optimum")
 	}
 	cut := zOpt - hoodCutoffGain*math.Max(1, math.Abs(zOpt))
-	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, cut, hoodLimit); y != nil {
+	if y, _ := h.solveFree(ctx, opt, h.marketOpps(markets), nil, nil, cut, hoodLimit); y != nil {
 		t.Errorf("a solution of Z %.6f beyond the cutoff %.6f around the optimum %.6f", fm.Prob.Objective(y), cut, zOpt)
 	}
 	_, x := rollingColumns(t, fm)
@@ -450,7 +450,7 @@ func TestOpeningWindowParts(t *testing.T) {
 			break
 		}
 	}
-	fixed := h.fixOutside(make([]float64, len(fm.Prob.Cols)), map[int]bool{w.opps[0]: true}, w.group)
+	fixed := h.fixOutside(make([]float64, len(fm.Prob.Cols)), map[int]bool{w.opps[0]: true}, w.group, nil)
 	freed := 0
 	for p := range in.Opportunities {
 		for t0 := 0; t0 < fm.T; t0++ {

@@ -68,7 +68,8 @@ type largeSearch struct {
 	offered bool
 	bound   float64
 	phase   string
-	// guide is the relaxation's plan, which orders the neighbourhoods.
+	// guide is the relaxation's plan of R_T, which orders the
+	// neighbourhoods and whose coalitions the coalition windows free.
 	guide *model.Assignment
 	// from is a plan without the forced opportunities to repair into a
 	// first plan (Options.Start); nil without.
@@ -207,6 +208,8 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
 	s.mu.Lock()
+	h.setGuide(s.guide)
+	h.add(h.coalitionWindows(s.best))
 	h.order(s.best, s.guide)
 	s.mu.Unlock()
 	var wg sync.WaitGroup
