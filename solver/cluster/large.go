@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -116,20 +117,45 @@ type largePool struct {
 	// gap (zero: once the bound meets the plan).
 	gap  float64
 	stop func()
-	// guide is the Lagrangian relaxation's coalition of each opportunity
-	// it takes at its best multipliers (nil: none yet): the window search
-	// frees those pairs first (see largeSearch.candidates).
-	guide [][]int
+	// guide is, per opportunity, the union of the Lagrangian relaxation's
+	// coalitions at its last guidePool best multipliers (nil: none yet):
+	// the window search frees those pairs first (see
+	// largeSearch.candidates); recent holds those coalitions.
+	guide  [][]int
+	recent [][][]int
 }
 
-// setGuide keeps the relaxation's coalitions (nil: no change).
+// guidePool is the number of best multipliers whose coalitions the guide
+// pools: consecutive best multipliers late in the ascent are all good,
+// and their coalitions differ in the firms a plan may need.
+const guidePool = 4
+
+// setGuide adds the relaxation's coalitions at a new best multiplier
+// (nil: no change) and pools the last guidePool.
 func (pool *largePool) setGuide(members [][]int) {
 	if members == nil {
 		return
 	}
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
-	pool.guide = members
+	pool.recent = append(pool.recent, members)
+	if len(pool.recent) > guidePool {
+		pool.recent = pool.recent[1:]
+	}
+	merged := make([][]int, len(members))
+	for _, g := range pool.recent {
+		for p := range merged {
+			if p >= len(g) {
+				continue
+			}
+			for _, f := range g[p] {
+				if !slices.Contains(merged[p], f) {
+					merged[p] = append(merged[p], f)
+				}
+			}
+		}
+	}
+	pool.guide = merged
 }
 
 // coalitions returns the relaxation's coalitions (see largePool.guide).

@@ -177,3 +177,25 @@ func TestLargeOpeningGuideFirst(t *testing.T) {
 		t.Errorf("without a guide the order changed: %v, want %v", got, out)
 	}
 }
+
+// The guide pools the coalitions of the last guidePool best multipliers:
+// per opportunity their union, each firm once; nil changes nothing.
+func TestLargePoolGuide(t *testing.T) {
+	pool := &largePool{}
+	for k := range guidePool + 2 {
+		// opportunity 0: firms k and k+1; opportunity 1: firm 0 always.
+		pool.setGuide([][]int{{k, k + 1}, {0}})
+		pool.setGuide(nil)
+		g := pool.coalitions()
+		want := []int{}
+		for j := max(0, k-guidePool+1); j <= k+1; j++ {
+			want = append(want, j)
+		}
+		if got := slices.Sorted(slices.Values(g[0])); !slices.Equal(got, want) {
+			t.Errorf("after %d updates: opportunity 0's guide %v, want %v", k+1, got, want)
+		}
+		if !slices.Equal(g[1], []int{0}) {
+			t.Errorf("after %d updates: opportunity 1's guide %v, want [0]", k+1, g[1])
+		}
+	}
+}
