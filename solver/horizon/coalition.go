@@ -24,21 +24,23 @@ func (h *hoods) coalitionWindows(x []float64) []window {
 		return nil
 	}
 	nM := len(h.byMarket)
+	sizes := make([]int, nM) // each market's binaries
+	for m, opps := range h.byMarket {
+		pairs := h.coalitionPairs(x, opps)
+		for _, p := range opps {
+			sizes[m] += h.binaries(p, pairs)
+		}
+	}
 	var out []window
 	for k := range nM {
 		rng := rand.New(rand.NewPCG(uint64(k), 1))
 		var opps []int
 		size := 0
 		for _, m := range rng.Perm(nM) {
-			add := 0
-			pairs := h.coalitionPairs(x, h.byMarket[m])
-			for _, p := range h.byMarket[m] {
-				add += h.binaries(p, pairs)
-			}
-			if size > 0 && size+add > coalitionBinaries {
+			if size > 0 && size+sizes[m] > coalitionBinaries {
 				break
 			}
-			opps, size = append(opps, h.byMarket[m]...), size+add
+			opps, size = append(opps, h.byMarket[m]...), size+sizes[m]
 		}
 		if len(opps) > 0 {
 			out = append(out, window{a: -1, b: -1, opps: opps, coalition: true})
@@ -115,16 +117,7 @@ func (h *hoods) setGuide(guide *model.Assignment) {
 // markets in two halves, or a single market's opportunities in two; nil
 // for one opportunity.
 func (h *hoods) splitCoalition(w window) []window {
-	in := h.fm.Inst
-	var markets []int
-	byMarket := map[int][]int{}
-	for _, p := range w.opps {
-		m := h.fm.D.Market[in.Opportunities[p].Market]
-		if byMarket[m] == nil {
-			markets = append(markets, m)
-		}
-		byMarket[m] = append(byMarket[m], p)
-	}
+	markets, byMarket := h.groupByMarket(w.opps)
 	var first, second []int
 	if len(markets) > 1 {
 		for i, m := range markets {

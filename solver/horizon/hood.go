@@ -40,8 +40,8 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // one opportunity with its candidate firms' participations (openingWindows),
 // the columns of half of two markets (each pair as its two halves, see
 // split), or those of whole markets with only the members' and the
-// relaxation's pairs (coalitionWindows), over every period, are freed, every other y, x and l is fixed
-// at the incumbent (and s, w, q with x at 0), and the rest (stakes,
+// relaxation's pairs (coalitionWindows), over every period, are freed,
+// every other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and the rest (stakes,
 // knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
 // the restriction with its presolver. The one-period neighbourhood search
 // (solver/cluster) frees projects by market the same way; here a window
@@ -140,15 +140,7 @@ func (h *hoods) split(w window) []window {
 		return nil
 	}
 	in := h.fm.Inst
-	byMarket := map[int][]int{}
-	var markets []int
-	for _, p := range opps {
-		m := h.fm.D.Market[in.Opportunities[p].Market]
-		if byMarket[m] == nil {
-			markets = append(markets, m)
-		}
-		byMarket[m] = append(byMarket[m], p)
-	}
+	markets, byMarket := h.groupByMarket(opps)
 	var first, second []int
 	for _, m := range markets {
 		ps := byMarket[m]
@@ -163,6 +155,20 @@ func (h *hoods) split(w window) []window {
 		return nil
 	}
 	return []window{{a: w.a, b: w.b, pioneers: w.pioneers, opps: first}, {a: w.a, b: w.b, pioneers: w.pioneers, opps: second}}
+}
+
+// groupByMarket returns the markets of opps in order of first appearance
+// and, per market, its opportunities of opps in their order.
+func (h *hoods) groupByMarket(opps []int) (markets []int, byMarket map[int][]int) {
+	byMarket = map[int][]int{}
+	for _, p := range opps {
+		m := h.fm.D.Market[h.fm.Inst.Opportunities[p].Market]
+		if byMarket[m] == nil {
+			markets = append(markets, m)
+		}
+		byMarket[m] = append(byMarket[m], p)
+	}
+	return markets, byMarket
 }
 
 // freeOpps returns the opportunities a window frees: its half's, else
@@ -544,7 +550,7 @@ func (h *hoods) fixOutside(x []float64, free map[int]bool, firms []bool, pairs m
 				fixed[fm.Y[p][t]] = true
 			}
 			for _, pr := range fm.Pairs[p][t] {
-				if firms != nil && firms[pr.Firm] || free[p] && pairs[[2]int{p, pr.Firm}] {
+				if (firms != nil && firms[pr.Firm]) || (free[p] && pairs[[2]int{p, pr.Firm}]) {
 					continue
 				}
 				in := x[pr.X] > 0.5
