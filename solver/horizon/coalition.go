@@ -92,23 +92,16 @@ func (h *hoods) coalitionPairs(x []float64, opps []int) map[[2]int]bool {
 	return pairs
 }
 
-// setGuide records the pairs (opportunity, firm) of the relaxation's
-// plan guide (nil: none), which coalition windows free.
-func (h *hoods) setGuide(guide *model.Assignment) {
-	if guide == nil {
-		return
-	}
-	fm := h.fm
-	h.guidePairs = map[[2]int]bool{}
-	for _, pj := range guide.Projects {
-		p, ok := fm.D.Opp[pj.ID]
-		if !ok {
-			continue
-		}
-		for _, st := range pj.Participants {
-			if f, ok := fm.D.Firm[st.Firm]; ok {
-				h.guidePairs[[2]int{p, f}] = true
+// setGuide records the pairs (opportunity, firm) of the plans' coalitions,
+// which coalition windows free: the relaxation's plan of R_T and the
+// collapsed horizon's plan (nil plans are skipped; none: no guide).
+func (h *hoods) setGuide(plans ...*model.Assignment) {
+	for _, plan := range plans {
+		for pair := range planPairs(h.fm, plan) {
+			if h.guidePairs == nil {
+				h.guidePairs = map[[2]int]bool{}
 			}
+			h.guidePairs[pair] = true
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 type Report struct {
 	Elapsed time.Duration
 	// Phase is "rolling horizon" (the first plan), "relaxation bound",
-	// "neighbourhoods" or "branch-and-cut".
+	// "collapsed plan", "neighbourhoods" or "branch-and-cut".
 	Phase        string
 	HasIncumbent bool
 	Incumbent    float64
@@ -37,6 +37,15 @@ const (
 const (
 	relaxShare   = 0.2
 	relaxDefault = time.Minute
+)
+
+// collapseShare is the share of the time limit the collapsed horizon's
+// one-period solve may use, collapseMax its most (and its time without a
+// limit); scheduleLimit bounds the sub-MIP that schedules its plan.
+const (
+	collapseShare = 1.0 / 12
+	collapseMax   = 10 * time.Second
+	scheduleLimit = 10 * time.Second
 )
 
 // completeLimit bounds the restricted MIP that turns the rolling plan
@@ -71,6 +80,10 @@ type largeSearch struct {
 	// guide is the relaxation's plan of R_T, which orders the
 	// neighbourhoods and whose coalitions the coalition windows free.
 	guide *model.Assignment
+	// collapsed is the plan of the horizon collapsed at the initial
+	// knowledge (Collapsed), whose coalitions the coalition windows free
+	// as well; nil when none.
+	collapsed *model.Assignment
 	// from is a plan without the forced opportunities to repair into a
 	// first plan (Options.Start); nil without.
 	from *model.Assignment
@@ -88,6 +101,7 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 	s.gap = gap
 	s.firstPlan(ctx, gap)
 	s.relaxedBound(ctx)
+	s.collapse(ctx)
 	s.setPhase("neighbourhoods")
 	s.improve(ctx)
 	s.setPhase("branch-and-cut")
@@ -202,13 +216,47 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 	s.mu.Unlock()
 }
 
-// improve runs the neighbourhoods (hood.go) from the best solution until
+// collapse solves the horizon collapsed into one period at the initial
+// knowledge (collapse.go) for its plan, which improve schedules over the
+// periods as a start and whose coalitions guide the coalition windows.
+func (s *largeSearch) collapse(ctx context.Context) {
+	s.setPhase("collapsed plan")
+	limit := collapseMax
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(limit, time.Duration(collapseShare*float64(dl.Sub(s.start))), time.Until(dl))
+	}
+	if limit <= 0 {
+		return
+	}
+	s.collapsed = s.fm.collapsedPlan(ctx, limit)
+}
+
+// scheduleTime is the time the collapsed plan's scheduling may take:
+// scheduleLimit, less near the deadline; 0 for none.
+func (s *largeSearch) scheduleTime(ctx context.Context) time.Duration {
+	if s.collapsed == nil {
+		return 0
+	}
+	limit := scheduleLimit
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(limit, time.Until(dl)-hoodMargin)
+	}
+	return max(limit, 0)
+}
+
+// improve schedules the collapsed plan, then runs the neighbourhoods
+// (hood.go) from the best solution until
 // ctx ends, the gap is closed or a whole round of windows brings nothing,
 // on hoodWorkers goroutines.
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
+	h.setGuide(s.guide, s.collapsed)
+	if limit := s.scheduleTime(ctx); limit > 0 {
+		if y := h.schedule(ctx, s.collapsed, limit); y != nil {
+			s.offerOwn(y)
+		}
+	}
 	s.mu.Lock()
-	h.setGuide(s.guide)
 	h.add(h.coalitionWindows(s.best))
 	h.order(s.best, s.guide)
 	s.mu.Unlock()
