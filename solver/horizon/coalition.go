@@ -12,13 +12,13 @@ import (
 const coalitionBinaries = 1500
 
 // coalitionWindows returns a coalition window per market (k = 0..|M|−1),
-// none without the relaxation's plan: whole markets in the order of a
+// none without a guide (setGuide): whole markets in the order of a
 // shuffle seeded by k, added until the window's binaries, counted from
 // the incumbent x, reach coalitionBinaries. In its opportunities, in every
-// period, only the pairs of x's members and of the relaxation's coalitions
+// period, only the pairs of x's members and of the guide's coalitions
 // (guidePairs) are free, so a window spans several markets where a market
 // window with every candidate spans one or two: projects move between
-// markets and periods with the partners the bound's plan gives them.
+// markets and periods with the partners the guide's plans give them.
 func (h *hoods) coalitionWindows(x []float64) []window {
 	if h.guidePairs == nil || x == nil {
 		return nil
@@ -75,7 +75,7 @@ func (h *hoods) binaries(p int, pairs map[[2]int]bool) int {
 
 // coalitionPairs returns the pairs (opportunity, firm) a coalition window
 // over opps frees from x: every member of a project of opps in x, in any
-// period, and the relaxation's coalitions.
+// period, and the guide's coalitions.
 func (h *hoods) coalitionPairs(x []float64, opps []int) map[[2]int]bool {
 	fm := h.fm
 	pairs := map[[2]int]bool{}

@@ -40,9 +40,10 @@ func hoodWorkers() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
 // one opportunity with its candidate firms' participations (openingWindows),
 // the columns of half of two markets (each pair as its two halves, see
 // split), or those of whole markets with only the members' and the
-// relaxation's pairs (coalitionWindows), over every period, are freed,
-// every other y, x and l is fixed at the incumbent (and s, w, q with x at 0), and the rest (stakes,
-// knowledge, credit, CVaR, entry, dissipation) stays free; GLPK solves
+// guide's pairs (coalitionWindows), over every period, are freed, every
+// other y, x and l is fixed at the incumbent (and s, w, q with x at 0),
+// and the rest (stakes, knowledge, credit, CVaR, entry, dissipation)
+// stays free; GLPK solves
 // the restriction with its presolver. The one-period neighbourhood search
 // (solver/cluster) frees projects by market the same way; here a window
 // also moves projects between periods. The workers of largeSearch share
@@ -66,8 +67,9 @@ type hoods struct {
 	retry []int
 	// idle counts the windows tried in a row without an improvement.
 	idle int
-	// guidePairs are the pairs (opportunity, firm) of the relaxation's
-	// plan, which coalition windows free; nil without one.
+	// guidePairs are the pairs (opportunity, firm) of the guide's plans
+	// (the relaxation's plan of R_T and the collapsed plan, setGuide),
+	// which coalition windows free; nil without one.
 	guidePairs map[[2]int]bool
 }
 
@@ -90,7 +92,7 @@ type window struct {
 	halved bool
 	// coalition marks a coalition window (coalitionWindows): in its
 	// opportunities opps only the pairs of the incumbent's members and of
-	// the relaxation's coalitions are free.
+	// the guide's coalitions (guidePairs) are free.
 	coalition bool
 }
 
@@ -311,7 +313,7 @@ const (
 	kindFirms                       // a group of firms
 	kindOpening                     // one opportunity with its candidate firms
 	kindPair                        // half of two markets
-	kindCoalition                   // whole markets, the members' and the relaxation's pairs
+	kindCoalition                   // whole markets, the members' and the guide's pairs
 	nKinds
 )
 
