@@ -63,7 +63,7 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 		if opts.Progress == nil {
 			return
 		}
-		p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound}
+		p := Progress{Elapsed: r.Elapsed, Phase: string(r.Phase), HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound}
 		if r.HasIncumbent {
 			p.Gap = relGap(r.Incumbent, r.Bound)
 		}

@@ -39,7 +39,7 @@ func solveHorizon(ctx context.Context, inst *model.Instance, opts Options, start
 			firstPlan = r.Elapsed
 		}
 		if opts.Progress != nil {
-			p := Progress{Elapsed: r.Elapsed, Phase: r.Phase, HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound, Gap: math.Inf(1)}
+			p := Progress{Elapsed: r.Elapsed, Phase: string(r.Phase), HasIncumbent: r.HasIncumbent, Incumbent: r.Incumbent, Bound: r.Bound, Gap: math.Inf(1)}
 			if r.HasIncumbent && !math.IsInf(r.Bound, -1) {
 				p.Gap = relGap(r.Incumbent, r.Bound)
 			}

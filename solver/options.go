@@ -57,7 +57,11 @@ type Options struct {
 
 // Progress is a snapshot of a running solve.
 type Progress struct {
-	Elapsed      time.Duration
+	Elapsed time.Duration
+	// Phase is the step the solve is in: a cluster.Phase for one period,
+	// a horizon.Phase over a horizon; prefixed "without 16: " while
+	// --sharing stakes solves the model without constraint 16 for the
+	// price of fairness.
 	Phase        string
 	HasIncumbent bool
 	Incumbent    float64

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver"
+	"github.com/ofdi/ofdi/solver/cluster"
 )
 
 // TestStart: a warm start that is feasible gives the same optimum; one that
@@ -44,7 +45,7 @@ func TestStartUsed(t *testing.T) {
 	}
 	used := false
 	res, err := solver.Solve(context.Background(), inst, solver.Options{Start: cold.Assignment, Progress: func(p solver.Progress) {
-		if p.Phase == "warm start" {
+		if p.Phase == string(cluster.PhaseWarmStart) {
 			used = true
 		}
 	}})

@@ -29,7 +29,7 @@ type heartbeat struct {
 // The first repeated report is phase "building" without a plan.
 func newHeartbeat(out func(Report), start time.Time) *heartbeat {
 	h := &heartbeat{out: out, start: start, lastAt: start, done: make(chan struct{}),
-		last: Report{Phase: "building", Bound: math.Inf(-1)}}
+		last: Report{Phase: PhaseBuilding, Bound: math.Inf(-1)}}
 	if out == nil {
 		return h
 	}
@@ -58,7 +58,7 @@ func newHeartbeat(out func(Report), start time.Time) *heartbeat {
 }
 
 // report passes a phase's report on and remembers it.
-func (h *heartbeat) report(phase string, hasInc bool, inc, bound float64) {
+func (h *heartbeat) report(phase Phase, hasInc bool, inc, bound float64) {
 	if h.out == nil {
 		return
 	}

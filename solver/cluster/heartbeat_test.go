@@ -16,7 +16,7 @@ func TestHeartbeat(t *testing.T) {
 		got = append(got, r)
 		mu.Unlock()
 	}, time.Now())
-	h.report("neighbourhood search", true, -12.5, -20)
+	h.report(PhaseNeighbourhood, true, -12.5, -20)
 	count := func() int {
 		mu.Lock()
 		defer mu.Unlock()
@@ -31,7 +31,7 @@ func TestHeartbeat(t *testing.T) {
 		t.Fatalf("%d reports in 20 s after one explicit report, want repeats", n)
 	}
 	for i, r := range got[1:n] {
-		if r.Phase != "neighbourhood search" || !r.HasIncumbent || r.Incumbent != -12.5 || r.Bound != -20 {
+		if r.Phase != PhaseNeighbourhood || !r.HasIncumbent || r.Incumbent != -12.5 || r.Bound != -20 {
 			t.Errorf("repeat %d = %+v, want the last report", i+1, r)
 		}
 		if r.Elapsed <= got[i].Elapsed {

@@ -22,7 +22,7 @@ import (
 // worker of the window search. The bound is the better of the uncoupled
 // and Lagrangian bounds. The greedy stops at the time limit or when ctx
 // ends, keeping its plan only when it meets the targets.
-func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(string, bool, float64, float64)) (*Outcome, error) {
+func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Params, out *Outcome, report func(Phase, bool, float64, float64)) (*Outcome, error) {
 	// The uncoupled bound dominates the box bound (each y_p and w_fp at its
 	// best), so it alone is the bound until the Lagrangian's.
 	bound := fm.UncoupledBound()
@@ -32,7 +32,7 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 		ctx, cancel = context.WithDeadline(ctx, start.Add(prm.TimeLimit))
 		defer cancel()
 	}
-	report(phaseGreedy, false, 0, bound)
+	report(PhaseGreedy, false, 0, bound)
 	a := GreedyContext(ctx, fm) // the heartbeat repeats the report above
 	if a == nil {
 		return out, nil
@@ -45,7 +45,7 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	pool := &largePool{plan: a, z: z, bound: bound, report: report, gap: prm.Gap, stop: stop}
-	pool.publish(phaseGreedy)
+	pool.publish(PhaseGreedy)
 	// The search ends at largeSearchShare of the limit (the rest is for
 	// the stakes refinement and the checks, seconds at this size); the
 	// Lagrangian's first run at half of it. Without a limit, after
@@ -71,7 +71,7 @@ func (fm *Formulation) solveLarge(ctx context.Context, start time.Time, prm Para
 	wg.Wait()
 	out.Assignment, z = pool.best()
 	out.Bound = math.Min(pool.bound, z)
-	report(phaseNeighbourhood, true, z, out.Bound)
+	report(PhaseNeighbourhood, true, z, out.Bound)
 	return out, nil
 }
 
@@ -84,23 +84,23 @@ func (pool *largePool) dual(ctx context.Context, fm *Formulation, lagUntil, sear
 	lr := fm.lagrangian(ctx, z, true, lagUntil, lagHooks{
 		heurShare:  largeHeurShare,
 		coalitions: pool.setGuide,
-		report:     func(_ bool, _, b float64) { pool.raise(phaseLagrangian, b) },
-		onPlan:     func(a *model.Assignment, z float64) { pool.offer(phaseLagrangian, a, z) },
+		report:     func(_ bool, _, b float64) { pool.raise(PhaseLagrangian, b) },
+		onPlan:     func(a *model.Assignment, z float64) { pool.offer(PhaseLagrangian, a, z) },
 		known: func() (float64, bool) {
 			_, z := pool.best()
 			return z, true
 		},
 		plan: pool.best,
 	})
-	pool.raise(phaseLagrangian, lr.Bound)
+	pool.raise(PhaseLagrangian, lr.Bound)
 	if !searchUntil.IsZero() && time.Until(searchUntil) < time.Second {
 		return
 	}
 	_, z = pool.best()
 	// Resume reports its bounds without the coalitions hook (the guide
 	// holds the first run's): the last best iterate's coalitions then.
-	lr.Resume(ctx, z, searchUntil, func(b float64) { pool.raise(phaseLagrangian, b) })
-	pool.raise(phaseLagrangian, lr.Bound)
+	lr.Resume(ctx, z, searchUntil, func(b float64) { pool.raise(PhaseLagrangian, b) })
+	pool.raise(PhaseLagrangian, lr.Bound)
 	pool.setGuide(lr.coalitions())
 }
 
@@ -112,7 +112,7 @@ type largePool struct {
 	z     float64
 	bound float64
 	// report passes progress on (the heartbeat's, serialised).
-	report func(phase string, hasInc bool, inc, bound float64)
+	report func(phase Phase, hasInc bool, inc, bound float64)
 	// stop, when not nil, is called once the relative gap is at most
 	// gap (zero: once the bound meets the plan).
 	gap  float64
@@ -174,13 +174,13 @@ func (pool *largePool) best() (*model.Assignment, float64) {
 
 // offer keeps plan a (objective z, checked) when it is better than the
 // best, and reports whether it did.
-func (pool *largePool) offer(phase string, a *model.Assignment, z float64) bool {
+func (pool *largePool) offer(phase Phase, a *model.Assignment, z float64) bool {
 	return pool.improve(phase, a, z) > 0
 }
 
 // improve keeps plan a (objective z, checked) when it is better than the
 // best, and returns by how much (0: not kept).
-func (pool *largePool) improve(phase string, a *model.Assignment, z float64) float64 {
+func (pool *largePool) improve(phase Phase, a *model.Assignment, z float64) float64 {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	if z >= pool.z-1e-7*math.Max(1, math.Abs(pool.z)) {
@@ -204,11 +204,11 @@ func (pool *largePool) merge(d *model.Derived, base *model.Assignment, win []boo
 			cand, cz = joined, jz
 		}
 	}
-	return pool.improve(phaseNeighbourhood, cand, cz)
+	return pool.improve(PhaseNeighbourhood, cand, cz)
 }
 
 // raise keeps b when it is a better bound.
-func (pool *largePool) raise(phase string, b float64) {
+func (pool *largePool) raise(phase Phase, b float64) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	if b > pool.bound {
@@ -218,13 +218,13 @@ func (pool *largePool) raise(phase string, b float64) {
 }
 
 // publish reports the best plan and bound under phase.
-func (pool *largePool) publish(phase string) {
+func (pool *largePool) publish(phase Phase) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	pool.publishLocked(phase)
 }
 
-func (pool *largePool) publishLocked(phase string) {
+func (pool *largePool) publishLocked(phase Phase) {
 	if pool.report != nil {
 		pool.report(phase, true, pool.z, math.Min(pool.bound, pool.z))
 	}

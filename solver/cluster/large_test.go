@@ -99,7 +99,7 @@ func TestSolveLargeImprovesGreedy(t *testing.T) {
 			t.Fatal(err)
 		}
 		var reports []Report
-		report := func(phase string, has bool, inc, bound float64) {
+		report := func(phase Phase, has bool, inc, bound float64) {
 			reports = append(reports, Report{Phase: phase, HasIncumbent: has, Incumbent: inc, Bound: bound})
 		}
 		out, err := lean.solveLarge(context.Background(), time.Now(), Params{}, &Outcome{}, report)
@@ -109,7 +109,7 @@ func TestSolveLargeImprovesGreedy(t *testing.T) {
 		if (out.Assignment == nil) != (want == nil) {
 			t.Fatalf("%s: large path plan %t, Greedy's %t", name, out.Assignment != nil, want != nil)
 		}
-		if len(reports) == 0 || reports[0].Phase != "greedy" || reports[0].HasIncumbent {
+		if len(reports) == 0 || reports[0].Phase != PhaseGreedy || reports[0].HasIncumbent {
 			t.Errorf("%s: first report %+v, want the greedy starting", name, reports)
 		}
 		if !out.HasBound || math.IsInf(out.Bound, 0) {
@@ -174,7 +174,7 @@ func TestSolveLargeStops(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := lean.solveLarge(c.ctx, time.Now(), c.prm, &Outcome{}, func(string, bool, float64, float64) {})
+		out, err := lean.solveLarge(c.ctx, time.Now(), c.prm, &Outcome{}, func(Phase, bool, float64, float64) {})
 		if err != nil || out.Assignment != nil || !out.HasBound {
 			t.Errorf("%s: %+v, %v; want no plan, a bound, no error", c.name, out, err)
 		}
@@ -189,7 +189,7 @@ func TestSolveAboveMaxGLPKRows(t *testing.T) {
 	}
 	inst := gen.Generate(gen.Config{Firms: 2000, Opportunities: 500, Markets: 30, Seed: 11})
 	d := model.Derive(inst)
-	var phases []string
+	var phases []Phase
 	out, err := Solve(context.Background(), d, Params{TimeLimit: 6 * time.Second, Progress: func(r Report) { phases = append(phases, r.Phase) }})
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +198,7 @@ func TestSolveAboveMaxGLPKRows(t *testing.T) {
 		t.Fatalf("outcome %d rows, plan %t, bound %t, optimal %t", out.Constraints, out.Assignment != nil, out.HasBound, out.Optimal)
 	}
 	for _, ph := range phases {
-		if ph != "building" && ph != "greedy" && ph != "lagrangian" && ph != phaseNeighbourhood {
+		if ph != PhaseBuilding && ph != PhaseGreedy && ph != PhaseLagrangian && ph != PhaseNeighbourhood {
 			t.Errorf("phase %q on the large-size path", ph)
 		}
 	}
@@ -220,7 +220,7 @@ func TestSolveLargeShares(t *testing.T) {
 		var mu sync.Mutex
 		var reports []Report
 		out, err := lean.solveLarge(context.Background(), time.Now(), Params{TimeLimit: 3 * time.Second}, &Outcome{},
-			func(phase string, has bool, inc, bound float64) {
+			func(phase Phase, has bool, inc, bound float64) {
 				mu.Lock()
 				defer mu.Unlock()
 				reports = append(reports, Report{Phase: phase, HasIncumbent: has, Incumbent: inc, Bound: bound})

@@ -11,23 +11,12 @@ import (
 	"github.com/ofdi/ofdi/model"
 )
 
-// Phase names, as progress reports show them.
-const (
-	phaseGreedy        = "greedy"
-	phaseWarm          = "warm start"
-	phaseLagrangian    = "lagrangian"
-	phaseTargets       = "targets"
-	phaseNeighbourhood = "neighbourhood search"
-	phaseBranch        = "branch-and-bound"
-	phaseLP            = "LP relaxation"
-)
-
 // search is one solve of a formulation with a written MIP.
 type search struct {
 	ctx    context.Context
 	fm     *Formulation
 	budget budget
-	report func(phase string, has bool, inc, bound float64)
+	report func(phase Phase, has bool, inc, bound float64)
 	// x is the incumbent's column vector, nil while there is none.
 	x []float64
 	// bound is the best lower bound so far (-Inf: none).
@@ -65,7 +54,7 @@ func (s *search) greedy() {
 	}
 	if x, err := s.fm.Encode(a); err == nil && len(s.fm.Violations(x, 1e-7)) == 0 {
 		s.x = x
-		s.report(phaseGreedy, true, s.fm.Objective(x), math.Inf(-1))
+		s.report(PhaseGreedy, true, s.fm.Objective(x), math.Inf(-1))
 	}
 }
 
@@ -74,7 +63,7 @@ func (s *search) greedy() {
 func (s *search) warm(a *model.Assignment) {
 	if x := s.fm.warmStart(a); x != nil && s.fm.Objective(x) < s.objective() {
 		s.x = x
-		s.report(phaseWarm, true, s.fm.Objective(x), math.Inf(-1))
+		s.report(PhaseWarmStart, true, s.fm.Objective(x), math.Inf(-1))
 	}
 }
 
@@ -85,14 +74,14 @@ func (s *search) warm(a *model.Assignment) {
 func (s *search) lagrangian() {
 	upper := s.objective()
 	s.lr = s.fm.lagrangian(s.ctx, upper, s.x != nil, s.budget.at(lagShare), lagHooks{report: func(has bool, inc, b float64) {
-		s.report(phaseLagrangian, has, inc, b)
+		s.report(PhaseLagrangian, has, inc, b)
 	}})
 	s.bound, s.fix = s.lr.Bound, s.lr.Fix
 	s.takeLP()
 	if s.lr.Plan != nil && s.lr.Objective < upper {
 		s.x = s.lr.X
 	}
-	s.report(phaseLagrangian, s.x != nil, s.objective(), s.bound)
+	s.report(PhaseLagrangian, s.x != nil, s.objective(), s.bound)
 }
 
 // targets looks for a first plan when neither the greedy nor the
@@ -102,10 +91,10 @@ func (s *search) targets() {
 	if s.x != nil || s.fm.Prob.NumBinaries() == 0 {
 		return
 	}
-	s.report(phaseTargets, false, 0, s.bound)
+	s.report(PhaseTargets, false, 0, s.bound)
 	if x := s.fm.elasticStart(s.ctx, lnsLimits{deadline: s.budget.ofLeft(0.5)}); x != nil {
 		s.x = x
-		s.report(phaseTargets, true, s.fm.Objective(x), s.bound)
+		s.report(PhaseTargets, true, s.fm.Objective(x), s.bound)
 	}
 }
 
@@ -124,14 +113,14 @@ func (s *search) neighbourhoods() {
 	if s.x == nil || s.fm.Prob.NumBinaries() <= lnsMinBinaries {
 		return
 	}
-	s.report(phaseNeighbourhood, true, s.objective(), s.bound)
+	s.report(PhaseNeighbourhood, true, s.objective(), s.bound)
 	var st lnsState
 	lim := lnsLimits{
 		deadline: earliest(s.budget.ofLeft(0.8), s.budget.at(lnsCheckpoint)),
 		stall:    s.budget.share(lnsStallShare),
 		report: func(obj float64) {
 			s.takeLP()
-			s.report(phaseNeighbourhood, true, obj, s.bound)
+			s.report(PhaseNeighbourhood, true, obj, s.bound)
 		},
 	}
 	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), s.lr.coalitions(), &st, lim)
@@ -148,7 +137,7 @@ func (s *search) neighbourhoods() {
 	// From here the search goes on while it finds something or has
 	// wider windows to try; then the race gets the time.
 	lim.deadline, lim.stall, lim.stallWide = s.budget.ofLeft(0.8), 0, lim.stall
-	s.report(phaseNeighbourhood, true, inc, s.bound)
+	s.report(PhaseNeighbourhood, true, inc, s.bound)
 	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), s.lr.coalitions(), &st, lim)
 	if better := s.objective(); better < inc {
 		s.resume(better, s.budget.ofLeft(0.8)) // a better target raises the bound further
@@ -169,8 +158,8 @@ func earliest(a, b time.Time) time.Time {
 // resume resumes the Lagrangian dual aimed at inc, until deadline and
 // while its restarts pay.
 func (s *search) resume(inc float64, deadline time.Time) {
-	s.report(phaseLagrangian, true, inc, s.bound)
-	s.bound = s.lr.Resume(s.ctx, inc, deadline, func(b float64) { s.report(phaseLagrangian, true, inc, b) })
+	s.report(PhaseLagrangian, true, inc, s.bound)
+	s.bound = s.lr.Resume(s.ctx, inc, deadline, func(b float64) { s.report(PhaseLagrangian, true, inc, b) })
 	s.fix = s.lr.Fix
 	s.takeLP()
 }

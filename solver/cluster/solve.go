@@ -36,7 +36,7 @@ type Params struct {
 // Report is a progress snapshot.
 type Report struct {
 	Elapsed      time.Duration
-	Phase        string
+	Phase        Phase
 	HasIncumbent bool
 	Incumbent    float64
 	Bound        float64
@@ -184,9 +184,9 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 	}
 	res, err := race(ctx, fm.fixed(s.fix), base, s.x, s.bound,
 		func(has bool, inc, bound float64) {
-			phase := phaseBranch
+			phase := PhaseBranch
 			if math.IsInf(bound, -1) {
-				phase = phaseLP
+				phase = PhaseLP
 			}
 			s.report(phase, has, inc, bound)
 		})

@@ -13,10 +13,8 @@ import (
 
 // Report is a progress snapshot of Solve.
 type Report struct {
-	Elapsed time.Duration
-	// Phase is "rolling horizon" (the first plan), "relaxation bound",
-	// "collapsed plan", "neighbourhoods" or "branch-and-cut".
-	Phase        string
+	Elapsed      time.Duration
+	Phase        Phase
 	HasIncumbent bool
 	Incumbent    float64
 	// Bound is the best proven lower bound so far, -Inf before the root LP.
@@ -76,7 +74,7 @@ type largeSearch struct {
 	bestObj float64
 	offered bool
 	bound   float64
-	phase   string
+	phase   Phase
 	// guide is the relaxation's plan of R_T, which orders the
 	// neighbourhoods and whose coalitions the coalition windows free.
 	guide *model.Assignment
@@ -90,7 +88,7 @@ type largeSearch struct {
 }
 
 func newLargeSearch(fm *Formulation, start time.Time, report func(Report)) *largeSearch {
-	return &largeSearch{fm: fm, start: start, report: report, bestObj: math.Inf(1), bound: math.Inf(-1), phase: "rolling horizon"}
+	return &largeSearch{fm: fm, start: start, report: report, bestObj: math.Inf(1), bound: math.Inf(-1), phase: PhaseRolling}
 }
 
 // run solves within the deadline of ctx (none: no limit) and returns
@@ -102,9 +100,9 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 	s.firstPlan(ctx, gap)
 	s.relaxedBound(ctx)
 	s.collapse(ctx)
-	s.setPhase("neighbourhoods")
+	s.setPhase(PhaseNeighbourhoods)
 	s.improve(ctx)
-	s.setPhase("branch-and-cut")
+	s.setPhase(PhaseBranch)
 	res := &glpk.Result{Status: glpk.NoSolution, Stop: glpk.TimeLimit, Objective: math.NaN(), Bound: math.Inf(-1), LPObjective: math.NaN()}
 	var err error
 	if s.branchWorth(ctx) {
@@ -198,7 +196,7 @@ func (s *largeSearch) independentPlan(ctx context.Context) {
 // relaxedBound proves a bound on the one-period relaxation (relax.go):
 // GLPK's root LP of a large horizon model takes minutes.
 func (s *largeSearch) relaxedBound(ctx context.Context) {
-	s.setPhase("relaxation bound")
+	s.setPhase(PhaseRelaxation)
 	limit := relaxDefault
 	if dl, ok := ctx.Deadline(); ok {
 		limit = min(time.Duration(relaxShare*float64(dl.Sub(s.start))), time.Until(dl))
@@ -220,7 +218,7 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 // knowledge (collapse.go) for its plan, which improve schedules over the
 // periods as a start and whose coalitions guide the coalition windows.
 func (s *largeSearch) collapse(ctx context.Context) {
-	s.setPhase("collapsed plan")
+	s.setPhase(PhaseCollapsed)
 	limit := collapseMax
 	if dl, ok := ctx.Deadline(); ok {
 		limit = min(limit, time.Duration(collapseShare*float64(dl.Sub(s.start))), time.Until(dl))
@@ -353,7 +351,7 @@ func (s *largeSearch) progress(p glpk.Progress) {
 	}
 }
 
-func (s *largeSearch) setPhase(ph string) {
+func (s *largeSearch) setPhase(ph Phase) {
 	s.mu.Lock()
 	s.phase = ph
 	s.mu.Unlock()

@@ -287,7 +287,7 @@ func (fm *Formulation) branchSmall(ctx context.Context, prm glpk.Params, opts Op
 	if opts.Progress != nil {
 		cb.ProgressInterval = 500 * time.Millisecond
 		cb.Progress = func(p glpk.Progress) {
-			opts.Progress(Report{Elapsed: time.Since(start), Phase: "branch-and-cut", HasIncumbent: p.HasIncumbent, Incumbent: p.Incumbent, Bound: p.Bound})
+			opts.Progress(Report{Elapsed: time.Since(start), Phase: PhaseBranch, HasIncumbent: p.HasIncumbent, Incumbent: p.Incumbent, Bound: p.Bound})
 		}
 	}
 	return glpk.SolveMIP(ctx, fm.Prob, prm, cb)
