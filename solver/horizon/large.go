@@ -197,10 +197,7 @@ func (s *largeSearch) independentPlan(ctx context.Context) {
 // GLPK's root LP of a large horizon model takes minutes.
 func (s *largeSearch) relaxedBound(ctx context.Context) {
 	s.setPhase(PhaseRelaxation)
-	limit := relaxDefault
-	if dl, ok := ctx.Deadline(); ok {
-		limit = min(time.Duration(relaxShare*float64(dl.Sub(s.start))), time.Until(dl))
-	}
+	limit := s.phaseTime(ctx, relaxShare, 0, relaxDefault)
 	if limit <= 0 {
 		return
 	}
@@ -219,14 +216,26 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 // periods as a start and whose coalitions guide the coalition windows.
 func (s *largeSearch) collapse(ctx context.Context) {
 	s.setPhase(PhaseCollapsed)
-	limit := collapseMax
-	if dl, ok := ctx.Deadline(); ok {
-		limit = min(limit, time.Duration(collapseShare*float64(dl.Sub(s.start))), time.Until(dl))
-	}
+	limit := s.phaseTime(ctx, collapseShare, collapseMax, collapseMax)
 	if limit <= 0 {
 		return
 	}
 	s.collapsed = s.fm.collapsedPlan(ctx, limit)
+}
+
+// phaseTime is the time a phase may take: share of the time limit
+// (counted from the start of the solve), at most most (0: no cap) and
+// never past the deadline of ctx; without a deadline, none.
+func (s *largeSearch) phaseTime(ctx context.Context, share float64, most, none time.Duration) time.Duration {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return none
+	}
+	limit := min(time.Duration(share*float64(dl.Sub(s.start))), time.Until(dl))
+	if most > 0 {
+		limit = min(limit, most)
+	}
+	return limit
 }
 
 // scheduleTime is the time the collapsed plan's scheduling may take:
