@@ -3,6 +3,7 @@ package horizon_test
 import (
 	"bufio"
 	"context"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +18,9 @@ import (
 // TestEdgeHorizonsGlpsol: horizons at the edges of MODEL.md's ranges (no
 // discount, no learning, learning that fills κ at once, full spillover, a
 // tenth of the capital per period, long horizons, late windows, θ at 0 and
-// 1) solve to glpsol's optimum on the exported LP file, and their plans
-// pass the independent checker.
+// 1) solve to glpsol's optimum on the exported LP file, their plans pass
+// the independent checker, and the relaxation bound of the large path stays
+// below the optimum.
 func TestEdgeHorizonsGlpsol(t *testing.T) {
 	glpsol, err := exec.LookPath("glpsol")
 	if err != nil {
@@ -79,10 +81,21 @@ func TestEdgeHorizonsGlpsol(t *testing.T) {
 				if ok != (res.Status == model.StatusOptimal) {
 					t.Fatalf("ofdi %s, glpsol feasible %v", res.Status, ok)
 				}
-				t.Logf("%s: %s Z=%.4f, glpsol %v %.4f, %d projects", in.Name, res.Status, res.Objective, ok, obj, projects(res))
 				if ok && !near(res.Objective, obj) {
 					t.Errorf("ofdi Z = %.9g, glpsol %.9g", res.Objective, obj)
 				}
+				if !ok {
+					return
+				}
+				// The large path's bound (Σ_s Δ_s·R_s) stays below the optimum.
+				b, _, err := res.Formulation.RelaxedBound(context.Background(), 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b > obj+1e-6*math.Max(1, math.Abs(obj)) {
+					t.Errorf("relaxed bound %.9g above the optimum %.9g", b, obj)
+				}
+				t.Logf("Z %.4f (glpsol %.4f), relaxed bound %.4f, %d projects", res.Objective, obj, b, projects(res))
 			})
 		}
 	}

@@ -19,8 +19,10 @@ import (
 // plan, periods forgotten, are a plan of R_s with no larger Z:
 //   - the opportunities with a column in some period ≤ s, values, info
 //     costs, dissipation (the excess at s) and λ_L undiscounted;
-//   - capital released by s; budgets, credit, CVaR and counts as in the
-//     one-period model (each holds for the stakes taken by s);
+//   - capital released by s (credit_per_firm divided by the share
+//     released, so each firm may still borrow β·K_f); budgets, credit,
+//     CVaR and counts as in the one-period model (each holds for the
+//     stakes taken by s);
 //   - every firm's knowledge the largest K1 can give it by the start of
 //     period s before a further project (reach.use: a firm that takes part
 //     in a project has spent one of its n_f projects on it), which gives
@@ -43,10 +45,14 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 			ri.Opportunities = append(ri.Opportunities, o)
 		}
 	}
+	// Capital released by s, with credit_per_firm raised to match: a
+	// firm's credit stays β·K_f of its whole capital, as in the horizon.
+	release := in.Horizon.Release(s)
+	ri.Policy.CreditPerFirm /= release
 	ri.Firms = make([]model.Firm, len(in.Firms))
 	for f := range in.Firms {
 		fi := in.Firms[f]
-		fi.Capital *= in.Horizon.Release(s)
+		fi.Capital *= release
 		fi.Knowledge = make(map[string]float64, len(in.Markets))
 		for m := range in.Markets {
 			fi.Knowledge[in.Markets[m].ID] = fm.reach.use[f][m][s-1]
