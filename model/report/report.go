@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -180,12 +181,23 @@ func Text(w io.Writer, inst *model.Instance, p *model.Plan) error {
 	return err
 }
 
+// gapPercent formats a relative gap in percent, to four significant
+// digits; a gap within rounding of zero (below 1e-9 %, as when Z and the
+// bound differ in their last bits) prints as 0%.
+func gapPercent(gap float64) string {
+	g := 100 * gap
+	if math.Abs(g) < 1e-9 {
+		g = 0
+	}
+	return fmt.Sprintf("%.4g%%", g)
+}
+
 // header writes the status line with the gap, the solver's message (one
 // clause a line) and the objective with its bound, in currency cur.
 func header(b *strings.Builder, p *model.Plan, cur string) {
 	fmt.Fprintf(b, "instance %s   method %s   status %s", p.Instance, p.Method, p.Status)
 	if p.Gap != nil {
-		fmt.Fprintf(b, "   gap %.4g%%", 100**p.Gap)
+		fmt.Fprintf(b, "   gap %s", gapPercent(*p.Gap))
 	}
 	b.WriteString("\n")
 	if p.Message != "" {

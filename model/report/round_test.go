@@ -15,3 +15,21 @@ func TestRoundNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestGapPercent(t *testing.T) {
+	for _, tc := range []struct {
+		gap  float64
+		want string
+	}{
+		{1.374e-16, "0%"},
+		{-3e-15, "0%"},
+		{0, "0%"},
+		{2e-11, "2e-09%"},
+		{0.006831, "0.6831%"},
+		{0.0123456, "1.235%"},
+	} {
+		if got := gapPercent(tc.gap); got != tc.want {
+			t.Errorf("gapPercent(%g) = %q, want %q", tc.gap, got, tc.want)
+		}
+	}
+}
