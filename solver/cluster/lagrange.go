@@ -776,6 +776,9 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPion
 		if lead >= 0 {
 			l := &lp.cands[lead]
 			v += l.theta + l.kappa*lp.sigma
+			if withPioneer && l.reward {
+				v -= lg.lamL // a learning-reward lead (an SME where a mode's lead role is sme)
+			}
 		}
 		reqs := lp.leadReqs(lead, withPioneer)
 		var s float64

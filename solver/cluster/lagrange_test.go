@@ -16,7 +16,7 @@ import (
 
 // lagCases are small generated clusters, some with rule variants that
 // stress the coalition relaxation (lead stake below the minimum stake,
-// tight partner limits, targets).
+// tight partner limits, targets, SMEs leading).
 func lagCases() []struct {
 	name string
 	inst *model.Instance
@@ -45,6 +45,19 @@ func lagCases() []struct {
 			}
 		}
 		add(fmt.Sprintf("rules-s%d", 600+seed), in)
+	}
+	// Modes overridden so that SMEs lead (MODEL.md lets an instance
+	// override a mode's whole entry): an SME lead beside a pioneer earns
+	// the learning reward like any member.
+	for seed := uint64(1); seed <= 4; seed++ {
+		in := gen.Generate(gen.Config{Firms: 16, Opportunities: 10, Markets: 3, Seed: 650 + seed})
+		in.Rules.Modes = map[model.Mode]model.ModeRule{
+			model.Distribution: {Roles: []model.Role{model.Large, model.SME, model.Supporting}, Lead: model.SME, Requires: []model.Role{model.SME}},
+			model.Greenfield:   {Roles: []model.Role{model.Large, model.SME}, Lead: model.SME},
+			model.Production:   {Roles: []model.Role{model.SME, model.Supporting}, Lead: model.SME},
+		}
+		in.Objective.LearningValue = 3 + float64(seed)
+		add(fmt.Sprintf("sme-leads-s%d", 650+seed), in)
 	}
 	return out
 }
