@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,40 @@ func TestFirstPlanSecondsWithoutPlan(t *testing.T) {
 	p := (&solver.Result{Instance: "x", Method: model.MethodCluster, Status: solver.NoSolution}).Plan()
 	if p.Statistics == nil || p.Statistics.FirstPlanSeconds != nil {
 		t.Errorf("statistics %+v, want no first plan time", p.Statistics)
+	}
+}
+
+// TestGapToleranceIsOptimal: a solve that stops at its gap tolerance
+// (GLPK's mip_gap) reports its plan optimal, as Options.Gap documents,
+// with a bound within the tolerance and below the exact optimum.
+func TestGapToleranceIsOptimal(t *testing.T) {
+	const gap = 0.05
+	for _, tc := range []struct {
+		inst    *model.Instance
+		sharing string
+	}{
+		{gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 41}), ""},
+		{gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 42}), ""},
+		{gen.Generate(gen.Config{Firms: 24, Opportunities: 12, Markets: 4, Seed: 43}), model.SharingStakes},
+	} {
+		t.Run(tc.inst.Name+tc.sharing, func(t *testing.T) {
+			exact, err := solver.Solve(context.Background(), tc.inst, solver.Options{TimeLimit: time.Minute, Sharing: tc.sharing})
+			if err != nil {
+				t.Fatal(err)
+			}
+			loose, err := solver.Solve(context.Background(), tc.inst, solver.Options{TimeLimit: time.Minute, Sharing: tc.sharing, Gap: gap})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if exact.Status != solver.Optimal || loose.Status != solver.Optimal {
+				t.Fatalf("status %s at the default gap, %s at gap %g (Z %.6f, bound %.6f), want optimal", exact.Status, loose.Status, gap, loose.Objective, loose.Bound)
+			}
+			if g := math.Abs(loose.Objective-loose.Bound) / math.Max(1, math.Abs(loose.Objective)); g > gap {
+				t.Errorf("gap %g above the tolerance %g", g, gap)
+			}
+			if loose.Bound > exact.Objective+1e-6*math.Max(1, math.Abs(exact.Objective)) || loose.Objective < exact.Objective-1e-6 {
+				t.Errorf("Z %.6f, bound %.6f around the optimum %.6f", loose.Objective, loose.Bound, exact.Objective)
+			}
+		})
 	}
 }

@@ -30,8 +30,10 @@ import (
 // CVaR, counts, entry, dissipation and targets exactly as stated — solves
 // it with glpsol and compares the optimum with solver.Solve's.
 
-// vhBuild builds MODEL.md's multi-period MIP of in, verbatim.
-func vhBuild(in *model.Instance) *vbLP {
+// vhBuild builds MODEL.md's multi-period MIP of in, verbatim; with
+// outside (firm id → o_f) it adds constraint 16 over the horizon,
+// Σ_t d^(t−1)·Σ_p v_p·s_fpt ≥ o_f, for every firm.
+func vhBuild(in *model.Instance, outside map[string]float64) *vbLP {
 	lp := newVbLP()
 	inf := math.Inf(1)
 	h := in.Horizon
@@ -404,6 +406,21 @@ func vhBuild(in *model.Instance) *vbLP {
 		}
 	}
 	lp.row("market_power", mp, ">=", in.Objective.MarketPowerTarget)
+	if outside != nil { // (16)
+		for f := range in.Firms {
+			var ret []vbTerm
+			for p := range in.Opportunities {
+				if !vhHas(cand[p], f) {
+					continue
+				}
+				o := &in.Opportunities[p]
+				for _, t := range open[p] {
+					ret = append(ret, vbTerm{weight(t) * (o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost), s(f, p, t)})
+				}
+			}
+			lp.row(fmt.Sprintf("fair_%d", f), ret, ">=", outside[in.Firms[f].ID])
+		}
+	}
 	return lp
 }
 
@@ -516,7 +533,7 @@ func TestVerbatimHorizonOptimum(t *testing.T) {
 				t.Fatalf("test case is not a valid instance: %v", err)
 			}
 			path := filepath.Join(dir, in.Name+".lp")
-			if err := os.WriteFile(path, []byte(vhBuild(in).String()), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(vhBuild(in, nil).String()), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			want, feasible := vhGlpsol(t, glpsol, path)
@@ -582,4 +599,22 @@ func vhGlpsol(t *testing.T, glpsol, path string) (float64, bool) {
 	}
 	t.Fatalf("glpsol status %q on %s (not proven)", status, path)
 	return 0, false
+}
+
+// vbStakes writes MODEL.md's one-period MIP of in verbatim with
+// constraint 16, Σ_p v_p·s_fp ≥ o_f, for every firm (outside: firm id →
+// o_f).
+func vbStakes(in *model.Instance, outside map[string]float64) string {
+	lp, sets := vbBuild(in)
+	for f := range in.Firms {
+		var ret []vbTerm
+		for p := range in.Opportunities {
+			if sets.elig[p][f] {
+				o := &in.Opportunities[p]
+				ret = append(ret, vbTerm{o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost, fmt.Sprintf("s_%d_%d", f, p)})
+			}
+		}
+		lp.row(fmt.Sprintf("fair_%d", f), ret, ">=", outside[in.Firms[f].ID])
+	}
+	return lp.String()
 }

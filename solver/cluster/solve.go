@@ -13,7 +13,8 @@ import (
 // Params configure Solve. Zero values mean no limit and an exact solve.
 type Params struct {
 	TimeLimit time.Duration
-	// Gap is the relative gap at which GLPK stops (0: GLPK's default, exact).
+	// Gap is the relative gap at which GLPK stops, and within which a plan
+	// counts as optimal: |Z − bound| / max(1, |Z|) ≤ Gap (0: exact).
 	Gap float64
 	// Progress, when not nil, receives the reports of every phase
 	// (greedy, lagrangian, neighbourhood search, branch-and-bound), one
@@ -46,7 +47,7 @@ type Report struct {
 type Outcome struct {
 	// Assignment is the best plan found, nil when none.
 	Assignment *model.Assignment
-	// Optimal is true when Assignment is proven optimal.
+	// Optimal is true when Assignment is proven optimal, within Params.Gap.
 	Optimal bool
 	// Infeasible is true when the model has no feasible plan.
 	Infeasible bool
@@ -228,9 +229,16 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 		return nil, fmt.Errorf("solver returned a point that violates %d rows, first: %s", len(v), v[0])
 	}
 	out.Assignment = fm.Decode(x)
-	out.Optimal = res.status == glpk.Optimal
+	out.Optimal = res.status == glpk.Optimal || (out.HasBound && withinGap(fm.Objective(x), out.Bound, prm.Gap))
 	if res.failure != nil {
 		out.Explanation = append(out.Explanation, fmt.Sprintf("GLPK failed (%v); the plan is the best found before the failure", res.failure))
 	}
 	return out, nil
+}
+
+// withinGap reports whether bound proves z optimal within the relative
+// gap tolerance gap, |z − bound| / max(1, |z|) as plans report it: GLPK
+// stops at its own gap (mip_gap) without calling the plan optimal.
+func withinGap(z, bound, gap float64) bool {
+	return math.Abs(z-bound) <= gap*math.Max(1, math.Abs(z))
 }
