@@ -618,3 +618,76 @@ func vbStakes(in *model.Instance, outside map[string]float64) string {
 	}
 	return lp.String()
 }
+
+// TestVerbatimStakesOptimum: under --sharing stakes, the optimum
+// solver.Solve reports equals glpsol's on MODEL.md's MIP written verbatim
+// with constraint 16, the outside options taken from the checker's own
+// run of the independent baseline (one period and multi-period).
+func TestVerbatimStakesOptimum(t *testing.T) {
+	glpsol, err := exec.LookPath("glpsol")
+	if err != nil {
+		t.Fatal("glpsol not found: install glpk-utils (the README's setup does)")
+	}
+	var cases []*model.Instance
+	for i, shape := range []string{"default", "mixed", "binding-targets", "wide-capital"} {
+		sh, err := gen.Preset(shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, gen.Generate(gen.Config{Firms: 12 + 2*i, Opportunities: 7 + i, Markets: 3, Seed: 800 + uint64(i), Shape: sh}))
+	}
+	horizons := vhCases(t)
+	// Constraint 16 binds on the first three (scarce pioneers, tight risk,
+	// non-equity heavy over three periods).
+	cases = append(cases, horizons[4], horizons[6], horizons[11], horizons[len(horizons)-4], horizons[len(horizons)-1])
+	if testing.Short() {
+		cases = []*model.Instance{cases[0], cases[4]}
+	}
+	dir := t.TempDir()
+	compared := 0
+	for _, in := range cases {
+		t.Run(in.Name, func(t *testing.T) {
+			report, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if report.Status != solver.Optimal {
+				t.Skipf("no plan without constraint 16 (%s): no outside options to compare", report.Status)
+			}
+			rep := check.Check(in, report.Plan(), check.Options{RequireAccounts: true})
+			if !rep.OK() || rep.Outside == nil {
+				t.Fatalf("report plan: %v", rep.Err())
+			}
+			path := filepath.Join(dir, in.Name+".lp")
+			text := ""
+			if in.Horizon != nil {
+				text = vhBuild(in, rep.Outside).String()
+			} else {
+				text = vbStakes(in, rep.Outside)
+			}
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want, feasible := vhGlpsol(t, glpsol, path)
+			res, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 2 * time.Minute, Sharing: model.SharingStakes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compared++
+			switch {
+			case !feasible && res.Status == solver.Infeasible:
+				return
+			case !feasible || res.Status != solver.Optimal:
+				t.Fatalf("ofdi %s (Z %.9g), verbatim feasible %v (Z %.9g)", res.Status, res.Objective, feasible, want)
+			case !vbClose(res.Objective, want):
+				t.Errorf("ofdi Z = %.9g, verbatim MIP with (16) %.9g", res.Objective, want)
+			}
+			if r := check.Check(in, res.Plan(), check.Options{RequireAccounts: true}); !r.OK() {
+				t.Errorf("plan fails the checker: %v", r.Err())
+			}
+		})
+	}
+	if compared < len(cases)/2 {
+		t.Errorf("only %d of %d cases compared", compared, len(cases))
+	}
+}
