@@ -232,7 +232,7 @@ func projectLines(b *strings.Builder, projects []model.Project) {
 		if pj.Period > 0 {
 			when = fmt.Sprintf("t%-3d", pj.Period)
 		}
-		fmt.Fprintf(b, "  %s%-10s %-8s %-13s lead %-10s %s\n", when, pj.ID, pj.Market, pj.Mode, lead, strings.Join(parts, ", "))
+		fmt.Fprintf(b, "  %s%s %s %-13s lead %s %s\n", when, pad(pj.ID, 10), pad(pj.Market, 8), pj.Mode, pad(lead, 10), strings.Join(parts, ", "))
 	}
 }
 
@@ -308,21 +308,13 @@ func firmTable(b *strings.Builder, p *model.Plan) {
 		if binding == "" {
 			binding = "-"
 		}
-		fmt.Fprintf(b, "  %-8s %-24s %-10s %1s %4d %10s %5.0f %5.0f %9s %9s %9s  %s\n",
-			f.ID, clip(f.Name, 24), f.Role, mark, f.Projects, num(f.Committed), 100*f.CapitalUse, 100*f.CVaRUse,
+		fmt.Fprintf(b, "  %s %s %-10s %1s %4d %10s %5.0f %5.0f %9s %9s %9s  %s\n",
+			pad(f.ID, 8), pad(clip(f.Name, 24), 24), f.Role, mark, f.Projects, num(f.Committed), 100*f.CapitalUse, 100*f.CVaRUse,
 			num(f.StakeReturn), num(f.OutsideOption), num(f.Transfer), binding)
 	}
 }
 
 // clip shortens s to at most n runes, marking a cut with "~".
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "~"
-}
-
 func plural(n int) string {
 	if n == 1 {
 		return ""

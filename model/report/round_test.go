@@ -33,3 +33,28 @@ func TestGapPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestPadAndClipCountColumns(t *testing.T) {
+	for _, tc := range []struct {
+		s       string
+		n       int
+		pad     string
+		clipped string
+	}{
+		{"p1", 5, "p1   ", "p1"},
+		{"德国", 6, "德国  ", "德国"},
+		{"江苏电子集团有限公司", 8, "江苏电子集团有限公司", "江苏电~"},
+		{"Taizhou Sensor", 8, "Taizhou Sensor", "Taizhou~"},
+		{"ｆ１", 5, "ｆ１ ", "ｆ１"},
+	} {
+		if got := pad(tc.s, tc.n); got != tc.pad {
+			t.Errorf("pad(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.pad)
+		}
+		if got := clip(tc.s, tc.n); got != tc.clipped {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.clipped)
+		}
+		if w := width(clip(tc.s, tc.n)); w > tc.n {
+			t.Errorf("clip(%q, %d) takes %d columns", tc.s, tc.n, w)
+		}
+	}
+}
