@@ -119,18 +119,17 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 		case res.Status == glpk.Infeasible:
 			why = append(why, fmt.Sprintf("even without %s no plan meets the other target", t.name))
 		case res.Status == glpk.Optimal && -res.Objective < t.want*(1-1e-9):
-			// 0 − v, not −v: "at most 0", not "at most -0", when nothing is reachable.
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, 0-res.Objective, t.unit, other))
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, reached(res.Objective), t.unit, other))
 		case res.Status == glpk.Optimal:
 			reachable++
 		case !math.IsInf(res.Bound, 0) && -res.Bound < t.want*(1-1e-9):
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, 0-res.Bound, t.unit, other))
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, reached(res.Bound), t.unit, other))
 		default:
 			best := "none found"
 			if res.HasSolution {
-				best = fmt.Sprintf("%.6g found", 0-res.Objective)
+				best = fmt.Sprintf("%.6g found", reached(res.Objective))
 			}
-			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, 0-res.Bound))
+			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, reached(res.Bound)))
 		}
 	}
 	if fm.fair() && len(why) == 0 {
@@ -155,4 +154,16 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 			unfundable, len(in.Opportunities), idle, len(in.Firms)))
 	}
 	return why
+}
+
+// reached turns the value of a maximising solve (its objective, minimised,
+// is −value) into the figure an explanation shows: the rounding noise of
+// the simplex (6e-33 SMEs, −0) snapped to the nearest integer when within
+// 1e-9 of it.
+func reached(objective float64) float64 {
+	v := -objective
+	if r := math.Round(v); math.Abs(v-r) <= 1e-9*math.Max(1, math.Abs(v)) {
+		v = r
+	}
+	return v + 0 // −0 prints as "-0"; −0 + 0 is +0
 }
