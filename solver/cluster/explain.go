@@ -63,75 +63,30 @@ const (
 func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duration) []string {
 	in := fm.D.Inst
 	why := fm.explainFair(ctx, limit)
-	type target struct {
-		row, name, label string
-		want             float64
-		measure          func(j int) float64 // objective weight (to maximise) of column j
-		unit             string
-	}
-	var targets []target
+	var targets []Target
 	if g := in.Objective.MarketPowerTarget; g > 0 {
-		isY := map[int]float64{}
+		power := map[int]float64{}
 		for p, y := range fm.Y {
 			if y != none {
-				isY[y] = in.Opportunities[p].MarketPower
+				power[y] = in.Opportunities[p].MarketPower
 			}
 		}
-		targets = append(targets, target{marketPowerRow, "market_power_target", fmt.Sprintf("market_power_target %g", g), g, func(j int) float64 { return isY[j] }, "points of market power"})
+		targets = append(targets, Target{Row: marketPowerRow, Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g),
+			Want: g, Measure: power, Unit: "points of market power"})
 	}
 	if fm.D.SMETarget > 0 {
-		isZ := map[int]bool{}
+		smes := map[int]float64{}
 		for _, z := range fm.Z {
 			if z != none {
-				isZ[z] = true
+				smes[z] = 1
 			}
 		}
-		targets = append(targets, target{smeTargetRow, "sme_participation_target",
-			fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, fm.D.SMETarget, len(fm.D.SMEs)),
-			float64(fm.D.SMETarget), func(j int) float64 {
-				if isZ[j] {
-					return 1
-				}
-				return 0
-			}, "SMEs taking part"})
+		targets = append(targets, Target{Row: smeTargetRow, Name: "sme_participation_target",
+			Label: fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, fm.D.SMETarget, len(fm.D.SMEs)),
+			Want:  float64(fm.D.SMETarget), Measure: smes, Unit: "SMEs taking part"})
 	}
-	reachable := 0
-	for _, t := range targets {
-		p := &mip.Problem{Name: fm.Prob.Name, Cols: make([]mip.Col, len(fm.Prob.Cols))}
-		for j, c := range fm.Prob.Cols {
-			c.Obj = -t.measure(j)
-			p.Cols[j] = c
-		}
-		for i, r := range fm.Prob.Rows {
-			if r.Name != t.row && !fm.isFairRow(i) {
-				p.Rows = append(p.Rows, r)
-			}
-		}
-		res, err := glpk.SolveMIP(ctx, p, glpk.Params{TimeLimit: limit, CoverCuts: true, MIRCuts: true}, glpk.Callbacks{})
-		if err != nil && res == nil {
-			continue
-		}
-		other := ""
-		if len(targets) > 1 {
-			other = " while the other target holds"
-		}
-		switch {
-		case res.Status == glpk.Infeasible:
-			why = append(why, fmt.Sprintf("even without %s no plan meets the other target", t.name))
-		case res.Status == glpk.Optimal && -res.Objective < t.want*(1-1e-9):
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.label, reached(res.Objective), t.unit, other))
-		case res.Status == glpk.Optimal:
-			reachable++
-		case !math.IsInf(res.Bound, 0) && -res.Bound < t.want*(1-1e-9):
-			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.label, reached(res.Bound), t.unit, other))
-		default:
-			best := "none found"
-			if res.HasSolution {
-				best = fmt.Sprintf("%.6g found", reached(res.Objective))
-			}
-			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.label, best, reached(res.Bound)))
-		}
-	}
+	reasons, reachable := ExplainTargets(ctx, fm.Prob, targets, fm.isFairRow, limit)
+	why = append(why, reasons...)
 	if fm.fair() && len(why) == 0 {
 		why = append(why, "every firm's outside option can be matched on its own (by a plan that meets the targets), but no plan matches them all together")
 	}
@@ -166,4 +121,64 @@ func reached(objective float64) float64 {
 		v = r
 	}
 	return v + 0 // −0 prints as "-0"; −0 + 0 is +0
+}
+
+// Target is a target row of a MIP, for ExplainTargets.
+type Target struct {
+	// Row is the row's name; Name the instance field it comes from
+	// (market_power_target); Label how a reason names it, with its value.
+	Row, Name, Label string
+	// Want is the least value the row asks of the measure.
+	Want float64
+	// Measure is what the row counts: its weight per column.
+	Measure map[int]float64
+	// Unit says what the measure counts (points of market power).
+	Unit string
+}
+
+// ExplainTargets says which targets no plan of prob can meet: for each
+// one it solves prob without that target's row and without the rows skip
+// names, maximising the target's measure, within limit. It returns a
+// reason per target that cannot be met (or whose best value the limit
+// left undecided), and how many targets were proven reachable.
+func ExplainTargets(ctx context.Context, prob *mip.Problem, targets []Target, skip func(row int) bool, limit time.Duration) ([]string, int) {
+	var why []string
+	reachable := 0
+	for _, t := range targets {
+		p := &mip.Problem{Name: prob.Name, Cols: make([]mip.Col, len(prob.Cols))}
+		for j, c := range prob.Cols {
+			c.Obj = -t.Measure[j]
+			p.Cols[j] = c
+		}
+		for i, r := range prob.Rows {
+			if r.Name != t.Row && (skip == nil || !skip(i)) {
+				p.Rows = append(p.Rows, r)
+			}
+		}
+		res, err := glpk.SolveMIP(ctx, p, glpk.Params{TimeLimit: limit, CoverCuts: true, MIRCuts: true}, glpk.Callbacks{})
+		if err != nil && res == nil {
+			continue
+		}
+		other := ""
+		if len(targets) > 1 {
+			other = " while the other target holds"
+		}
+		switch {
+		case res.Status == glpk.Infeasible:
+			why = append(why, fmt.Sprintf("even without %s no plan meets the other target", t.Name))
+		case res.Status == glpk.Optimal && -res.Objective < t.Want*(1-1e-9):
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s", t.Label, reached(res.Objective), t.Unit, other))
+		case res.Status == glpk.Optimal:
+			reachable++
+		case !math.IsInf(res.Bound, 0) && -res.Bound < t.Want*(1-1e-9):
+			why = append(why, fmt.Sprintf("%s cannot be met: at most %.6g %s are reachable%s (bound; the search stopped at the limit)", t.Label, reached(res.Bound), t.Unit, other))
+		default:
+			best := "none found"
+			if res.HasSolution {
+				best = fmt.Sprintf("%.6g found", reached(res.Objective))
+			}
+			why = append(why, fmt.Sprintf("%s: the best value reachable could not be determined within the limit (%s, at most %.6g)", t.Label, best, reached(res.Bound)))
+		}
+	}
+	return why, reachable
 }

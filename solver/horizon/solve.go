@@ -67,8 +67,9 @@ type Result struct {
 	Duration time.Duration
 	Nodes    int
 	// Explanation names, for an instance Fair shows infeasible without
-	// solving, the firms whose outside option no plan can match, and for
-	// a forced opportunity no coalition can fund, why; nil otherwise.
+	// solving, the firms whose outside option no plan can match; for a
+	// forced opportunity no coalition can fund, why; and for an infeasible
+	// MIP, the targets no plan can meet (ExplainInfeasible); nil otherwise.
 	Explanation []string
 }
 
@@ -160,6 +161,13 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 		res.Status = model.StatusFeasible
 	case gr.Status == glpk.Infeasible:
 		res.Status = model.StatusInfeasible
+		if len(fm.Forced) == 0 {
+			limit := explainLimit
+			if opts.TimeLimit > 0 {
+				limit = max(time.Second, min(limit, opts.TimeLimit-time.Since(start)))
+			}
+			res.Explanation = fm.ExplainInfeasible(ctx, limit)
+		}
 	default:
 		res.Status = model.StatusNoSolution
 	}
