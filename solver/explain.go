@@ -116,6 +116,9 @@ func Explain(ctx context.Context, inst *model.Instance, plan *model.Plan, opts E
 		return nil, fmt.Errorf("explain: %w: a %s plan (explain re-solves the cluster MIP, so it explains cluster plans)", ErrBadForce, plan.Method)
 	}
 	if plan.Plan == nil || plan.Objective == nil {
+		if plan.Message != "" { // the solve's reasons, for an infeasible instance
+			return nil, fmt.Errorf("explain: %w (status %s: %s)", ErrNoPlan, plan.Status, plan.Message)
+		}
 		return nil, fmt.Errorf("explain: %w (status %s)", ErrNoPlan, plan.Status)
 	}
 	if err := model.ValidateErr(inst); err != nil {

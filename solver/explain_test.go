@@ -2,11 +2,13 @@ package solver_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -376,5 +378,23 @@ func editLever(inst *model.Instance, name string, v float64) {
 			inst.Policy.Subsidy = map[model.Mode]float64{}
 		}
 		inst.Policy.Subsidy[model.Mode(name[len("subsidy."):])] = v
+	}
+}
+
+// TestExplainNoPlan: a plan without a plan block (an infeasible solve)
+// cannot be explained; the error says so and carries the solve's reasons.
+func TestExplainNoPlan(t *testing.T) {
+	inst := load(t, "tiny")
+	for _, tc := range []struct {
+		plan *model.Plan
+		want string
+	}{
+		{&model.Plan{Instance: "tiny", Method: model.MethodCluster, Status: model.StatusInfeasible, Message: "market_power_target 99 cannot be met"}, "cannot be met"},
+		{&model.Plan{Instance: "tiny", Method: model.MethodCluster, Status: model.StatusNoSolution}, "status no_solution"},
+	} {
+		_, err := solver.Explain(context.Background(), inst, tc.plan, solver.ExplainOptions{})
+		if !errors.Is(err, solver.ErrNoPlan) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("status %s: error %v, want ErrNoPlan with %q", tc.plan.Status, err, tc.want)
+		}
 	}
 }
