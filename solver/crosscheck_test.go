@@ -150,33 +150,14 @@ func cbcSolve(t *testing.T, cbc, lp string) (float64, bool) {
 	return v, true
 }
 
-var glpsolObj = regexp.MustCompile(`(?m)^Objective:\s+\S+\s+=\s+(\S+)\s+\(MINimum\)`)
-var glpsolStatus = regexp.MustCompile(`(?m)^Status:\s+INTEGER OPTIMAL`)
-
 // glpsolOptimum solves lp with glpsol (60 s limit) and returns its optimum,
 // or false when glpsol's defaults do not prove one in time.
 func glpsolOptimum(t *testing.T, glpsol, lp string) (float64, bool) {
 	t.Helper()
-	sol := lp + ".glpsol.txt"
-	cmd := exec.Command(glpsol, "--lp", lp, "--tmlim", "60", "-o", sol)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("glpsol: %v\n%s", err, out)
-	}
-	b, err := os.ReadFile(sol)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !glpsolStatus.Match(b) {
-		t.Logf("glpsol did not prove optimality within 60 s; compared with cbc only")
+	status, v := glpsolRun(t, glpsol, lp, 60)
+	if status != "INTEGER OPTIMAL" {
+		t.Logf("glpsol did not prove optimality within 60 s (%s); compared with cbc only", status)
 		return 0, false
-	}
-	m := glpsolObj.FindSubmatch(b)
-	if m == nil {
-		t.Fatalf("cannot read glpsol's objective from %s", sol)
-	}
-	v, err := strconv.ParseFloat(string(m[1]), 64)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return v, true
 }

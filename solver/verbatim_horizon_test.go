@@ -558,13 +558,29 @@ func TestVerbatimHorizonOptimum(t *testing.T) {
 }
 
 // vhGlpsol solves an LP file with glpsol and returns the proven optimum,
-// or false when glpsol proves it infeasible.
+// or false when glpsol proves it infeasible; anything else fails the test.
 func vhGlpsol(t *testing.T, glpsol, path string) (float64, bool) {
 	t.Helper()
+	status, v := glpsolRun(t, glpsol, path, 150)
+	switch status {
+	case "INTEGER OPTIMAL":
+		return v, true
+	case "INTEGER EMPTY":
+		return 0, false
+	}
+	t.Fatalf("glpsol status %q on %s (not proven)", status, path)
+	return 0, false
+}
+
+// glpsolRun solves an LP file with glpsol within limit seconds and
+// returns the status of its solution file ("INTEGER OPTIMAL", "INTEGER
+// EMPTY", ...) and the objective it reports.
+func glpsolRun(t *testing.T, glpsol, path string, limit int) (string, float64) {
+	t.Helper()
 	out := path + ".sol"
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(limit+60)*time.Second)
 	defer cancel()
-	if msg, err := exec.CommandContext(ctx, glpsol, "--lp", path, "--tmlim", "150", "-o", out).CombinedOutput(); err != nil {
+	if msg, err := exec.CommandContext(ctx, glpsol, "--lp", path, "--tmlim", strconv.Itoa(limit), "-o", out).CombinedOutput(); err != nil {
 		t.Fatalf("glpsol: %v\n%s", err, msg)
 	}
 	f, err := os.Open(out)
@@ -583,22 +599,15 @@ func vhGlpsol(t *testing.T, glpsol, path string) (float64, bool) {
 			objective = v
 		}
 	}
-	switch status {
-	case "INTEGER OPTIMAL":
-		fields := strings.Fields(objective) // "obj = -123.4 (MINimum)"
-		if len(fields) < 3 {
-			t.Fatalf("glpsol objective line %q", objective)
-		}
-		v, err := strconv.ParseFloat(fields[2], 64)
-		if err != nil {
-			t.Fatalf("glpsol objective line %q: %v", objective, err)
-		}
-		return v, true
-	case "INTEGER EMPTY":
-		return 0, false
+	fields := strings.Fields(objective) // "obj = -123.4 (MINimum)"
+	if len(fields) < 3 {
+		t.Fatalf("glpsol objective line %q in %s", objective, out)
 	}
-	t.Fatalf("glpsol status %q on %s (not proven)", status, path)
-	return 0, false
+	v, err := strconv.ParseFloat(fields[2], 64)
+	if err != nil {
+		t.Fatalf("glpsol objective line %q: %v", objective, err)
+	}
+	return status, v
 }
 
 // vbStakes writes MODEL.md's one-period MIP of in verbatim with
