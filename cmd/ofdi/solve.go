@@ -50,7 +50,7 @@ func solveCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (readable summary) or json (the plan JSON of MODEL.md)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the plan to `FILE` (atomically) instead of stdout"},
 			&cli.DurationFlag{Name: "time-limit", Aliases: []string{"t"}, Usage: "stop the search `DURATION` (e.g. 60s, 5m) after the command starts, reading the instance included, and return the best plan; 0 = no limit"},
-			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`"},
+			&cli.Float64Flag{Name: "gap", Value: 1e-6, Usage: "stop when the relative gap |Z - bound|/max(1,|Z|) is at most `G`, and call the plan optimal"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines on stderr"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "skip the risk-balanced stakes refinement"},
 			&cli.StringFlag{Name: "sharing", Value: model.SharingReport, Usage: "sharing rule of a cluster plan: report (transfers give each firm its outside option plus a share of the surplus by money committed; the MIP unchanged) or stakes (no transfers: the MIP keeps every firm's stake return at or above its outside option, constraint 16, and reports the price of fairness when it can prove both optima: when the first solve is optimal, a second one without 16 gets the time it leaves)"},
