@@ -11,6 +11,12 @@ import (
 // explainLimit is the most time each of ExplainInfeasible's solves gets.
 const explainLimit = 10 * time.Second
 
+// The target rows' names, as the model writes them.
+const (
+	marketPowerRow = "market_power"
+	smeTargetRow   = "sme_target"
+)
+
 // ExplainInfeasible says which targets no multi-period plan can meet: for
 // each target, the MIP without that target's row (and without rows 16)
 // is solved for the most of what the target measures over the horizon
@@ -30,7 +36,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				}
 			}
 		}
-		targets = append(targets, cluster.Target{Row: "market_power", Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g),
+		targets = append(targets, cluster.Target{Row: marketPowerRow, Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g),
 			Want: g, Measure: power, Unit: "points of market power over the horizon"})
 	}
 	if d.SMETarget > 0 {
@@ -40,7 +46,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				smes[z] = 1
 			}
 		}
-		targets = append(targets, cluster.Target{Row: "sme_target", Name: "sme_participation_target",
+		targets = append(targets, cluster.Target{Row: smeTargetRow, Name: "sme_participation_target",
 			Label: fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, d.SMETarget, len(d.SMEs)),
 			Want:  float64(d.SMETarget), Measure: smes, Unit: "SMEs taking part"})
 	}

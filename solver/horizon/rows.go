@@ -457,7 +457,7 @@ func (fm *Formulation) addTargets() {
 				}
 			}
 		}
-		fm.row("market_power", g, inf)
+		fm.row(marketPowerRow, g, inf)
 	}
 	fm.Z = fill(len(in.Firms))
 	if d.SMETarget == 0 {
@@ -487,5 +487,5 @@ func (fm *Formulation) addTargets() {
 	for _, z := range zs {
 		fm.term(z, 1)
 	}
-	fm.row("sme_target", float64(d.SMETarget), inf)
+	fm.row(smeTargetRow, float64(d.SMETarget), inf)
 }
