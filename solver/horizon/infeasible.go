@@ -11,12 +11,6 @@ import (
 // explainLimit is the most time each of ExplainInfeasible's solves gets.
 const explainLimit = 10 * time.Second
 
-// The target rows' names, as the model writes them.
-const (
-	marketPowerRow = "market_power"
-	smeTargetRow   = "sme_target"
-)
-
 // ExplainInfeasible says which targets no multi-period plan can meet: for
 // each target, the MIP without that target's row (and without rows 16)
 // is solved for the most of what the target measures over the horizon

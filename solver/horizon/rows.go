@@ -8,6 +8,12 @@ import (
 	"github.com/ofdi/ofdi/solver/mip"
 )
 
+// The target rows' names, as the model writes them.
+const (
+	marketPowerRow = "market_power"
+	smeTargetRow   = "sme_target"
+)
+
 // addPeriodRows writes the rows of opportunity p in period t+1: (1)
 // funding, (2) stakes, (3) lead, (4) required roles, (5) partners, K2,
 // K3, (15) learning reward and (11) market entry.
