@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/report"
@@ -324,17 +323,17 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 func (t *table) write(w io.Writer) {
 	width := make([]int, len(t.head))
 	for i, h := range t.head {
-		width[i] = utf8.RuneCountInString(h)
+		width[i] = report.Width(h)
 	}
 	for _, row := range t.rows {
 		for i, c := range row {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
+			width[i] = max(width[i], report.Width(c))
 		}
 	}
 	line := func(cells []string) {
 		var b strings.Builder
 		for i, c := range cells {
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			pad := strings.Repeat(" ", width[i]-report.Width(c))
 			if i > 0 {
 				b.WriteString("  ")
 			}

@@ -53,7 +53,7 @@ func TestPadAndClipCountColumns(t *testing.T) {
 		if got := clip(tc.s, tc.n); got != tc.clipped {
 			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.clipped)
 		}
-		if w := width(clip(tc.s, tc.n)); w > tc.n {
+		if w := Width(clip(tc.s, tc.n)); w > tc.n {
 			t.Errorf("clip(%q, %d) takes %d columns", tc.s, tc.n, w)
 		}
 	}

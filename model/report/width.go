@@ -2,10 +2,11 @@ package report
 
 import "strings"
 
-// width returns the columns s takes in a terminal: two for the East Asian
+// Width returns the columns s takes in a terminal: two for the East Asian
 // wide and fullwidth characters (Chinese, Japanese and Korean ideographs,
-// kana, Hangul, fullwidth forms), one for every other rune.
-func width(s string) int {
+// kana, Hangul, fullwidth forms), one for every other rune. Text tables
+// pad by it.
+func Width(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
@@ -40,7 +41,7 @@ func wide(r rune) bool {
 // pad returns s followed by spaces to n columns (s itself when wider), the
 // %-ns of fmt counted in terminal columns.
 func pad(s string, n int) string {
-	if w := width(s); w < n {
+	if w := Width(s); w < n {
 		return s + strings.Repeat(" ", n-w)
 	}
 	return s
@@ -48,7 +49,7 @@ func pad(s string, n int) string {
 
 // clip shortens s to at most n columns, marking a cut with "~".
 func clip(s string, n int) string {
-	if width(s) <= n {
+	if Width(s) <= n {
 		return s
 	}
 	var b strings.Builder
