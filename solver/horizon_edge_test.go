@@ -1,19 +1,8 @@
 package solver_test
 
 import (
-	"context"
-	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"testing"
-	"time"
-
 	"github.com/ofdi/ofdi/instances/gen"
 	"github.com/ofdi/ofdi/model"
-	"github.com/ofdi/ofdi/model/check"
-	"github.com/ofdi/ofdi/solver"
-	"github.com/ofdi/ofdi/solver/horizon"
 )
 
 // edgeHorizons are small clusters with horizons at the edges of MODEL.md's
@@ -61,69 +50,4 @@ func edgeHorizons() []*model.Instance {
 		}
 	}
 	return out
-}
-
-// TestEdgeHorizons: on horizons at the edges of MODEL.md's ranges, ofdi's
-// optimum equals glpsol's on the exported LP and on MODEL.md's MIP
-// written verbatim, its plan passes the independent checker, and the
-// large path's relaxation bound (Σ_s Δ_s·R_s) stays below the optimum.
-func TestEdgeHorizons(t *testing.T) {
-	glpsol, err := exec.LookPath("glpsol")
-	if err != nil {
-		t.Fatal("glpsol not found: install glpk-utils (the README's setup does)")
-	}
-	dir := t.TempDir()
-	for _, in := range edgeHorizons() {
-		t.Run(in.Name, func(t *testing.T) {
-			if err := model.ValidateErr(in); err != nil {
-				t.Fatalf("invalid case: %v", err)
-			}
-			res, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 2 * time.Minute})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Status != solver.Optimal && res.Status != solver.Infeasible {
-				t.Fatalf("status %s", res.Status)
-			}
-			if rep := check.Check(in, res.Plan(), check.Options{}); !rep.OK() {
-				t.Fatalf("plan fails the checker: %v", rep.Err())
-			}
-			fm, err := horizon.Build(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			exported := filepath.Join(dir, in.Name+".lp")
-			f, err := os.Create(exported)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := fm.Prob.WriteLP(f); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-			verbatim := filepath.Join(dir, in.Name+".verbatim.lp")
-			if err := os.WriteFile(verbatim, []byte(vhBuild(in, nil).String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			for _, lp := range []string{exported, verbatim} {
-				obj, feasible := vhGlpsol(t, glpsol, lp)
-				if feasible != (res.Status == solver.Optimal) {
-					t.Fatalf("ofdi %s, glpsol on %s feasible %v", res.Status, filepath.Base(lp), feasible)
-				}
-				if feasible && !vbClose(res.Objective, obj) {
-					t.Errorf("ofdi Z = %.9g, glpsol on %s %.9g", res.Objective, filepath.Base(lp), obj)
-				}
-			}
-			if res.Status != solver.Optimal {
-				return
-			}
-			b, _, err := fm.RelaxedBound(context.Background(), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b > res.Objective+1e-6*math.Max(1, math.Abs(res.Objective)) {
-				t.Errorf("relaxed bound %.9g above the optimum %.9g", b, res.Objective)
-			}
-		})
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/model/check"
 	"github.com/ofdi/ofdi/solver"
+	"github.com/ofdi/ofdi/solver/horizon"
 )
 
 // This file checks the reductions of solver/horizon's multi-period MIP
@@ -513,18 +514,23 @@ func vhCases(t *testing.T) []*model.Instance {
 	return out
 }
 
-// TestVerbatimHorizonOptimum: on small multi-period clusters, the optimum
-// solver.Solve reports equals glpsol's on MODEL.md's multi-period MIP
-// written verbatim (or both say infeasible), and the plan passes the
-// independent checker.
+// TestVerbatimHorizonOptimum: on small multi-period clusters (vhCases)
+// and horizons at the edges of MODEL.md's ranges (edgeHorizons), ofdi's
+// optimum equals glpsol's on MODEL.md's multi-period MIP written verbatim
+// and on the LP ofdi exports (or all say infeasible), the plan passes the
+// independent checker, and the large path's relaxation bound
+// (Σ_s Δ_s·R_s) stays below the optimum.
 func TestVerbatimHorizonOptimum(t *testing.T) {
 	glpsol, err := exec.LookPath("glpsol")
 	if err != nil {
 		t.Fatal("glpsol not found: install glpk-utils (the README's setup does)")
 	}
 	cases := vhCases(t)
+	edges := edgeHorizons()
 	if testing.Short() {
-		cases = []*model.Instance{cases[0], cases[3], cases[len(cases)-3]}
+		cases = []*model.Instance{cases[0], cases[3], cases[len(cases)-3], edges[8]}
+	} else {
+		cases = append(cases, edges...)
 	}
 	dir := t.TempDir()
 	for _, in := range cases {
@@ -532,27 +538,52 @@ func TestVerbatimHorizonOptimum(t *testing.T) {
 			if err := model.ValidateErr(in); err != nil {
 				t.Fatalf("test case is not a valid instance: %v", err)
 			}
-			path := filepath.Join(dir, in.Name+".lp")
-			if err := os.WriteFile(path, []byte(vhBuild(in, nil).String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			want, feasible := vhGlpsol(t, glpsol, path)
 			res, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 2 * time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
-			switch {
-			case !feasible && res.Status == solver.Infeasible:
-				return
-			case !feasible || res.Status != solver.Optimal:
-				t.Fatalf("ofdi %s (Z %.9g), verbatim feasible %v (Z %.9g)", res.Status, res.Objective, feasible, want)
-			case !vbClose(res.Objective, want):
-				t.Errorf("ofdi Z = %.9g, verbatim MIP %.9g", res.Objective, want)
+			if res.Status != solver.Optimal && res.Status != solver.Infeasible {
+				t.Fatalf("status %s", res.Status)
 			}
 			if rep := check.Check(in, res.Plan(), check.Options{}); !rep.OK() {
-				t.Errorf("plan fails the checker: %v", rep.Err())
+				t.Fatalf("plan fails the checker: %v", rep.Err())
 			}
-			t.Logf("Z %.6f, %d projects", res.Objective, len(res.Assignment.Projects))
+			fm, err := horizon.Build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			verbatim := filepath.Join(dir, in.Name+".verbatim.lp")
+			if err := os.WriteFile(verbatim, []byte(vhBuild(in, nil).String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			exported := filepath.Join(dir, in.Name+".lp")
+			f, err := os.Create(exported)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fm.Prob.WriteLP(f); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			for _, lp := range []string{verbatim, exported} {
+				want, feasible := vhGlpsol(t, glpsol, lp)
+				if feasible != (res.Status == solver.Optimal) {
+					t.Fatalf("ofdi %s (Z %.9g), glpsol on %s feasible %v (Z %.9g)", res.Status, res.Objective, filepath.Base(lp), feasible, want)
+				}
+				if feasible && !vbClose(res.Objective, want) {
+					t.Errorf("ofdi Z = %.9g, glpsol on %s %.9g", res.Objective, filepath.Base(lp), want)
+				}
+			}
+			if res.Status != solver.Optimal {
+				return
+			}
+			b, _, err := fm.RelaxedBound(context.Background(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b > res.Objective+1e-6*math.Max(1, math.Abs(res.Objective)) {
+				t.Errorf("relaxed bound %.9g above the optimum %.9g", b, res.Objective)
+			}
 		})
 	}
 }
