@@ -47,7 +47,7 @@ func TestCollapsedSchedule(t *testing.T) {
 
 	res, _, zOpt := optimumColumns(t, in, fm)
 	h := newHoods(fm)
-	y := h.schedule(ctx, res.Assignment, 0)
+	y := h.schedule(ctx, res.Assignment, nil, 0)
 	if y == nil {
 		t.Fatal("the optimum's coalitions: no schedule")
 	}
@@ -59,7 +59,7 @@ func TestCollapsedSchedule(t *testing.T) {
 	if err != nil || out.Assignment == nil || !out.Optimal {
 		t.Fatalf("collapsed: %v, %+v", err, out)
 	}
-	y = h.schedule(ctx, out.Assignment, 0)
+	y = h.schedule(ctx, out.Assignment, nil, 0)
 	if y == nil {
 		t.Fatal("the collapsed plan: no schedule")
 	}
@@ -88,5 +88,27 @@ func TestCollapsedSchedule(t *testing.T) {
 		Periods: view.Periods, Knowledge: view.Knowledge, Stages: view.Stages}
 	if err := check.Check(in, plan, check.Options{}).Err(); err != nil {
 		t.Fatalf("the collapsed plan scheduled: %v", err)
+	}
+
+	// With the optimum's pairs freed as well (as under rows 16, where the
+	// best plan's join the collapsed plan's), the schedule is the optimum,
+	// and every member comes from one of the two plans.
+	y = h.schedule(ctx, out.Assignment, res.Assignment, 0)
+	if y == nil {
+		t.Fatal("the collapsed plan with the optimum's pairs: no schedule")
+	}
+	if z := fm.Prob.Objective(y); math.Abs(z-zOpt) > 1e-6*math.Max(1, math.Abs(zOpt)) {
+		t.Errorf("the collapsed plan with the optimum's pairs scheduled: %.6f, want the optimum %.6f", z, zOpt)
+	}
+	both := planPairs(fm, res.Assignment)
+	for pair := range pairs {
+		both[pair] = true
+	}
+	for _, pj := range fm.Decode(y).Projects {
+		for _, st := range pj.Participants {
+			if !both[[2]int{fm.D.Opp[pj.ID], fm.D.Firm[st.Firm]}] {
+				t.Errorf("%s: %s is a member in neither plan", pj.ID, st.Firm)
+			}
+		}
 	}
 }

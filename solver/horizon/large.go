@@ -259,7 +259,16 @@ func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
 	h.setGuide(s.guide, s.collapsed)
 	if limit := s.scheduleTime(ctx); limit > 0 {
-		if y := h.schedule(ctx, s.collapsed, limit); y != nil {
+		// Under rows 16 the collapsed plan's coalitions alone rarely give
+		// every firm its outside option: the best plan's pairs join them,
+		// so that a schedule meeting the rows exists (the best plan).
+		var also *model.Assignment
+		s.mu.Lock()
+		if s.fm.FairRow != nil && s.best != nil {
+			also = s.fm.Decode(s.best)
+		}
+		s.mu.Unlock()
+		if y := h.schedule(ctx, s.collapsed, also, limit); y != nil {
 			s.offerOwn(y)
 		}
 	}
