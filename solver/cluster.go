@@ -69,6 +69,10 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 		}
 		opts.Progress(p)
 	}
+	var plain plainRun
+	if outside != nil && prm.TimeLimit > 0 && prm.Start == nil {
+		plain = stakesStart(ctx, d, &prm, outside, start)
+	}
 	out, err := cluster.Solve(ctx, d, prm)
 	if err != nil {
 		return nil, err
@@ -89,7 +93,9 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	}
 	res.Assignment = out.Assignment
 	if outside != nil && res.Status == Optimal {
-		if err := plainOptimum(ctx, d, prm, start, res); err != nil {
+		if plain.optimal {
+			res.plainObjective, res.hasPlain = plain.z, true
+		} else if err := plainOptimum(ctx, d, prm, start, res); err != nil {
 			return nil, err
 		}
 	}
@@ -135,4 +141,56 @@ func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, sta
 	}
 	res.plainObjective, res.hasPlain = z, true
 	return nil
+}
+
+// stakesShare is the share of a --sharing stakes solve's limit spent
+// first on the MIP without constraint 16 (see stakesStart), and
+// stakesMixLimit the most the window that mixes the plans gets.
+const (
+	stakesShare    = 0.4
+	stakesMixLimit = 10 * time.Second
+)
+
+// plainRun is what the solve without constraint 16 before a stakes solve
+// proved: its optimum z when optimal.
+type plainRun struct {
+	z       float64
+	optimal bool
+}
+
+// stakesStart gives a --sharing stakes solve a start. Plans under rows 16
+// fall well short when the search begins from the greedy's plan, which the
+// rows bend; the unconstrained plan's coalitions, mixed with that plan's,
+// hold far better ones (docs/experiments.md, "One period under rows 16").
+// So the MIP without 16 is solved first for stakesShare of the limit, then
+// the window of both plans' coalitions (cluster.BestAmong) under 16 for at
+// most stakesMixLimit; its plan, if any, becomes prm.Start, and prm's
+// limit what is left. The unconstrained optimum, when proven, serves the
+// price of fairness.
+func stakesStart(ctx context.Context, d *model.Derived, prm *cluster.Params, outside []float64, start time.Time) plainRun {
+	limit := prm.TimeLimit
+	free := *prm
+	free.Outside, free.TimeLimit = nil, time.Duration(stakesShare*float64(limit))
+	report := prm.Progress
+	free.Progress = func(r cluster.Report) {
+		r.Phase = "without 16: " + r.Phase
+		report(r)
+	}
+	var run plainRun
+	out, err := cluster.Solve(ctx, d, free)
+	if err == nil && out.Assignment != nil {
+		if out.Optimal {
+			if _, z, err := d.Evaluate(out.Assignment, model.MethodCluster); err == nil {
+				run = plainRun{z: z, optimal: true}
+			}
+		}
+		if fm, err := cluster.Build(d); err == nil && len(fm.Fair(outside)) == 0 {
+			mix := min(stakesMixLimit, (limit-time.Since(start))/4)
+			if mix > 0 {
+				prm.Start = fm.BestAmong(ctx, []*model.Assignment{out.Assignment, cluster.Greedy(fm)}, mix)
+			}
+		}
+	}
+	prm.TimeLimit = max(limit-time.Since(start), time.Millisecond)
+	return run
 }
