@@ -69,11 +69,16 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 		}
 		opts.Progress(p)
 	}
-	var plain plainRun
+	// prm's limit counts from start (plainOptimum relies on it); the solve
+	// after stakesStart gets what is left of it.
+	var plain freeRun
+	solvePrm := prm
 	if outside != nil && prm.TimeLimit > 0 && prm.Start == nil {
-		plain = stakesStart(ctx, d, &prm, outside, start)
+		plain = stakesStart(ctx, d, prm, outside, start)
+		solvePrm.Start = plain.mixed
+		solvePrm.TimeLimit = max(prm.TimeLimit-time.Since(start), time.Millisecond)
 	}
-	out, err := cluster.Solve(ctx, d, prm)
+	out, err := cluster.Solve(ctx, d, solvePrm)
 	if err != nil {
 		return nil, err
 	}
@@ -109,38 +114,59 @@ func (clusterSolver) Solve(ctx context.Context, d *model.Derived, opts Options) 
 	return res, nil
 }
 
-// plainOptimum solves the cluster MIP without constraint 16 (prm without
-// its outside options) in the time prm's limit leaves after start, for the price
-// of fairness: when that solve is optimal too, res.plainObjective is its Z
-// (Solve turns it into Result.PriceOfFairness). Its progress is reported
-// with the phase prefixed "without 16: ".
+// plainOptimum solves the cluster MIP without constraint 16 in the time
+// prm's limit leaves after start, for the price of fairness: when that
+// solve is optimal too, res.plainObjective is its Z (Solve turns it into
+// Result.PriceOfFairness).
 func plainOptimum(ctx context.Context, d *model.Derived, prm cluster.Params, start time.Time, res *Result) error {
-	prm.Outside = nil
+	var limit time.Duration
 	if prm.TimeLimit > 0 {
-		left := prm.TimeLimit - time.Since(start)
-		if left <= 0 {
+		if limit = prm.TimeLimit - time.Since(start); limit <= 0 {
 			return nil
 		}
-		prm.TimeLimit = left
 	}
-	report := prm.Progress
-	prm.Progress = func(r cluster.Report) {
-		r.Phase = "without 16: " + r.Phase
-		report(r)
+	_, run, err := solveWithout16(ctx, d, prm, limit)
+	if err != nil {
+		return err
+	}
+	if run.optimal {
+		res.plainObjective, res.hasPlain = run.z, true
+	}
+	return nil
+}
+
+// freeRun is what a solve without constraint 16 proved (its optimum z,
+// when optimal) and, before a stakes solve, the start it gave (mixed).
+type freeRun struct {
+	z       float64
+	optimal bool
+	mixed   *model.Assignment
+}
+
+// solveWithout16 solves the cluster MIP without constraint 16 (prm
+// without its outside options) within limit (0: none), its progress
+// reported with the phase prefixed "without 16: ". It returns the outcome
+// and, when that is optimal, its Z.
+func solveWithout16(ctx context.Context, d *model.Derived, prm cluster.Params, limit time.Duration) (*cluster.Outcome, freeRun, error) {
+	prm.Outside, prm.TimeLimit = nil, limit
+	if report := prm.Progress; report != nil {
+		prm.Progress = func(r cluster.Report) {
+			r.Phase = "without 16: " + r.Phase
+			report(r)
+		}
 	}
 	out, err := cluster.Solve(ctx, d, prm)
 	if err != nil {
-		return fmt.Errorf("solve without constraint 16: %w", err)
+		return nil, freeRun{}, fmt.Errorf("solve without constraint 16: %w", err)
 	}
 	if out.Assignment == nil || !out.Optimal {
-		return nil
+		return out, freeRun{}, nil
 	}
 	_, z, err := d.Evaluate(out.Assignment, model.MethodCluster)
 	if err != nil {
-		return fmt.Errorf("solve without constraint 16: evaluate plan: %w", err)
+		return nil, freeRun{}, fmt.Errorf("solve without constraint 16: evaluate plan: %w", err)
 	}
-	res.plainObjective, res.hasPlain = z, true
-	return nil
+	return out, freeRun{z: z, optimal: true}, nil
 }
 
 // stakesShare is the share of a --sharing stakes solve's limit spent
@@ -151,46 +177,29 @@ const (
 	stakesMixLimit = 10 * time.Second
 )
 
-// plainRun is what the solve without constraint 16 before a stakes solve
-// proved: its optimum z when optimal.
-type plainRun struct {
-	z       float64
-	optimal bool
-}
-
 // stakesStart gives a --sharing stakes solve a start. Plans under rows 16
 // fall well short when the search begins from the greedy's plan, which the
 // rows bend; the unconstrained plan's coalitions, mixed with that plan's,
 // hold far better ones (docs/experiments.md, "One period under rows 16").
-// So the MIP without 16 is solved first for stakesShare of the limit, then
-// the window of both plans' coalitions (cluster.BestAmong) under 16 for at
-// most stakesMixLimit; its plan, if any, becomes prm.Start, and prm's
-// limit what is left. The unconstrained optimum, when proven, serves the
-// price of fairness.
-func stakesStart(ctx context.Context, d *model.Derived, prm *cluster.Params, outside []float64, start time.Time) plainRun {
-	limit := prm.TimeLimit
-	free := *prm
-	free.Outside, free.TimeLimit = nil, time.Duration(stakesShare*float64(limit))
-	report := prm.Progress
-	free.Progress = func(r cluster.Report) {
-		r.Phase = "without 16: " + r.Phase
-		report(r)
+// So the MIP without 16 is solved first for stakesShare of prm's limit,
+// then the window of both plans' coalitions (cluster.BestAmong) under 16
+// for at most stakesMixLimit; its plan, if any, is the start (mixed). The
+// unconstrained optimum, when proven, serves the price of fairness. Above
+// cluster.MaxGLPKRows (no MIP is written there) it does nothing.
+func stakesStart(ctx context.Context, d *model.Derived, prm cluster.Params, outside []float64, start time.Time) freeRun {
+	if sf, err := cluster.BuildStructure(ctx, d); err != nil || sf.Size.Rows > cluster.MaxGLPKRows {
+		return freeRun{}
 	}
-	var run plainRun
-	out, err := cluster.Solve(ctx, d, free)
-	if err == nil && out.Assignment != nil {
-		if out.Optimal {
-			if _, z, err := d.Evaluate(out.Assignment, model.MethodCluster); err == nil {
-				run = plainRun{z: z, optimal: true}
-			}
-		}
-		if fm, err := cluster.Build(d); err == nil && len(fm.Fair(outside)) == 0 {
-			mix := min(stakesMixLimit, (limit-time.Since(start))/4)
-			if mix > 0 {
-				prm.Start = fm.BestAmong(ctx, []*model.Assignment{out.Assignment, cluster.Greedy(fm)}, mix)
-			}
-		}
+	out, run, err := solveWithout16(ctx, d, prm, time.Duration(stakesShare*float64(prm.TimeLimit)))
+	if err != nil || out.Assignment == nil {
+		return run
 	}
-	prm.TimeLimit = max(limit-time.Since(start), time.Millisecond)
+	fm, err := cluster.BuildContext(ctx, d)
+	if err != nil || len(fm.Fair(outside)) > 0 {
+		return run
+	}
+	if mix := min(stakesMixLimit, (prm.TimeLimit-time.Since(start))/4); mix > 0 {
+		run.mixed = fm.BestAmong(ctx, []*model.Assignment{out.Assignment, cluster.Greedy(fm)}, mix)
+	}
 	return run
 }
