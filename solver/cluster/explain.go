@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/glpk"
 	"github.com/ofdi/ofdi/solver/mip"
 )
@@ -71,8 +72,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				power[y] = in.Opportunities[p].MarketPower
 			}
 		}
-		targets = append(targets, Target{Row: marketPowerRow, Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g),
-			Want: g, Measure: power, Unit: "points of market power"})
+		targets = append(targets, PowerTarget(marketPowerRow, g, power, "points of market power"))
 	}
 	if fm.D.SMETarget > 0 {
 		smes := map[int]float64{}
@@ -81,9 +81,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				smes[z] = 1
 			}
 		}
-		targets = append(targets, Target{Row: smeTargetRow, Name: "sme_participation_target",
-			Label: fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, fm.D.SMETarget, len(fm.D.SMEs)),
-			Want:  float64(fm.D.SMETarget), Measure: smes, Unit: "SMEs taking part"})
+		targets = append(targets, SMETarget(smeTargetRow, fm.D, smes))
 	}
 	reasons, reachable := ExplainTargets(ctx, fm.Prob, targets, fm.isFairRow, limit)
 	why = append(why, reasons...)
@@ -134,6 +132,20 @@ type Target struct {
 	Measure map[int]float64
 	// Unit says what the measure counts (points of market power).
 	Unit string
+}
+
+// PowerTarget is the market-power target g as row: power weighs each
+// column by the market power it brings, unit names what it sums.
+func PowerTarget(row string, g float64, power map[int]float64, unit string) Target {
+	return Target{Row: row, Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g), Want: g, Measure: power, Unit: unit}
+}
+
+// SMETarget is d's SME participation target as row: smes holds the
+// columns z_f of the SMEs that count.
+func SMETarget(row string, d *model.Derived, smes map[int]float64) Target {
+	return Target{Row: row, Name: "sme_participation_target",
+		Label: fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", d.Inst.Objective.SMEParticipationTarget, d.SMETarget, len(d.SMEs)),
+		Want:  float64(d.SMETarget), Measure: smes, Unit: "SMEs taking part"}
 }
 
 // ExplainTargets says which targets no plan of prob can meet: for each

@@ -2,7 +2,6 @@ package horizon
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/ofdi/ofdi/solver/cluster"
@@ -30,8 +29,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				}
 			}
 		}
-		targets = append(targets, cluster.Target{Row: marketPowerRow, Name: "market_power_target", Label: fmt.Sprintf("market_power_target %g", g),
-			Want: g, Measure: power, Unit: "points of market power over the horizon"})
+		targets = append(targets, cluster.PowerTarget(marketPowerRow, g, power, "points of market power over the horizon"))
 	}
 	if d.SMETarget > 0 {
 		smes := map[int]float64{}
@@ -40,9 +38,7 @@ func (fm *Formulation) ExplainInfeasible(ctx context.Context, limit time.Duratio
 				smes[z] = 1
 			}
 		}
-		targets = append(targets, cluster.Target{Row: smeTargetRow, Name: "sme_participation_target",
-			Label: fmt.Sprintf("sme_participation_target %g (%d of %d SMEs)", in.Objective.SMEParticipationTarget, d.SMETarget, len(d.SMEs)),
-			Want:  float64(d.SMETarget), Measure: smes, Unit: "SMEs taking part"})
+		targets = append(targets, cluster.SMETarget(smeTargetRow, d, smes))
 	}
 	fair := map[int]bool{}
 	for _, r := range fm.FairRow {
