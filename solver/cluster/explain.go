@@ -48,6 +48,10 @@ func (fm *Formulation) StaticInfeasibility() []string {
 	return why
 }
 
+// ExplainLimit is the most time each of the solves that explain an
+// infeasible model gets (less near a time limit, at least a second).
+const ExplainLimit = 10 * time.Second
+
 // targetRows are the names of the target rows, as Build writes them.
 const (
 	marketPowerRow = "market_power"

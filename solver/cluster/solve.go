@@ -208,7 +208,7 @@ func (s *search) branch(prm Params, out *Outcome) (*Outcome, error) {
 			out.Explanation = []string{"no plan takes every forced opportunity and meets the constraints"}
 			return out, nil
 		}
-		limit := 10 * time.Second
+		limit := ExplainLimit
 		if prm.TimeLimit > 0 {
 			limit = max(time.Second, min(limit, s.budget.left()))
 		}

@@ -7,9 +7,6 @@ import (
 	"github.com/ofdi/ofdi/solver/cluster"
 )
 
-// explainLimit is the most time each of ExplainInfeasible's solves gets.
-const explainLimit = 10 * time.Second
-
 // ExplainInfeasible says which targets no multi-period plan can meet: for
 // each target, the MIP without that target's row (and without rows 16)
 // is solved for the most of what the target measures over the horizon

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/model"
+	"github.com/ofdi/ofdi/solver/cluster"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
@@ -162,7 +163,7 @@ func Solve(ctx context.Context, in *model.Instance, opts Options) (*Result, erro
 	case gr.Status == glpk.Infeasible:
 		res.Status = model.StatusInfeasible
 		if len(fm.Forced) == 0 {
-			limit := explainLimit
+			limit := cluster.ExplainLimit
 			if opts.TimeLimit > 0 {
 				limit = max(time.Second, min(limit, opts.TimeLimit-time.Since(start)))
 			}
