@@ -314,7 +314,6 @@ func firmTable(b *strings.Builder, p *model.Plan) {
 	}
 }
 
-// clip shortens s to at most n runes, marking a cut with "~".
 func plural(n int) string {
 	if n == 1 {
 		return ""

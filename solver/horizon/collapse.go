@@ -45,18 +45,17 @@ func (fm *Formulation) collapsedPlan(ctx context.Context, limit time.Duration) *
 }
 
 // schedule returns GLPK's best solution, within limit, of the MIP with
-// only the pairs (opportunity, firm) of plan and of also (nil: none) free:
+// only the pairs (opportunity, firm) of plans free (nil plans hold none):
 // every opportunity free to start in any of its periods or not at all,
 // with the members those plans give it (or fewer), every other pair at 0,
-// stakes, credit and the rest free. nil when it finds none (plan nil,
+// stakes, credit and the rest free. nil when it finds none (no pair,
 // targets out of reach, no time).
-func (h *hoods) schedule(ctx context.Context, plan, also *model.Assignment, limit time.Duration) []float64 {
-	pairs := planPairs(h.fm, plan)
-	if pairs == nil {
-		pairs = map[[2]int]bool{}
-	}
-	for pair := range planPairs(h.fm, also) {
-		pairs[pair] = true
+func (h *hoods) schedule(ctx context.Context, limit time.Duration, plans ...*model.Assignment) []float64 {
+	pairs := map[[2]int]bool{}
+	for _, plan := range plans {
+		for pair := range planPairs(h.fm, plan) {
+			pairs[pair] = true
+		}
 	}
 	if len(pairs) == 0 {
 		return nil

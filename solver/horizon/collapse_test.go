@@ -47,7 +47,7 @@ func TestCollapsedSchedule(t *testing.T) {
 
 	res, _, zOpt := optimumColumns(t, in, fm)
 	h := newHoods(fm)
-	y := h.schedule(ctx, res.Assignment, nil, 0)
+	y := h.schedule(ctx, 0, res.Assignment)
 	if y == nil {
 		t.Fatal("the optimum's coalitions: no schedule")
 	}
@@ -59,7 +59,7 @@ func TestCollapsedSchedule(t *testing.T) {
 	if err != nil || out.Assignment == nil || !out.Optimal {
 		t.Fatalf("collapsed: %v, %+v", err, out)
 	}
-	y = h.schedule(ctx, out.Assignment, nil, 0)
+	y = h.schedule(ctx, 0, out.Assignment)
 	if y == nil {
 		t.Fatal("the collapsed plan: no schedule")
 	}
@@ -93,7 +93,7 @@ func TestCollapsedSchedule(t *testing.T) {
 	// With the optimum's pairs freed as well (as under rows 16, where the
 	// best plan's join the collapsed plan's), the schedule is the optimum,
 	// and every member comes from one of the two plans.
-	y = h.schedule(ctx, out.Assignment, res.Assignment, 0)
+	y = h.schedule(ctx, 0, out.Assignment, res.Assignment)
 	if y == nil {
 		t.Fatal("the collapsed plan with the optimum's pairs: no schedule")
 	}

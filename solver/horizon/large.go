@@ -268,7 +268,7 @@ func (s *largeSearch) improve(ctx context.Context) {
 			also = s.fm.Decode(s.best)
 		}
 		s.mu.Unlock()
-		if y := h.schedule(ctx, s.collapsed, also, limit); y != nil {
+		if y := h.schedule(ctx, limit, s.collapsed, also); y != nil {
 			s.offerOwn(y)
 		}
 	}
