@@ -4,13 +4,9 @@ import "github.com/ofdi/ofdi/model"
 
 // addLeadConflicts adds firm f's lead cliques: Σ_{p∈C} l_fp ≤ 1 over sets C
 // of the firm's lead columns any two of which it cannot lead together
-// (leadCheck.conflict). Each pair of conflicting leads is in some clique; the
-// cliques are grown greedily, in pair order, so the rows are deterministic.
-//
-// Valid: a lead holds at least σ = max(σ_lead, s_min) of its project, and
-// losses and costs are non-negative, so two leads of a conflicting pair
-// already break the firm's budget or CVaR row at those least stakes
-// (CVaR is monotone). Why: the LP lets a firm lead half of each of many
+// (LeadCheck.Conflict). Each pair of conflicting leads is in some clique
+// (LeadCliques).
+// Why: the LP lets a firm lead half of each of many
 // projects, the l_fp summing far above what it can lead whole; with
 // tight risk limits this is most of the LP's gap (docs/formulation.md).
 func (w *writer) addLeadConflicts(f int) {
@@ -21,45 +17,62 @@ func (w *writer) addLeadConflicts(f int) {
 			leads = append(leads, x)
 		}
 	}
-	n := len(leads)
-	if n < 2 {
+	if len(leads) < 2 {
 		return
 	}
 	lc := w.newLeadCheck(f)
-	conflict := make([][]bool, n)
-	for i := range conflict {
-		conflict[i] = make([]bool, n)
+	for _, c := range LeadCliques(len(leads), func(i, j int) bool { return lc.Conflict(leads[i].p, leads[j].p) }) {
+		for _, a := range c {
+			x := leads[a]
+			w.term(fm.Pairs[x.p][x.i].L, 1)
+		}
+		w.row("leads_"+w.nm.firm(f)+"_"+w.nm.opp(leads[c[0]].p)+"_"+w.nm.opp(leads[c[1]].p), -inf, 1)
+	}
+}
+
+// LeadCliques covers the edges of a conflict graph on n vertices with
+// cliques: each clique starts from the first edge (in pair order) not yet
+// covered and grows greedily in vertex order, so the result is
+// deterministic. Each clique lists its vertices in the order they joined
+// (the first two are the edge it grew from).
+func LeadCliques(n int, conflict func(i, j int) bool) [][]int {
+	if n < 2 {
+		return nil
+	}
+	edge := make([][]bool, n)
+	for i := range edge {
+		edge[i] = make([]bool, n)
 	}
 	edges := 0
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			if lc.conflict(leads[i].p, leads[j].p) {
-				conflict[i][j], conflict[j][i] = true, true
+			if conflict(i, j) {
+				edge[i][j], edge[j][i] = true, true
 				edges++
 			}
 		}
 	}
 	if edges == 0 {
-		return
+		return nil
 	}
 	covered := make([][]bool, n)
 	for i := range covered {
 		covered[i] = make([]bool, n)
 	}
-	clique := make([]int, 0, n)
+	var cliques [][]int
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			if !conflict[i][j] || covered[i][j] {
+			if !edge[i][j] || covered[i][j] {
 				continue
 			}
-			clique = append(clique[:0], i, j)
+			clique := []int{i, j}
 			for k := range n {
 				if k == i || k == j {
 					continue
 				}
 				all := true
 				for _, c := range clique {
-					if !conflict[k][c] {
+					if !edge[k][c] {
 						all = false
 						break
 					}
@@ -72,17 +85,16 @@ func (w *writer) addLeadConflicts(f int) {
 				for _, b := range clique {
 					covered[a][b] = true
 				}
-				x := leads[a]
-				w.term(fm.Pairs[x.p][x.i].L, 1)
 			}
-			w.row("leads_"+w.nm.firm(f)+"_"+w.nm.opp(leads[i].p)+"_"+w.nm.opp(leads[j].p), -inf, 1)
+			cliques = append(cliques, clique)
 		}
 	}
+	return cliques
 }
 
-// leadCheck tests pairs of one firm's leads against its budget and CVaR
+// LeadCheck tests pairs of one firm's leads against its budget and CVaR
 // rows at the least stakes a lead holds.
-type leadCheck struct {
+type LeadCheck struct {
 	d              *model.Derived
 	sigma          float64   // the least stake of a lead
 	budget         float64   // capital and the most credit, less the fixed part's spending
@@ -92,22 +104,30 @@ type leadCheck struct {
 	fixedRisk      float64   // the CVaR of the fixed part's loss
 }
 
-func (w *writer) newLeadCheck(f int) *leadCheck {
-	d, in := w.d, w.in
-	firm := &in.Firms[f]
-	nK := len(in.Scenarios)
-	lc := &leadCheck{d: d, sigma: d.LeastLeadStake(), budget: firm.Capital + in.Policy.MostCredit(firm.Capital) - w.fixed.spendOf(f),
-		risk: firm.RiskLimit, alpha: in.Policy.Alpha(), fixed: make([]float64, nK), scratch: make([]float64, nK)}
-	for k := range nK {
+func (w *writer) newLeadCheck(f int) *LeadCheck {
+	firm := &w.in.Firms[f]
+	lc := NewLeadCheck(w.d, firm.Capital+w.in.Policy.MostCredit(firm.Capital)-w.fixed.spendOf(f), firm.RiskLimit)
+	for k := range lc.fixed {
 		lc.fixed[k] = w.fixed.lossOf(f, k)
 	}
-	lc.fixedRisk = w.fixed.riskOf(f, d)
+	lc.fixedRisk = w.fixed.riskOf(f, w.d)
 	return lc
 }
 
-// conflict reports whether leading both a and b breaks the budget or the
-// CVaR limit, by a margin of 1e-9 relative.
-func (lc *leadCheck) conflict(a, b int) bool {
+// NewLeadCheck tests leads against a budget (capital and the most credit)
+// and a risk limit R_f, with nothing else held.
+func NewLeadCheck(d *model.Derived, budget, risk float64) *LeadCheck {
+	nK := len(d.Probs)
+	return &LeadCheck{d: d, sigma: d.LeastLeadStake(), budget: budget, risk: risk, alpha: d.Inst.Policy.Alpha(),
+		fixed: make([]float64, nK), scratch: make([]float64, nK)}
+}
+
+// Conflict reports whether leading both opportunities a and b breaks the
+// budget or the CVaR limit, by a margin of 1e-9 relative. Valid for any
+// plan: a lead holds at least σ = max(σ_lead, s_min), and losses and
+// costs are non-negative, so both leads at those least stakes already
+// break the row (CVaR is monotone).
+func (lc *LeadCheck) Conflict(a, b int) bool {
 	d := lc.d
 	if lc.sigma*(d.NetCost[a]+d.NetCost[b]) > lc.budget*(1+1e-9)+1e-9 {
 		return true

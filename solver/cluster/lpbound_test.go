@@ -24,25 +24,25 @@ func TestLPBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, x := range [][]float64{nil, greedy} {
-		b := startLPBound(ctx, fm.Prob, x)
+		b := StartLPBound(ctx, fm.Prob, x)
 		<-b.done
-		got, ok := b.get()
+		got, ok := b.Value()
 		if !ok || math.Abs(got-want.Objective) > 1e-9*math.Max(1, math.Abs(want.Objective)) {
 			t.Errorf("background LP (warm %v) %v (known %v), want %v", x != nil, got, ok, want.Objective)
 		}
-		b.stop() // a finished solve: stop returns at once
+		b.Stop() // a finished solve: stop returns at once
 	}
 
 	big := familyCluster(t, "mixed", 300, 120, 15, 702)
-	b := startLPBound(ctx, big.Prob, nil)
+	b := StartLPBound(ctx, big.Prob, nil)
 	start := time.Now()
-	b.stop() // cancelled at once: the 300-firm LP takes a minute
+	b.Stop() // cancelled at once: the 300-firm LP takes a minute
 	select {
 	case <-b.done:
 	default:
 		t.Error("stop returned while the solve still runs")
 	}
-	if v, ok := b.get(); ok || !math.IsInf(v, -1) {
+	if v, ok := b.Value(); ok || !math.IsInf(v, -1) {
 		t.Errorf("a cancelled LP reports a bound: %v %v", v, ok)
 	}
 	t.Logf("stop of a running LP returned after %v", time.Since(start))

@@ -25,7 +25,7 @@ type search struct {
 	fix []int8
 	lr  LagrangianResult
 	// lp is the LP relaxation solved in the background (nil: none).
-	lp *lpBound
+	lp *LPBound
 }
 
 // takeLP raises the bound to the LP relaxation's optimum once it is known.
@@ -33,7 +33,7 @@ func (s *search) takeLP() {
 	if s.lp == nil {
 		return
 	}
-	if v, ok := s.lp.get(); ok && v > s.bound {
+	if v, ok := s.lp.Value(); ok && v > s.bound {
 		s.bound = v
 	}
 }

@@ -84,11 +84,12 @@ const (
 	lnsCheckpointLag = 0.1
 )
 
-// lpBoundMaxRows is the largest model (rows) whose LP relaxation Solve
-// solves in the background (see lpBound): GLPK builds the first basis
-// with no check for cancellation, and above this size that delays the end
-// of a solve; GLPK's simplex rarely finishes such LPs within a minute.
-const lpBoundMaxRows = 100000
+// LPBoundMaxRows is the largest model (rows) whose LP relaxation Solve and
+// the multi-period solver solve in the background (see LPBound): GLPK
+// builds the first basis with no check for cancellation, and above this
+// size that delays the end of a solve; GLPK's simplex rarely finishes such
+// LPs within a minute.
+const LPBoundMaxRows = 100000
 
 // branchMinTime is the least time left for which Solve starts GLPK's
 // branch-and-bound on a model above lnsMinBinaries (below it, GLPK's
@@ -149,9 +150,9 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	s := &search{ctx: ctx, fm: fm, budget: budget{start: start, limit: prm.TimeLimit}, report: report, bound: math.Inf(-1)}
 	s.greedy()
 	s.warm(prm.Start)
-	if fm.Prob.NumBinaries() > lnsMinBinaries && fm.Size.Rows <= lpBoundMaxRows {
-		s.lp = startLPBound(ctx, fm.Prob, s.x)
-		defer s.lp.stop()
+	if fm.Prob.NumBinaries() > lnsMinBinaries && fm.Size.Rows <= LPBoundMaxRows {
+		s.lp = StartLPBound(ctx, fm.Prob, s.x)
+		defer s.lp.Stop()
 	}
 	s.lagrangian()
 	s.targets()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/baseline"
+	"github.com/ofdi/ofdi/solver/cluster"
 	"github.com/ofdi/ofdi/solver/glpk"
 )
 
@@ -82,6 +83,8 @@ type largeSearch struct {
 	// knowledge (Collapsed), whose coalitions the coalition windows free
 	// as well; nil when none.
 	collapsed *model.Assignment
+	// lp is the LP relaxation solved in the background (nil: none).
+	lp *cluster.LPBound
 	// from is a plan without the forced opportunities to repair into a
 	// first plan (Options.Start); nil without.
 	from *model.Assignment
@@ -98,6 +101,9 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 	defer stopTicker()
 	s.gap = gap
 	s.firstPlan(ctx, gap)
+	if s.startLP(ctx) {
+		defer s.lp.Stop()
+	}
 	s.relaxedBound(ctx)
 	s.collapse(ctx)
 	s.setPhase(PhaseNeighbourhoods)
@@ -119,6 +125,7 @@ func (s *largeSearch) run(ctx context.Context, prm glpk.Params, gap float64) (*g
 			return nil, gerr
 		}
 	}
+	s.takeLP()
 	s.merge(res)
 	return res, err
 }
@@ -190,6 +197,37 @@ func (s *largeSearch) independentPlan(ctx context.Context) {
 	}
 	if x, err := s.fm.Columns(ctx, p.Plan, completeLimit); err == nil {
 		s.offerOwn(x)
+	}
+}
+
+// startLP solves the MIP's LP relaxation in the background from the
+// first plan's support; takeLP raises the bound to its optimum when it
+// ends (with the learners' rows it is often tighter than the relaxations'
+// sum; docs/algorithm.md). It reports false, and starts nothing, above
+// cluster.LPBoundMaxRows.
+func (s *largeSearch) startLP(ctx context.Context) bool {
+	if len(s.fm.Prob.Rows) > cluster.LPBoundMaxRows || ctx.Err() != nil {
+		return false
+	}
+	s.mu.Lock()
+	s.lp = cluster.StartLPBound(ctx, s.fm.Prob, s.best)
+	s.mu.Unlock()
+	go func() {
+		<-s.lp.Done()
+		s.takeLP()
+	}()
+	return true
+}
+
+// takeLP raises the bound to the LP optimum once it is known.
+func (s *largeSearch) takeLP() {
+	if s.lp == nil {
+		return
+	}
+	if v, ok := s.lp.Value(); ok {
+		s.mu.Lock()
+		s.bound = math.Max(s.bound, v)
+		s.mu.Unlock()
 	}
 }
 

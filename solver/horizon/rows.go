@@ -68,6 +68,7 @@ func (fm *Formulation) addPeriodRows(p, t int) {
 	}
 	fm.addLearningRows(p, t)
 	fm.addPioneerRow(p, t)
+	fm.addLearnerRow(p, t)
 	m := d.Market[o.Market]
 	fm.term(y, 1)
 	for s := 0; s <= t; s++ {
@@ -174,6 +175,50 @@ func (fm *Formulation) addPioneerRow(p, t int) {
 		}
 	}
 	fm.row("pioneer_"+fm.nm.opp(p)+per(t), 0, inf)
+}
+
+// addLearnerRow writes, for p in period t+1, Σ x_fpt over the learners
+// without a q column plus Σ w_fpt over the other reward pairs ≤
+// (M − 1)·Σ_{g∈Π_p} x_gpt, M the most members p can have. Each firm on the
+// left takes part (or earns its reward) only beside a pioneer of Π_p other
+// than itself (K3, 15), so there are none without a pioneer and at most
+// M − k + k·[k ≥ 2] ≤ (M − 1)·k beside k of them. It is the one-period
+// learners' row (cluster's addLearnerRow), written only when M − 1 is less
+// than the firms on the left: in the LP it keeps many learners from sitting
+// beside one small fraction of a pioneer, which each row K3 alone allows.
+func (fm *Formulation) addLearnerRow(p, t int) {
+	pairs := fm.Pairs[p][t]
+	members := len(pairs)
+	if mp := fm.Inst.Opportunities[p].MaxPartners; mp != nil {
+		members = min(members, *mp)
+	}
+	left, pioneers := 0, 0
+	for _, pr := range pairs {
+		switch {
+		case pr.Pioneer:
+			pioneers++
+			if pr.W != none {
+				left++
+			}
+		case pr.Learning && pr.Q == none, pr.W != none:
+			left++
+		}
+	}
+	if pioneers == 0 || members-1 >= left {
+		return
+	}
+	for _, pr := range pairs {
+		switch {
+		case pr.Learning && pr.Q == none:
+			fm.term(pr.X, 1)
+		case pr.W != none:
+			fm.term(pr.W, 1)
+		}
+		if pr.Pioneer {
+			fm.term(pr.X, -float64(members-1))
+		}
+	}
+	fm.row("learners_"+fm.nm.opp(p)+per(t), -inf, 0)
 }
 
 // addOnceRow writes Σ_t y_pt ≤ 1.
@@ -311,6 +356,46 @@ func (fm *Formulation) addFirmRows(f int) {
 			}
 		}
 		fm.row("cap_"+name, -inf, float64(*firm.MaxProjects))
+	}
+	fm.addLeadCliques(f, byT)
+}
+
+// addLeadCliques writes firm f's lead cliques: Σ l ≤ 1 over sets of its
+// lead columns any two of which it cannot hold together, as in one period
+// (cluster.LeadCliques). Two leads conflict when they are of the same
+// opportunity (entry once), or when leading both at the least lead stake
+// breaks the budget of the later one's period (capital released by then
+// and the most credit) or the CVaR limit (cluster.LeadCheck). In the LP
+// they keep a firm from leading fractions of many projects.
+func (fm *Formulation) addLeadCliques(f int, byT [][]firmPair) {
+	in := fm.Inst
+	firm := &in.Firms[f]
+	type lead struct{ p, t, col int }
+	var leads []lead
+	for t := range byT {
+		for _, x := range byT[t] {
+			if x.pr.L != none {
+				leads = append(leads, lead{x.p, t, x.pr.L})
+			}
+		}
+	}
+	if len(leads) < 2 {
+		return
+	}
+	checks := make([]*cluster.LeadCheck, fm.T)
+	for t := range checks {
+		checks[t] = cluster.NewLeadCheck(fm.D, in.Horizon.Release(t+1)*firm.Capital+in.Policy.MostCredit(firm.Capital), firm.RiskLimit)
+	}
+	conflict := func(i, j int) bool {
+		a, b := leads[i], leads[j]
+		return a.p == b.p || checks[max(a.t, b.t)].Conflict(a.p, b.p)
+	}
+	for _, c := range cluster.LeadCliques(len(leads), conflict) {
+		for _, i := range c {
+			fm.term(leads[i].col, 1)
+		}
+		a, b := leads[c[0]], leads[c[1]]
+		fm.row("leads_"+fm.nm.firm(f)+"_"+fm.nm.opp(a.p)+per(a.t)+"_"+fm.nm.opp(b.p)+per(b.t), -inf, 1)
 	}
 }
 
