@@ -200,13 +200,22 @@ func (s *largeSearch) independentPlan(ctx context.Context) {
 	}
 }
 
+// Models above cluster.LPBoundMaxRows and up to lpLongRows get their LP
+// relaxation solved only with at least lpLongLeft left (or no limit): on
+// the 300-firm three-period clusters (140,000 rows) it takes about three
+// minutes from the first plan's support. Larger models never do (GLPK's
+// first basis cannot be cancelled).
+const (
+	lpLongRows = 200000
+	lpLongLeft = 200 * time.Second
+)
+
 // startLP solves the MIP's LP relaxation in the background from the
-// first plan's support; takeLP raises the bound to its optimum when it
-// ends (with the learners' rows it is often tighter than the relaxations'
-// sum; docs/algorithm.md). It reports false, and starts nothing, above
-// cluster.LPBoundMaxRows.
+// first plan's support, when lpWorth; takeLP raises the bound to its
+// optimum when it ends (with the learners' rows it is often tighter than
+// the relaxations' sum; docs/horizon.md). It reports whether it started.
 func (s *largeSearch) startLP(ctx context.Context) bool {
-	if len(s.fm.Prob.Rows) > cluster.LPBoundMaxRows || ctx.Err() != nil {
+	if !s.lpWorth(ctx) {
 		return false
 	}
 	s.mu.Lock()
@@ -217,6 +226,19 @@ func (s *largeSearch) startLP(ctx context.Context) bool {
 		s.takeLP()
 	}()
 	return true
+}
+
+// lpWorth says whether the LP relaxation is solved (see lpLongRows).
+func (s *largeSearch) lpWorth(ctx context.Context) bool {
+	rows := len(s.fm.Prob.Rows)
+	switch {
+	case ctx.Err() != nil || rows > lpLongRows:
+		return false
+	case rows <= cluster.LPBoundMaxRows:
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= lpLongLeft
 }
 
 // takeLP raises the bound to the LP optimum once it is known.

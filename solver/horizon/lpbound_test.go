@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/solver/cluster"
 	"github.com/ofdi/ofdi/solver/glpk"
+	"github.com/ofdi/ofdi/solver/mip"
 )
 
 // The large path's background LP raises the bound to the LP optimum of the
@@ -71,3 +73,41 @@ func TestLargeSearchLPBound(t *testing.T) {
 	t.Logf("LP %.6g (without the rows %.6g), optimum %.6g; rows %v", lp.Objective, wl.Objective, res.Objective, dropped)
 }
 
+// Which models get their LP relaxation solved: all up to
+// cluster.LPBoundMaxRows; up to lpLongRows only with lpLongLeft left or no
+// limit; none above, and none once the context has ended.
+func TestLPWorth(t *testing.T) {
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		name string
+		rows int
+		left time.Duration // 0: no deadline
+		ctx  context.Context
+		want bool
+	}{
+		{"small, short limit", cluster.LPBoundMaxRows, 10 * time.Second, nil, true},
+		{"small, no limit", 1000, 0, nil, true},
+		{"long model, short limit", cluster.LPBoundMaxRows + 1, lpLongLeft - time.Second, nil, false},
+		{"long model, long limit", lpLongRows, lpLongLeft + time.Second, nil, true},
+		{"long model, no limit", lpLongRows, 0, nil, true},
+		{"too large", lpLongRows + 1, 0, nil, false},
+		{"ended", 1000, 0, ended, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := c.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if c.left > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, c.left)
+				defer cancel()
+			}
+			s := &largeSearch{fm: &Formulation{Prob: &mip.Problem{Rows: make([]mip.Row, c.rows)}}}
+			if got := s.lpWorth(ctx); got != c.want {
+				t.Errorf("lpWorth = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
