@@ -111,3 +111,32 @@ func TestLPWorth(t *testing.T) {
 		})
 	}
 }
+
+// Which final branch and cuts generate cuts: models up to cutRows rows
+// with at least cutMinLeft left, or no limit.
+func TestCutsWorth(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rows int
+		left time.Duration // 0: no deadline
+		want bool
+	}{
+		{"no limit", cutRows, 0, true},
+		{"time enough", 1000, cutMinLeft + time.Second, true},
+		{"too little time", 1000, cutMinLeft - time.Second, false},
+		{"too large", cutRows + 1, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			if c.left > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, c.left)
+				defer cancel()
+			}
+			s := &largeSearch{fm: &Formulation{Prob: &mip.Problem{Rows: make([]mip.Row, c.rows)}}}
+			if got := s.cutsWorth(ctx); got != c.want {
+				t.Errorf("cutsWorth = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
