@@ -141,11 +141,13 @@ const branchMinLeft = 20 * time.Second
 
 // branchWorth says whether GLPK's branch and cut gets the time left.
 func (s *largeSearch) branchWorth(ctx context.Context) bool {
-	if ctx.Err() != nil || s.closed() {
-		return false
-	}
+	return ctx.Err() == nil && !s.closed() && leftAtLeast(ctx, branchMinLeft)
+}
+
+// leftAtLeast says whether ctx has no deadline or at least d until it.
+func leftAtLeast(ctx context.Context, d time.Duration) bool {
 	dl, ok := ctx.Deadline()
-	return !ok || time.Until(dl) >= branchMinLeft
+	return !ok || time.Until(dl) >= d
 }
 
 // Models up to cutRows rows get GLPK's cuts (Gomory, MIR, cover, clique)
@@ -159,11 +161,7 @@ const (
 
 // cutsWorth says whether the final branch and cut generates cuts.
 func (s *largeSearch) cutsWorth(ctx context.Context) bool {
-	if len(s.fm.Prob.Rows) > cutRows {
-		return false
-	}
-	dl, ok := ctx.Deadline()
-	return !ok || time.Until(dl) >= cutMinLeft
+	return len(s.fm.Prob.Rows) <= cutRows && leftAtLeast(ctx, cutMinLeft)
 }
 
 // closed says whether the best plan is within the gap of the bound.
@@ -258,8 +256,7 @@ func (s *largeSearch) lpWorth(ctx context.Context) bool {
 	case rows <= cluster.LPBoundMaxRows:
 		return true
 	}
-	dl, ok := ctx.Deadline()
-	return !ok || time.Until(dl) >= lpLongLeft
+	return leftAtLeast(ctx, lpLongLeft)
 }
 
 // takeLP raises the bound to the LP optimum once it is known.

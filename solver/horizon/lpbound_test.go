@@ -73,69 +73,47 @@ func TestLargeSearchLPBound(t *testing.T) {
 	t.Logf("LP %.6g (without the rows %.6g), optimum %.6g; rows %v", lp.Objective, wl.Objective, res.Objective, dropped)
 }
 
-// Which models get their LP relaxation solved: all up to
+// Which models get their LP relaxation solved (lpWorth): all up to
 // cluster.LPBoundMaxRows; up to lpLongRows only with lpLongLeft left or no
-// limit; none above, and none once the context has ended.
-func TestLPWorth(t *testing.T) {
-	ended, cancel := context.WithCancel(context.Background())
-	cancel()
-	for _, c := range []struct {
-		name string
-		rows int
-		left time.Duration // 0: no deadline
-		ctx  context.Context
-		want bool
-	}{
-		{"small, short limit", cluster.LPBoundMaxRows, 10 * time.Second, nil, true},
-		{"small, no limit", 1000, 0, nil, true},
-		{"long model, short limit", cluster.LPBoundMaxRows + 1, lpLongLeft - time.Second, nil, false},
-		{"long model, long limit", lpLongRows, lpLongLeft + time.Second, nil, true},
-		{"long model, no limit", lpLongRows, 0, nil, true},
-		{"too large", lpLongRows + 1, 0, nil, false},
-		{"ended", 1000, 0, ended, false},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			ctx := c.ctx
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			if c.left > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, c.left)
-				defer cancel()
-			}
-			s := &largeSearch{fm: &Formulation{Prob: &mip.Problem{Rows: make([]mip.Row, c.rows)}}}
-			if got := s.lpWorth(ctx); got != c.want {
-				t.Errorf("lpWorth = %v, want %v", got, c.want)
-			}
-		})
-	}
-}
-
-// Which final branch and cuts generate cuts: models up to cutRows rows
+// limit; none above, and none once the context has ended. Which final
+// branch and cuts generate cuts (cutsWorth): models up to cutRows rows
 // with at least cutMinLeft left, or no limit.
-func TestCutsWorth(t *testing.T) {
+func TestWorth(t *testing.T) {
+	lp := (*largeSearch).lpWorth
+	cuts := (*largeSearch).cutsWorth
 	for _, c := range []struct {
-		name string
-		rows int
-		left time.Duration // 0: no deadline
-		want bool
+		name  string
+		worth func(*largeSearch, context.Context) bool
+		rows  int
+		left  time.Duration // 0: no deadline
+		ended bool
+		want  bool
 	}{
-		{"no limit", cutRows, 0, true},
-		{"time enough", 1000, cutMinLeft + time.Second, true},
-		{"too little time", 1000, cutMinLeft - time.Second, false},
-		{"too large", cutRows + 1, 0, false},
+		{"LP: small, short limit", lp, cluster.LPBoundMaxRows, 10 * time.Second, false, true},
+		{"LP: small, no limit", lp, 1000, 0, false, true},
+		{"LP: long model, short limit", lp, cluster.LPBoundMaxRows + 1, lpLongLeft - time.Second, false, false},
+		{"LP: long model, long limit", lp, lpLongRows, lpLongLeft + time.Second, false, true},
+		{"LP: long model, no limit", lp, lpLongRows, 0, false, true},
+		{"LP: too large", lp, lpLongRows + 1, 0, false, false},
+		{"LP: ended", lp, 1000, 0, true, false},
+		{"cuts: no limit", cuts, cutRows, 0, false, true},
+		{"cuts: time enough", cuts, 1000, cutMinLeft + time.Second, false, true},
+		{"cuts: too little time", cuts, 1000, cutMinLeft - time.Second, false, false},
+		{"cuts: too large", cuts, cutRows + 1, 0, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			if c.left > 0 {
-				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, c.left)
 				defer cancel()
 			}
+			if c.ended {
+				cancel()
+			}
 			s := &largeSearch{fm: &Formulation{Prob: &mip.Problem{Rows: make([]mip.Row, c.rows)}}}
-			if got := s.cutsWorth(ctx); got != c.want {
-				t.Errorf("cutsWorth = %v, want %v", got, c.want)
+			if got := c.worth(s, ctx); got != c.want {
+				t.Errorf("got %v, want %v", got, c.want)
 			}
 		})
 	}
