@@ -136,6 +136,7 @@ func build(in *model.Instance, d *model.Derived, nm namer) *Formulation {
 		fm.addOnceRow(p)
 	}
 	fm.addKnowledgeRows()
+	fm.addKnowCapRows()
 	for f := range in.Firms {
 		fm.addFirmRows(f)
 	}
@@ -323,8 +324,12 @@ func (fm *Formulation) addKnowledgeCols() {
 				continue
 			}
 			ks := fill(fm.T)
+			// κ never falls below the instance's κ_f(m) at its largest
+			// value under K1 (the only one that matters), so K2 may be
+			// written from κ_f(m) up (rows.go).
+			k0 := in.Firms[f].KnowledgeOf(in.Markets[m].ID)
 			for t := 1; t <= last[f][m]; t++ {
-				ks[t] = fm.col("k_"+fm.nm.firm(f)+"_"+fm.nm.market(m)+per(t), 0, fm.reach.kappa[f][m][t], mip.Continuous, 0)
+				ks[t] = fm.col("k_"+fm.nm.firm(f)+"_"+fm.nm.market(m)+per(t), min(k0, fm.reach.kappa[f][m][t]), fm.reach.kappa[f][m][t], mip.Continuous, 0)
 			}
 			fm.Kappa[f][m] = ks
 		}

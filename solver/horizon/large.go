@@ -153,9 +153,9 @@ func leftAtLeast(ctx context.Context, d time.Duration) bool {
 // Models up to cutRows rows get GLPK's cuts (Gomory, MIR, cover, clique)
 // in the final branch and cut when at least cutMinLeft is left: its cut
 // rounds at the root ignore the time limit, and take 5–15 s on the
-// 150-firm three-period models (32,000–37,000 rows).
+// 150-firm three-period models (32,000–42,000 rows).
 const (
-	cutRows    = 40000
+	cutRows    = 45000
 	cutMinLeft = 20 * time.Second
 )
 

@@ -2,6 +2,7 @@ package horizon
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/ofdi/ofdi/model"
 	"github.com/ofdi/ofdi/solver/cluster"
@@ -103,7 +104,7 @@ func (fm *Formulation) addLeadRows(p, t int) {
 	fm.row("lead_"+fm.nm.opp(p)+per(t), 0, 0)
 }
 
-// addLearningRows writes K2 (k_p·q ≤ κ), K3 (x ≤ q + Σ pioneers beside;
+// addLearningRows writes K2 ((k_p − κ_f(m))·q ≤ κ − κ_f(m)), K3 (x ≤ q + Σ pioneers beside;
 // x ≤ q for a pioneer, who never learns) and (15) (w ≤ x, w ≤ Σ pioneers
 // beside).
 func (fm *Formulation) addLearningRows(p, t int) {
@@ -121,10 +122,14 @@ func (fm *Formulation) addLearningRows(p, t int) {
 	for _, pr := range pairs {
 		tag := fm.tag(pr.Firm, p, t)
 		if pr.Q != none {
-			// κ at t ≥ 2 is a column (t = 1 has no q: κ_fm1 < k_p).
-			fm.term(pr.Q, o.KnowledgeRequired)
+			// κ at t ≥ 2 is a column (t = 1 has no q: κ_fm1 < k_p), at
+			// least κ_f(m): (k_p − κ_f(m))·q ≤ κ − κ_f(m), which is K2 at
+			// q = 1 and κ's lower bound at q = 0, and gives a fractional q
+			// only what f has learned, not what it knew.
+			k0 := min(in.Firms[pr.Firm].KnowledgeOf(in.Markets[m].ID), fm.reach.kappa[pr.Firm][m][t])
+			fm.term(pr.Q, o.KnowledgeRequired-k0)
 			fm.term(fm.Kappa[pr.Firm][m][t], -1)
-			fm.row("know_"+tag, -inf, 0)
+			fm.row("know_"+tag, -inf, -k0)
 		}
 		if pr.Learning {
 			fm.term(pr.X, 1)
@@ -273,6 +278,138 @@ func (fm *Formulation) addKnowledgeRows() {
 				fm.row("kappa_"+fm.nm.firm(f)+"_"+fm.nm.market(m)+per(t), -inf, rhs)
 			}
 		}
+	}
+}
+
+// addKnowCapRows writes, for every q column (pair (f,p) in period t whose
+// initial knowledge κ_f(m) falls short of k_p by need = k_p − κ_f(m)),
+// rows that say what the knowledge behind q must come from (docs/
+// formulation.md). Each earlier pair i of f adds a_i·x_i + b_i·w_i to κ_fm
+// by K1 (g_D and g_P, times φ outside m). q only matters where f takes p,
+// and then f took part in none of p's earlier pairs (p starts once) and in
+// at most k = n_f − 1 others; so for any θ ≥ 0 with need' = need − k·θ > 0,
+//
+//	need'·q ≤ Σ_i α_i·x_i + β_i·w_i,  α_i = max(0, a_i − θ),
+//	β_i = max(0, a_i + b_i − θ) − α_i,
+//
+// with α capped at need' and α + β at need' (one pair that meets need'
+// meets it alone). θ = 0 would be K1 summed and K2 with the gains capped,
+// little tighter than K1 and K2. θ at the spillover gains φ·g_D and
+// φ·(g_D + g_P) drops the small gains from other markets, which in the LP
+// buy a fraction of q with no participation in m. Each θ also gets the
+// counting row of addKnowCountRow.
+func (fm *Formulation) addKnowCapRows() {
+	in := fm.Inst
+	gD, gP, phi := in.Horizon.Gains()
+	levels := []float64{phi * gD, phi * (gD + gP)}
+	for p := range fm.Pairs {
+		o := &in.Opportunities[p]
+		m := fm.D.Market[o.Market]
+		for t, pairs := range fm.Pairs[p] {
+			for _, pr := range pairs {
+				if pr.Q == none {
+					continue
+				}
+				kc := fm.knowCap(pr, p, t)
+				need := o.KnowledgeRequired - in.Firms[pr.Firm].KnowledgeOf(in.Markets[m].ID)
+				done := map[float64]bool{}
+				for li, th := range levels {
+					if done[th] || th <= 0 {
+						continue
+					}
+					done[th] = true
+					needP := need - float64(kc.k)*th
+					if needP <= 1e-9*max(1, need) {
+						continue
+					}
+					fm.term(pr.Q, needP)
+					for _, e := range kc.pairs {
+						al := min(needP, max(0, e.a-th))
+						be := min(needP, max(0, e.a+e.b-th)) - al
+						if al > 0 {
+							fm.term(e.pr.X, -al)
+						}
+						if be > 0 {
+							fm.term(e.pr.W, -be)
+						}
+					}
+					fm.row("kcap"+strconv.Itoa(li)+"_"+fm.tag(pr.Firm, p, t), -inf, 0)
+					fm.addKnowCountRow(pr, p, t, li, th, need, kc)
+				}
+			}
+		}
+	}
+}
+
+// knowGain is an earlier pair of a firm with what it adds to the knowledge
+// of one market by K1: a by x, b more by w.
+type knowGain struct {
+	pr   Pair
+	a, b float64
+}
+
+// knowPairs is what the knowledge rows of one q column sum over: the
+// firm's pairs of earlier periods, other than the opportunity's own, and
+// k, the most of them a plan where the firm takes the opportunity has.
+type knowPairs struct {
+	pairs []knowGain
+	k     int
+}
+
+// knowCap lists the pairs the knowledge rows of q (pair pr of p in
+// period t) sum over.
+func (fm *Formulation) knowCap(pr Pair, p, t int) knowPairs {
+	in := fm.Inst
+	gD, gP, phi := in.Horizon.Gains()
+	m := fm.D.Market[in.Opportunities[p].Market]
+	var kc knowPairs
+	for tp := 0; tp < t; tp++ {
+		for _, x := range fm.byFirm[pr.Firm][tp] {
+			if x.p == p {
+				continue
+			}
+			share := phi
+			if x.m == m {
+				share = 1
+			}
+			e := knowGain{pr: x.pr, a: share * gD}
+			if x.pr.W != none {
+				e.b = share * gP
+			}
+			kc.pairs = append(kc.pairs, e)
+		}
+	}
+	kc.k = len(kc.pairs)
+	if n := in.Firms[pr.Firm].MaxProjects; n != nil {
+		kc.k = min(kc.k, *n-1)
+	}
+	return kc
+}
+
+// addKnowCountRow writes c·q ≤ Σ x of the pairs that add more than θ by
+// x alone + Σ w of those that do only with their reward, c the least
+// number of such pairs among k that reach need when every other pair adds
+// θ and each of these the most any adds; only when c ≥ 2 (for c = 1 the
+// row of θ in addKnowCapRows is at least as tight).
+func (fm *Formulation) addKnowCountRow(pr Pair, p, t, li int, th, need float64, kc knowPairs) {
+	most := 0.0
+	for _, e := range kc.pairs {
+		most = max(most, e.a+e.b)
+	}
+	if most <= th {
+		return
+	}
+	if c := math.Ceil((need-float64(kc.k)*th)/(most-th) - 1e-9); c >= 2 {
+		fm.term(pr.Q, c)
+		for _, e := range kc.pairs {
+			switch {
+			case e.a > th:
+				fm.term(e.pr.X, -1)
+			case e.a+e.b > th:
+				fm.term(e.pr.W, -1)
+			}
+		}
+		fm.row("kcount"+strconv.Itoa(li)+"_"+fm.tag(pr.Firm, p, t), -inf, 0)
 	}
 }
 

@@ -1,0 +1,149 @@
+package horizon
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ofdi/ofdi/instances/gen"
+)
+
+// The knowledge rows (kcap…, kcount…) hold at every way a firm can come
+// to know enough for an opportunity on its own: every set of its earlier
+// participations (periods before, other opportunities, each at most once,
+// at most max_projects − 1 of them, with or without the learning reward
+// where the pair has one) whose K1 gains in the market reach k_p − κ_f(m),
+// with q = 1, the pair's x = 1 and every other column 0. Checked by
+// enumeration on generated 3-period clusters whose opportunities ask for
+// more knowledge than most firms have.
+func TestKnowledgeRowsValid(t *testing.T) {
+	rows, points, tight := 0, 0, 0
+	for seed := uint64(1); seed <= 4; seed++ {
+		in := gen.Generate(gen.Config{Firms: 14, Opportunities: 10, Markets: 3, Seed: 300 + seed, Periods: 3})
+		for p := range in.Opportunities {
+			in.Opportunities[p].KnowledgeRequired = math.Min(1, 0.25+0.1*float64(p%5))
+		}
+		fm, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gD, gP, phi := in.Horizon.Gains()
+		byName := map[string]int{}
+		for i, r := range fm.Prob.Rows {
+			byName[r.Name] = i
+		}
+		for p := range fm.Pairs {
+			o := &in.Opportunities[p]
+			m := fm.D.Market[o.Market]
+			for t0, pairs := range fm.Pairs[p] {
+				for _, pr := range pairs {
+					if pr.Q == none {
+						continue
+					}
+					var mine []int
+					tag := fm.tag(pr.Firm, p, t0)
+					for name, i := range byName {
+						if (strings.HasPrefix(name, "kcap") || strings.HasPrefix(name, "kcount")) && strings.HasSuffix(name, "_"+tag) {
+							mine = append(mine, i)
+						}
+					}
+					rows += len(mine)
+					// The firm's earlier pairs with their gains in m.
+					type item struct {
+						x, w, opp int
+						a, b      float64
+					}
+					var items []item
+					for q := range fm.Pairs {
+						if q == p {
+							continue
+						}
+						share := phi
+						if fm.D.Market[in.Opportunities[q].Market] == m {
+							share = 1
+						}
+						for t1 := 0; t1 < t0; t1++ {
+							for _, e := range fm.Pairs[q][t1] {
+								if e.Firm != pr.Firm {
+									continue
+								}
+								it := item{x: e.X, w: e.W, opp: q, a: share * gD}
+								if e.W != none {
+									it.b = share * gP
+								}
+								items = append(items, it)
+							}
+						}
+					}
+					if len(items) > 14 {
+						t.Fatalf("%s: %d earlier pairs, too many to enumerate", tag, len(items))
+					}
+					most := len(items)
+					if n := in.Firms[pr.Firm].MaxProjects; n != nil {
+						most = min(most, *n-1)
+					}
+					need := o.KnowledgeRequired - in.Firms[pr.Firm].KnowledgeOf(o.Market)
+					x := make([]float64, len(fm.Prob.Cols))
+					for set := 0; set < 1<<len(items); set++ {
+						// Each chosen pair with (bit of reward) or without w.
+						var chosen []int
+						used := map[int]bool{}
+						ok := true
+						for i, it := range items {
+							if set&(1<<i) != 0 {
+								if used[it.opp] {
+									ok = false
+								}
+								used[it.opp] = true
+								chosen = append(chosen, i)
+							}
+						}
+						if !ok || len(chosen) > most {
+							continue
+						}
+						for rw := 0; rw < 1<<len(chosen); rw++ {
+							gain := 0.0
+							clear(x)
+							x[pr.Q], x[pr.X] = 1, 1
+							skip := false
+							for bi, i := range chosen {
+								it := items[i]
+								x[it.x] = 1
+								gain += it.a
+								if rw&(1<<bi) != 0 {
+									if it.w == none {
+										skip = true
+										break
+									}
+									x[it.w] = 1
+									gain += it.b
+								}
+							}
+							if skip || gain < need-1e-12 {
+								continue
+							}
+							points++
+							for _, i := range mine {
+								r := fm.Prob.Rows[i]
+								v := 0.0
+								for k, j := range r.Ind {
+									v += r.Val[k] * x[j]
+								}
+								if v > r.Hi+1e-9 {
+									t.Fatalf("%s: row %s is %.6g > %.6g where f knows enough (gain %.4g ≥ need %.4g)", tag, r.Name, v, r.Hi, gain, need)
+								}
+								if v > r.Hi-1e-9 {
+									tight++
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d knowledge rows, %d points, %d tight", rows, points, tight)
+	if rows == 0 || points == 0 || tight == 0 {
+		t.Fatalf("%d knowledge rows, %d points, %d tight: the test checks nothing", rows, points, tight)
+	}
+}
