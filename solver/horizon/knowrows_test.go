@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ofdi/ofdi/instances/gen"
+	"github.com/ofdi/ofdi/model"
 )
 
 // The knowledge rows (kcap…, kcount…) hold at every way a firm can come
@@ -145,5 +146,140 @@ func TestKnowledgeRowsValid(t *testing.T) {
 	t.Logf("%d knowledge rows, %d points, %d tight", rows, points, tight)
 	if rows == 0 || points == 0 || tight == 0 {
 		t.Fatalf("%d knowledge rows, %d points, %d tight: the test checks nothing", rows, points, tight)
+	}
+}
+
+// The rows for projects that can do without a pioneer (alone…) hold at
+// every coalition K3 allows: each subset of an opportunity's pairs in a
+// period with at least min_partners and at most max_partners members, every
+// required role, one lead among the lead candidates where the mode has a
+// lead role, and each learner beside a pioneer of Π_p or with q = 1 (and
+// q = 1 only on a learner that has a q column). Checked by enumeration
+// with y = 1 on clusters whose large firms mostly learn beside one SME
+// pioneer.
+func TestAloneRowsValid(t *testing.T) {
+	rows, points, tight := 0, 0, 0
+	for seed := uint64(1); seed <= 4; seed++ {
+		in := gen.Generate(gen.Config{Firms: 11 + int(seed), Opportunities: 7, Markets: 3, Seed: 750 + seed, Periods: 3})
+		sme, large := false, false
+		for fi := range in.Firms {
+			f := &in.Firms[fi]
+			f.Pioneer = false
+			switch {
+			case f.Role == model.SME && !sme:
+				sme, f.Pioneer = true, true
+				f.Knowledge = map[string]float64{"default": 0.9}
+				for _, o := range in.Opportunities {
+					if !f.Serves(o.Segment) {
+						f.Segments = append(f.Segments, o.Segment)
+					}
+				}
+			case f.Role == model.Large && !large:
+				large = true
+				f.Knowledge = map[string]float64{"default": 0.7}
+			default:
+				f.Knowledge = map[string]float64{"default": 0.3 + 0.05*float64(fi%3)}
+			}
+		}
+		for p := range in.Opportunities {
+			in.Opportunities[p].KnowledgeRequired = 0.5
+		}
+		fm, err := Build(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range fm.Pairs {
+			o := &in.Opportunities[p]
+			rule := in.Rules.Mode(o.Mode)
+			for t0, pairs := range fm.Pairs[p] {
+				op := fm.nm.opp(p) + per(t0)
+				var mine []int
+				for i, r := range fm.Prob.Rows {
+					if r.Name == "alone_"+op || r.Name == "alonelead_"+op || strings.HasPrefix(r.Name, "alone_"+op+"_") {
+						mine = append(mine, i)
+					}
+				}
+				if len(mine) == 0 {
+					continue
+				}
+				rows += len(mine)
+				if len(pairs) > 14 {
+					t.Fatalf("%s: %d pairs, too many to enumerate", op, len(pairs))
+				}
+				most := len(pairs)
+				if o.MaxPartners != nil {
+					most = min(most, *o.MaxPartners)
+				}
+				x := make([]float64, len(fm.Prob.Cols))
+				for set := 1; set < 1<<len(pairs); set++ {
+					var members []Pair
+					pioneer := false
+					for i, pr := range pairs {
+						if set&(1<<i) != 0 {
+							members = append(members, pr)
+							pioneer = pioneer || pr.Pioneer
+						}
+					}
+					if len(members) < o.MinPartnersOr() || len(members) > most {
+						continue
+					}
+					ok := true
+					for _, r := range rule.Requires {
+						has := false
+						for _, pr := range members {
+							has = has || in.Firms[pr.Firm].Role == r
+						}
+						ok = ok && has
+					}
+					for _, pr := range members {
+						// A learner without a pioneer beside it needs q.
+						ok = ok && (!pr.Learning || pr.Q != none || (pioneer && !in.Firms[pr.Firm].Pioneer))
+					}
+					if !ok {
+						continue
+					}
+					leads := []int{-1}
+					if rule.Lead != "" {
+						leads = nil
+						for i, pr := range members {
+							if pr.L != none {
+								leads = append(leads, i)
+							}
+						}
+					}
+					for _, li := range leads {
+						clear(x)
+						x[fm.Y[p][t0]] = 1
+						for i, pr := range members {
+							x[pr.X] = 1
+							if pr.Learning && pr.Q != none && !(pioneer && !in.Firms[pr.Firm].Pioneer) {
+								x[pr.Q] = 1
+							}
+							if i == li {
+								x[pr.L] = 1
+							}
+						}
+						points++
+						for _, ri := range mine {
+							r := fm.Prob.Rows[ri]
+							v := 0.0
+							for k, j := range r.Ind {
+								v += r.Val[k] * x[j]
+							}
+							if v < r.Lo-1e-9 || v > r.Hi+1e-9 {
+								t.Fatalf("row %s is %.6g outside [%g, %g] at a coalition K3 allows", r.Name, v, r.Lo, r.Hi)
+							}
+							if math.Abs(v-r.Lo) <= 1e-9 {
+								tight++
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d rows, %d coalitions, %d tight", rows, points, tight)
+	if rows == 0 || points == 0 || tight == 0 {
+		t.Fatalf("%d rows, %d coalitions, %d tight: the test checks nothing", rows, points, tight)
 	}
 }

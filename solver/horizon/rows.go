@@ -170,7 +170,11 @@ func (fm *Formulation) addPioneerRow(p, t int) {
 			alone = append(alone, model.Pair{Firm: pr.Firm, Lead: pr.L != none, MaxStake: pr.MaxStake})
 		}
 	}
-	if !pioneer || cluster.RunsAlone(fm.D, p, alone) {
+	if !pioneer {
+		return
+	}
+	if cluster.RunsAlone(fm.D, p, alone) {
+		fm.addAloneRows(p, t)
 		return
 	}
 	fm.term(fm.Y[p][t], -1)
@@ -180,6 +184,58 @@ func (fm *Formulation) addPioneerRow(p, t int) {
 		}
 	}
 	fm.row("pioneer_"+fm.nm.opp(p)+per(t), 0, inf)
+}
+
+// addAloneRows writes, for p in period t+1 with a pioneer of Π_p that p
+// can do without (addPioneerRow writes no row), what p needs when no
+// pioneer of Π_p is in: every member then knows enough on its own (K3),
+// from the start (x) or by q. So n·y ≤ n·Σ_{g∈Π_p} x_g + Σ x of the firms
+// that know enough from the start + Σ q of the learners with a q column,
+// n = min_partners; and the same with n = 1 over the lead's candidates
+// (l for x) and over each required role's firms. Each row is written only
+// where a learner without a q column could stand in, so that it is not
+// implied by the partner, lead or role row alone.
+func (fm *Formulation) addAloneRows(p, t int) {
+	in := fm.Inst
+	rule := in.Rules.Mode(in.Opportunities[p].Mode)
+	op := fm.nm.opp(p) + per(t)
+	fm.addAloneRow(p, t, "alone_"+op, max(1, in.Opportunities[p].MinPartnersOr()), func(Pair) bool { return true }, false)
+	if rule.Lead != "" {
+		fm.addAloneRow(p, t, "alonelead_"+op, 1, func(pr Pair) bool { return pr.L != none }, true)
+	}
+	for _, r := range rule.Requires {
+		fm.addAloneRow(p, t, "alone_"+op+"_"+string(r), 1, func(pr Pair) bool { return in.Firms[pr.Firm].Role == r }, false)
+	}
+}
+
+// addAloneRow writes n·y ≤ n·Σ_{g∈Π_p} x_g + Σ over the pairs of the
+// group (of) of x (l when lead) for those that know enough from the start
+// and q for the learners with a q column, if a learner of the group
+// without a q column could stand in.
+func (fm *Formulation) addAloneRow(p, t int, name string, n int, of func(Pair) bool, lead bool) {
+	pairs := fm.Pairs[p][t]
+	learners := false
+	for _, pr := range pairs {
+		learners = learners || (pr.Learning && pr.Q == none && !pr.Pioneer && of(pr))
+	}
+	if !learners {
+		return
+	}
+	fm.term(fm.Y[p][t], -float64(n))
+	for _, pr := range pairs {
+		switch {
+		case pr.Pioneer:
+			fm.term(pr.X, float64(n))
+		case !of(pr):
+		case !pr.Learning && lead:
+			fm.term(pr.L, 1)
+		case !pr.Learning:
+			fm.term(pr.X, 1)
+		case pr.Q != none:
+			fm.term(pr.Q, 1)
+		}
+	}
+	fm.row(name, 0, inf)
 }
 
 // addLearnerRow writes, for p in period t+1, Σ x_fpt over the learners
