@@ -18,11 +18,15 @@ import (
 // enumeration on generated 3-period clusters whose opportunities ask for
 // more knowledge than most firms have.
 func TestKnowledgeRowsValid(t *testing.T) {
-	rows, points, tight := 0, 0, 0
+	rows, points, tight, flat := 0, 0, 0, 0
 	for seed := uint64(1); seed <= 4; seed++ {
 		in := gen.Generate(gen.Config{Firms: 14, Opportunities: 10, Markets: 3, Seed: 300 + seed, Periods: 3})
 		for p := range in.Opportunities {
 			in.Opportunities[p].KnowledgeRequired = math.Min(1, 0.25+0.1*float64(p%5))
+		}
+		if seed > 2 { // no spillover: only the counting row at θ = 0
+			doing, pioneer, spill := 0.1, 0.15, 0.0
+			in.Horizon.Learning = &model.Learning{ByDoing: &doing, WithPioneer: &pioneer, Spillover: &spill}
 		}
 		fm, err := Build(in)
 		if err != nil {
@@ -49,6 +53,9 @@ func TestKnowledgeRowsValid(t *testing.T) {
 						}
 					}
 					rows += len(mine)
+					if seed > 2 {
+						flat += len(mine)
+					}
 					// The firm's earlier pairs with their gains in m.
 					type item struct {
 						x, w, opp int
@@ -143,8 +150,8 @@ func TestKnowledgeRowsValid(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d knowledge rows, %d points, %d tight", rows, points, tight)
-	if rows == 0 || points == 0 || tight == 0 {
+	t.Logf("%d knowledge rows (%d without spillover), %d points, %d tight", rows, flat, points, tight)
+	if rows == 0 || flat == 0 || points == 0 || tight == 0 {
 		t.Fatalf("%d knowledge rows, %d points, %d tight: the test checks nothing", rows, points, tight)
 	}
 }

@@ -353,11 +353,15 @@ func (fm *Formulation) addKnowledgeRows() {
 // little tighter than K1 and K2. θ at the spillover gains φ·g_D and
 // φ·(g_D + g_P) drops the small gains from other markets, which in the LP
 // buy a fraction of q with no participation in m. Each θ also gets the
-// counting row of addKnowCountRow.
+// counting row of addKnowCountRow. Without spillover (φ = 0) only
+// θ = 0's counting row is written: every gain is then in m.
 func (fm *Formulation) addKnowCapRows() {
 	in := fm.Inst
 	gD, gP, phi := in.Horizon.Gains()
 	levels := []float64{phi * gD, phi * (gD + gP)}
+	if phi == 0 {
+		levels = []float64{0}
+	}
 	for p := range fm.Pairs {
 		o := &in.Opportunities[p]
 		m := fm.D.Market[o.Market]
@@ -370,12 +374,16 @@ func (fm *Formulation) addKnowCapRows() {
 				need := o.KnowledgeRequired - in.Firms[pr.Firm].KnowledgeOf(in.Markets[m].ID)
 				done := map[float64]bool{}
 				for li, th := range levels {
-					if done[th] || th <= 0 {
+					if done[th] {
 						continue
 					}
 					done[th] = true
 					needP := need - float64(kc.k)*th
 					if needP <= 1e-9*max(1, need) {
+						continue
+					}
+					if th == 0 {
+						fm.addKnowCountRow(pr, p, t, li, th, need, kc)
 						continue
 					}
 					fm.term(pr.Q, needP)
