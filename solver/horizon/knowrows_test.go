@@ -132,11 +132,7 @@ func TestKnowledgeRowsValid(t *testing.T) {
 							}
 							points++
 							for _, i := range mine {
-								r := fm.Prob.Rows[i]
-								v := 0.0
-								for k, j := range r.Ind {
-									v += r.Val[k] * x[j]
-								}
+								r, v := fm.Prob.Rows[i], fm.Prob.Activity(i, x)
 								if v > r.Hi+1e-9 {
 									t.Fatalf("%s: row %s is %.6g > %.6g where f knows enough (gain %.4g ≥ need %.4g)", tag, r.Name, v, r.Hi, gain, need)
 								}
@@ -268,11 +264,7 @@ func TestAloneRowsValid(t *testing.T) {
 						}
 						points++
 						for _, ri := range mine {
-							r := fm.Prob.Rows[ri]
-							v := 0.0
-							for k, j := range r.Ind {
-								v += r.Val[k] * x[j]
-							}
+							r, v := fm.Prob.Rows[ri], fm.Prob.Activity(ri, x)
 							if v < r.Lo-1e-9 || v > r.Hi+1e-9 {
 								t.Fatalf("row %s is %.6g outside [%g, %g] at a coalition K3 allows", r.Name, v, r.Lo, r.Hi)
 							}
