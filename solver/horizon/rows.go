@@ -157,7 +157,8 @@ func (fm *Formulation) addLearningRows(p, t int) {
 // in Π_p, and either not learners or able to know enough by t, a q column)
 // cannot run p alone (cluster.RunsAlone). Every integer point of K3 and
 // (1)–(5) meets the row; it cuts LP points where learners sit beside a
-// fraction of a pioneer (docs/formulation.md).
+// fraction of a pioneer (docs/formulation.md). Where some coalition can do
+// without one, addAloneRows writes what it needs instead.
 func (fm *Formulation) addPioneerRow(p, t int) {
 	pairs := fm.Pairs[p][t]
 	var alone []model.Pair
