@@ -126,9 +126,10 @@ func (fm *Formulation) addLearningRows(p, t int) {
 			// least κ_f(m): (k_p − κ_f(m))·q ≤ κ − κ_f(m), which is K2 at
 			// q = 1 and κ's lower bound at q = 0, and gives a fractional q
 			// only what f has learned, not what it knew.
-			k0 := min(in.Firms[pr.Firm].KnowledgeOf(in.Markets[m].ID), fm.reach.kappa[pr.Firm][m][t])
+			kappa := fm.Kappa[pr.Firm][m][t]
+			k0 := fm.Prob.Cols[kappa].Lo
 			fm.term(pr.Q, o.KnowledgeRequired-k0)
-			fm.term(fm.Kappa[pr.Firm][m][t], -1)
+			fm.term(kappa, -1)
 			fm.row("know_"+tag, -inf, -k0)
 		}
 		if pr.Learning {
@@ -305,7 +306,6 @@ func (fm *Formulation) addOnceRow(p int) {
 // learning reward g_P, each times φ when m' ≠ m.
 func (fm *Formulation) addKnowledgeRows() {
 	in := fm.Inst
-	gD, gP, phi := in.Horizon.Gains()
 	byFirm := fm.byFirm
 	for f := range in.Firms {
 		for m := range in.Markets {
@@ -321,15 +321,12 @@ func (fm *Formulation) addKnowledgeRows() {
 					rhs = 0
 				}
 				for _, x := range byFirm[f][t-1] {
-					share := phi
-					if x.m == m {
-						share = 1
+					a, b := fm.gains(x, m)
+					if a > 0 {
+						fm.term(x.pr.X, -a)
 					}
-					if v := share * gD; v > 0 {
-						fm.term(x.pr.X, -v)
-					}
-					if v := share * gP; v > 0 && x.pr.W != none {
-						fm.term(x.pr.W, -v)
+					if b > 0 {
+						fm.term(x.pr.W, -b)
 					}
 				}
 				fm.row("kappa_"+fm.nm.firm(f)+"_"+fm.nm.market(m)+per(t), -inf, rhs)
@@ -373,12 +370,10 @@ func (fm *Formulation) addKnowCapRows() {
 				}
 				kc := fm.knowCap(pr, p, t)
 				need := o.KnowledgeRequired - in.Firms[pr.Firm].KnowledgeOf(in.Markets[m].ID)
-				done := map[float64]bool{}
 				for li, th := range levels {
-					if done[th] {
+					if li > 0 && th == levels[li-1] { // g_P = 0: one level
 						continue
 					}
-					done[th] = true
 					needP := need - float64(kc.k)*th
 					if needP <= 1e-9*max(1, need) {
 						continue
@@ -414,18 +409,19 @@ type knowGain struct {
 }
 
 // knowPairs is what the knowledge rows of one q column sum over: the
-// firm's pairs of earlier periods, other than the opportunity's own, and
-// k, the most of them a plan where the firm takes the opportunity has.
+// firm's pairs of earlier periods, other than the opportunity's own, k,
+// the most of them a plan where the firm takes the opportunity has, and
+// the largest gain of one.
 type knowPairs struct {
 	pairs []knowGain
 	k     int
+	most  float64 // the largest a + b
 }
 
 // knowCap lists the pairs the knowledge rows of q (pair pr of p in
 // period t) sum over.
 func (fm *Formulation) knowCap(pr Pair, p, t int) knowPairs {
 	in := fm.Inst
-	gD, gP, phi := in.Horizon.Gains()
 	m := fm.D.Market[in.Opportunities[p].Market]
 	var kc knowPairs
 	for tp := 0; tp < t; tp++ {
@@ -433,15 +429,10 @@ func (fm *Formulation) knowCap(pr Pair, p, t int) knowPairs {
 			if x.p == p {
 				continue
 			}
-			share := phi
-			if x.m == m {
-				share = 1
-			}
-			e := knowGain{pr: x.pr, a: share * gD}
-			if x.pr.W != none {
-				e.b = share * gP
-			}
+			e := knowGain{pr: x.pr}
+			e.a, e.b = fm.gains(x, m)
 			kc.pairs = append(kc.pairs, e)
+			kc.most = max(kc.most, e.a+e.b)
 		}
 	}
 	kc.k = len(kc.pairs)
@@ -457,14 +448,10 @@ func (fm *Formulation) knowCap(pr Pair, p, t int) knowPairs {
 // θ and each of these the most any adds; only when c ≥ 2 (for c = 1 the
 // row of θ in addKnowCapRows is at least as tight).
 func (fm *Formulation) addKnowCountRow(pr Pair, p, t, li int, th, need float64, kc knowPairs) {
-	most := 0.0
-	for _, e := range kc.pairs {
-		most = max(most, e.a+e.b)
-	}
-	if most <= th {
+	if kc.most <= th {
 		return
 	}
-	if c := math.Ceil((need-float64(kc.k)*th)/(most-th) - 1e-9); c >= 2 {
+	if c := math.Ceil((need-float64(kc.k)*th)/(kc.most-th) - 1e-9); c >= 2 {
 		fm.term(pr.Q, c)
 		for _, e := range kc.pairs {
 			switch {
@@ -476,6 +463,21 @@ func (fm *Formulation) addKnowCountRow(pr Pair, p, t, li int, th, need float64, 
 		}
 		fm.row("kcount"+strconv.Itoa(li)+"_"+fm.tag(pr.Firm, p, t), -inf, 0)
 	}
+}
+
+// gains returns what a participation of pair x adds to its firm's
+// knowledge of market m by K1: a by x (g_D), b more by its learning reward
+// w (g_P; 0 without a w column), each times φ outside x's market.
+func (fm *Formulation) gains(x firmPair, m int) (a, b float64) {
+	gD, gP, phi := fm.Inst.Horizon.Gains()
+	share := phi
+	if x.m == m {
+		share = 1
+	}
+	if x.pr.W != none {
+		b = share * gP
+	}
+	return share * gD, b
 }
 
 // firmPair is one pair of a firm with its opportunity and market.
