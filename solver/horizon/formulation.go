@@ -239,20 +239,15 @@ func (fm *Formulation) rewardable(f, p int) bool { return rewardable(fm.Inst, fm
 func (fm *Formulation) addPairCols() {
 	in, d := fm.Inst, fm.D
 	lam := in.Objective
-	_, gP, _ := in.Horizon.Gains()
-	nP := len(in.Opportunities)
-	fm.Y, fm.Pairs = make([][]int, nP), make([][][]Pair, nP)
+	fm.Pairs = fm.pairLists()
+	fm.Y = make([][]int, len(in.Opportunities))
 	for p := range in.Opportunities {
 		o := &in.Opportunities[p]
-		fm.Y[p], fm.Pairs[p] = fill(fm.T), make([][]Pair, fm.T)
+		fm.Y[p] = fill(fm.T)
 		gain := o.NPV + in.Policy.SubsidyOf(o.Mode)*o.Cost + lam.MarketPowerValue*o.MarketPower
 		rule := in.Rules.Mode(o.Mode)
-		for t := 0; t < fm.T; t++ {
-			if !o.OpenIn(t + 1) {
-				continue
-			}
-			pairs := fm.pairsAt(p, t)
-			if !fm.fundable(p, pairs) {
+		for t, pairs := range fm.Pairs[p] {
+			if pairs == nil {
 				continue
 			}
 			w := fm.weight(t)
@@ -267,14 +262,13 @@ func (fm *Formulation) addPairCols() {
 				}
 				// w drives knowledge (g_P) in later periods, and is worth
 				// λ_L now.
-				if fm.rewardable(pr.Firm, p) && (lam.LearningValue > 0 || (gP > 0 && t < fm.T-1)) {
+				if fm.hasReward(pr.Firm, p, t) {
 					pr.W = fm.col("w_"+tag, 0, 1, mip.Continuous, -w*lam.LearningValue)
 				}
 				if pr.canLearn {
 					pr.Q = fm.col("q_"+tag, 0, 1, mip.Binary, 0)
 				}
 			}
-			fm.Pairs[p][t] = pairs
 		}
 	}
 }

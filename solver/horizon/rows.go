@@ -386,6 +386,9 @@ func (fm *Formulation) addKnowCapRows() {
 					for _, e := range kc.pairs {
 						al := min(needP, max(0, e.a-th))
 						be := min(needP, max(0, e.a+e.b-th)) - al
+						if be < 1e-9*needP { // a rounding remainder where α is capped: onto x (w ≤ x)
+							al, be = al+be, 0
+						}
 						if al > 0 {
 							fm.term(e.pr.X, -al)
 						}
