@@ -36,6 +36,7 @@ func (fm *Formulation) pairLists() [][][]Pair {
 func (fm *Formulation) prune(lists [][][]Pair) {
 	for changed := true; changed; {
 		changed = false
+		own := fm.ownPairs(lists)
 		for p := range lists {
 			for t, pairs := range lists[p] {
 				if pairs == nil {
@@ -43,7 +44,7 @@ func (fm *Formulation) prune(lists [][][]Pair) {
 				}
 				kept := make([]Pair, 0, len(pairs))
 				for _, pr := range pairs {
-					if pr.canLearn && !fm.reachable(lists, pr.Firm, p, t) {
+					if pr.canLearn && !fm.reachable(own[pr.Firm], pr.Firm, p, t) {
 						pr.canLearn, changed = false, true
 					}
 					if pr.Learning && !pr.canLearn && (fm.Inst.Firms[pr.Firm].Pioneer || !pioneerBeside(pairs, pr.Firm)) {
@@ -72,43 +73,57 @@ func pioneerBeside(pairs []Pair, f int) bool {
 	return false
 }
 
-// reachable says whether firm f can know k_p of p's market by period t
-// (0-based) under K1: its knowledge κ_f(m) plus the gains of at most
-// n_f − 1 participations (p's own is one of its n_f) in other
-// opportunities, each taken once, in a pair of an earlier period. A
-// participation gains g_D, and g_P more with a learning reward (a w column
-// beside a pioneer's pair), each times φ outside the market.
-func (fm *Formulation) reachable(lists [][][]Pair, f, p, t int) bool {
+// ownPair is one pair of a firm, with the most it adds to the knowledge
+// of its own market under K1: g_D, and g_P more with a learning reward (a
+// w column beside a pioneer's pair).
+type ownPair struct {
+	p, t int
+	gain float64
+}
+
+// ownPairs lists each firm's pairs in lists.
+func (fm *Formulation) ownPairs(lists [][][]Pair) [][]ownPair {
+	gD, gP, _ := fm.Inst.Horizon.Gains()
+	own := make([][]ownPair, len(fm.Inst.Firms))
+	for p := range lists {
+		for t, pairs := range lists[p] {
+			for _, pr := range pairs {
+				g := gD
+				if fm.hasReward(pr.Firm, p, t) && pioneerBeside(pairs, pr.Firm) {
+					g += gP
+				}
+				own[pr.Firm] = append(own[pr.Firm], ownPair{p: p, t: t, gain: g})
+			}
+		}
+	}
+	return own
+}
+
+// reachable says whether firm f, whose pairs are own, can know k_p of p's
+// market by period t (0-based) under K1: its knowledge κ_f(m) plus the
+// gains of at most n_f − 1 participations (p's own is one of its n_f) in
+// other opportunities, each taken once (its largest gain over the periods
+// before t), each gain times φ outside the market.
+func (fm *Formulation) reachable(own []ownPair, f, p, t int) bool {
 	in := fm.Inst
 	o := &in.Opportunities[p]
 	m := fm.D.Market[o.Market]
 	need := o.KnowledgeRequired - in.Firms[f].KnowledgeOf(o.Market)
-	gD, gP, phi := in.Horizon.Gains()
-	var gains []float64
-	for q := range lists {
-		if q == p {
+	_, _, phi := in.Horizon.Gains()
+	best := map[int]float64{}
+	for _, x := range own {
+		if x.t >= t || x.p == p {
 			continue
 		}
-		best := -1.0
-		for tq := 0; tq < t; tq++ {
-			for _, pr := range lists[q][tq] {
-				if pr.Firm != f {
-					continue
-				}
-				g := gD
-				if fm.hasReward(f, q, tq) && pioneerBeside(lists[q][tq], f) {
-					g += gP
-				}
-				best = max(best, g)
-			}
+		g := x.gain
+		if fm.D.Market[in.Opportunities[x.p].Market] != m {
+			g *= phi
 		}
-		if best < 0 {
-			continue
-		}
-		if fm.D.Market[in.Opportunities[q].Market] != m {
-			best *= phi
-		}
-		gains = append(gains, best)
+		best[x.p] = max(best[x.p], g)
+	}
+	gains := make([]float64, 0, len(best))
+	for _, g := range best {
+		gains = append(gains, g)
 	}
 	k := len(gains)
 	if n := in.Firms[f].MaxProjects; n != nil {
