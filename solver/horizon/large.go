@@ -458,11 +458,13 @@ func (s *largeSearch) setPhase(ph Phase) {
 func (s *largeSearch) merge(res *glpk.Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if res.Status == glpk.NoSolution && s.best != nil && math.Abs(s.bestObj-s.bound) <= s.gap*math.Max(1, math.Abs(s.bestObj)) {
-		res.Status = glpk.Optimal // within the gap: Solve reports it optimal
-	}
+	// The phases' bound first: a plan they close is reported optimal with
+	// it (GLPK's own optimum and infeasibility keep GLPK's).
 	if res.Status != glpk.Optimal && res.Status != glpk.Infeasible && s.bound > res.Bound {
 		res.Bound = s.bound
+	}
+	if res.Status == glpk.NoSolution && s.closedLocked() {
+		res.Status = glpk.Optimal // within the gap: Solve reports it optimal
 	}
 	if s.best == nil || (res.HasSolution && res.Objective <= s.bestObj) {
 		if res.HasSolution && res.Bound > res.Objective {
