@@ -1,7 +1,5 @@
 package horizon
 
-import "sort"
-
 // pairLists returns the usable pairs of every opportunity and period
 // (pairsAt), nil where p cannot start (not open, or not fundable), pruned
 // to the pairs an integer plan can use (prune).
@@ -129,12 +127,7 @@ func (fm *Formulation) reachable(own []ownPair, f, p, t int) bool {
 	if n := in.Firms[f].MaxProjects; n != nil {
 		k = min(k, *n-1)
 	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(gains)))
-	sum := 0.0
-	for i := 0; i < k; i++ {
-		sum += gains[i]
-	}
-	return sum >= need-knowTol
+	return largest(gains, k) >= need-knowTol
 }
 
 // hasReward says whether the pair of f in p in period t (0-based) gets a
