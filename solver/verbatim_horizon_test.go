@@ -727,12 +727,23 @@ func TestVerbatimStakesOptimum(t *testing.T) {
 		}
 		cases = append(cases, gen.Generate(gen.Config{Firms: 12 + 2*i, Opportunities: 7 + i, Markets: 3, Seed: 800 + uint64(i), Shape: sh}))
 	}
+	// A cluster where the Lagrangian's fill line once rose above the
+	// optimum with (16), so that its fixings cut the optimum off and the
+	// 2-minute solve reported a worse plan as optimal.
+	sh, err := gen.Preset("tight-projects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.SetParams("max_partners=8:20"); err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, gen.Generate(gen.Config{Firms: 28, Opportunities: 18, Markets: 5, Seed: 5173, Shape: sh}))
 	horizons := vhCases(t)
 	// Constraint 16 binds on the first three (scarce pioneers, tight risk,
 	// non-equity heavy over three periods).
 	cases = append(cases, horizons[4], horizons[6], horizons[11], horizons[len(horizons)-4], horizons[len(horizons)-1])
 	if testing.Short() {
-		cases = []*model.Instance{cases[0], cases[4]}
+		cases = []*model.Instance{cases[0], cases[4], cases[5]}
 	}
 	dir := t.TempDir()
 	compared := 0

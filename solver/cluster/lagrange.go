@@ -619,11 +619,14 @@ func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagCh
 
 // fill returns F(r) and a subgradient of F at r: the cheapest way to
 // place r of stake in the room above s_min of the candidates allowed in
-// the pioneer case, cheapest κ first (byKappa).
-// Beyond all the room it follows the last slope, a supporting line of F on
-// [0, room], where every coalition lies.
+// the pioneer case, cheapest κ first (byKappa). The subgradient is the κ
+// of the candidate whose room the fill ends in (the first candidate's at
+// r = 0): F's left derivative, so the line through F(r) with that slope is
+// below F on the whole of [0, room], on both sides of r (the next
+// candidate's κ, F's right derivative where a room ends, is not when the
+// fill ends inside a room). Beyond all the room F follows that slope.
 func (lp *lagProject) fill(r, smin float64, withPioneer bool) (float64, float64) {
-	cost, left, last := 0.0, r, 0.0
+	cost, left, slope, started := 0.0, r, 0.0, false
 	for k := 0; ; k++ {
 		i := lp.byKappa.at(k)
 		if i < 0 {
@@ -633,15 +636,20 @@ func (lp *lagProject) fill(r, smin float64, withPioneer bool) (float64, float64)
 		if !c.allowed(withPioneer) {
 			continue
 		}
-		last = c.kappa
+		if !started {
+			slope, started = c.kappa, true
+		}
 		if left <= 1e-12 {
-			return cost, c.kappa
+			return cost, slope
 		}
 		take := math.Min(left, math.Max(0, c.cap-smin))
+		if take > 0 {
+			slope = c.kappa
+		}
 		cost += c.kappa * take
 		left -= take
 	}
-	return cost + last*math.Max(0, left), last
+	return cost + slope*math.Max(0, left), slope
 }
 
 // lagReq is a requirement on a coalition's members: one of a role, or one
