@@ -65,6 +65,7 @@ type lagProject struct {
 	byKappa, byE lazyOrder
 	reqBuf       []lagReq
 	memo         []coverMemo // scratch: choose's best sets by lead key
+	kinks        []float64   // scratch: membersFill's prices
 	// roles are the candidates' distinct roles: role roles[j] is bit j of
 	// lagCand.meets; meetCount[j] counts the candidates with bit j, and
 	// its last entry the pioneers.
@@ -606,7 +607,7 @@ func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagCh
 	line := func(k0 int) (float64, lagChoice) {
 		r0 := math.Max(0, 1-lp.sigma-smin*float64(k0))
 		f0, g := lp.fill(r0, smin, withPioneer)
-		return lp.choose(lg, kmin, f0+g*smin*float64(k0), g, withPioneer)
+		return lp.choose(lg, kmin, f0+g*smin*float64(k0), g, withPioneer, false)
 	}
 	best, ch := line(kmin)
 	if ch.ok && len(ch.members) != kmin {
@@ -614,7 +615,108 @@ func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagCh
 			best = b
 		}
 	}
+	if ch.ok && lp.exact(lg, ch, withPioneer) <= best+1e-9*math.Max(1, math.Abs(best)) {
+		// The lines' coalition costs what they bound: nothing is above.
+		return best, ch
+	}
+	if b, mch := lp.membersFill(lg, kmin, withPioneer); b > best {
+		best, ch = b, mch
+	}
 	return best, ch
+}
+
+// exact returns what coalition ch costs at these prices, member costs
+// counted as choose counts them: its members' least stakes, the rest filled
+// from their own rooms, cheapest κ first; +Inf when they cannot hold it.
+func (lp *lagProject) exact(lg *lagrangian, ch lagChoice, withPioneer bool) float64 {
+	cost, left := 0.0, 1.0
+	members := append([]int(nil), ch.members...)
+	if ch.lead >= 0 {
+		members = append(members, ch.lead)
+	}
+	for _, i := range members {
+		c := &lp.cands[i]
+		low := lg.smin
+		if i == ch.lead {
+			low = lp.sigma
+		}
+		cost += c.theta + c.kappa*low
+		if withPioneer && c.reward {
+			cost -= lg.lamL
+		}
+		left -= low
+	}
+	if left < -1e-12 {
+		return math.Inf(1)
+	}
+	slices.SortFunc(members, func(a, b int) int { return compareBy(lp.cands[a].kappa, lp.cands[b].kappa, a, b) })
+	for _, i := range members {
+		if left <= 1e-12 {
+			break
+		}
+		c := &lp.cands[i]
+		low := lg.smin
+		if i == ch.lead {
+			low = lp.sigma
+		}
+		take := math.Min(left, math.Max(0, c.cap-low))
+		cost += c.kappa * take
+		left -= take
+	}
+	if left > 1e-9 {
+		return math.Inf(1)
+	}
+	return cost
+}
+
+// membersFill is the funding bound: row (1), Σ s_f = 1 over the members,
+// priced at g. At that price a member's cost θ'_f + κ_f·s_f is at least
+// θ'_f + min((κ_f − g)·low_f, (κ_f − g)·cap_f), low_f its least stake, so
+// every coalition costs at least g plus the sum of these over its members.
+// Unlike the fill's supporting lines, the stake above the least comes from
+// the members alone, up to their caps: where the firms that are cheap at
+// these prices have little room, or are not members, this bound is the
+// larger. It is concave in g, so it is read at the candidates' κ (its
+// kinks' abscissae), ascending, by bisection on that unimodal sequence.
+func (lp *lagProject) membersFill(lg *lagrangian, kmin int, withPioneer bool) (float64, lagChoice) {
+	gs := lp.kinks[:0]
+	for k := 0; ; k++ {
+		i := lp.byKappa.at(k)
+		if i < 0 {
+			break
+		}
+		if c := &lp.cands[i]; c.allowed(withPioneer) && (len(gs) == 0 || c.kappa > gs[len(gs)-1]) {
+			gs = append(gs, c.kappa)
+		}
+	}
+	lp.kinks = gs
+	if len(gs) == 0 {
+		return math.Inf(-1), lagChoice{}
+	}
+	type point struct {
+		v  float64
+		ch lagChoice
+		ok bool
+	}
+	pts := make([]point, len(gs))
+	at := func(j int) float64 {
+		if !pts[j].ok {
+			v, ch := lp.choose(lg, kmin, gs[j], gs[j], withPioneer, true)
+			pts[j] = point{v, ch, true}
+		}
+		return pts[j].v
+	}
+	lo, hi := 0, len(gs)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if at(mid) < at(mid+1) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	at(lo)
+	return pts[lo].v, pts[lo].ch
 }
 
 // fill returns F(r) and a subgradient of F at r: the cheapest way to
@@ -762,14 +864,19 @@ func (lp *lagProject) orderInto(o *lazyOrder, bits uint64) {
 }
 
 // choose returns the least relaxed cost over leads and member sets in one
-// pioneer case, given the constant part base and the fill slope g.
-func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPioneer bool) (float64, lagChoice) {
+// pioneer case, given the constant part base and the fill slope g. With
+// toCap (membersFill), g prices the funding row instead: a member whose κ
+// is below it holds its cap, the others their least stake.
+func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPioneer, toCap bool) (float64, lagChoice) {
 	smin := lg.smin
 	best := math.Inf(1)
 	var bestCh lagChoice
 	for i := range lp.cands {
 		c := &lp.cands[i]
 		c.e = c.theta + (c.kappa-g)*smin
+		if toCap {
+			c.e = c.theta + math.Min((c.kappa-g)*smin, (c.kappa-g)*c.cap)
+		}
 		switch {
 		case !c.allowed(withPioneer):
 			c.e = math.Inf(1)
@@ -783,7 +890,11 @@ func (lp *lagProject) choose(lg *lagrangian, kmin int, base, g float64, withPion
 		v := base
 		if lead >= 0 {
 			l := &lp.cands[lead]
-			v += l.theta + l.kappa*lp.sigma
+			if toCap {
+				v += l.theta + math.Min((l.kappa-g)*lp.sigma, (l.kappa-g)*l.cap)
+			} else {
+				v += l.theta + l.kappa*lp.sigma
+			}
 			if withPioneer && l.reward {
 				v -= lg.lamL // a learning-reward lead (an SME where a mode's lead role is sme)
 			}
