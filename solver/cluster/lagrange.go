@@ -626,45 +626,20 @@ func (lp *lagProject) caseCost(lg *lagrangian, withPioneer bool) (float64, lagCh
 }
 
 // exact returns what coalition ch costs at these prices, member costs
-// counted as choose counts them: its members' least stakes, the rest filled
-// from their own rooms, cheapest κ first; +Inf when they cannot hold it.
+// counted as choose counts them, with its stakes from memberStakes; +Inf
+// when its members cannot hold them.
 func (lp *lagProject) exact(lg *lagrangian, ch lagChoice, withPioneer bool) float64 {
-	cost, left := 0.0, 1.0
-	members := append([]int(nil), ch.members...)
-	if ch.lead >= 0 {
-		members = append(members, ch.lead)
+	stakes, left := lp.memberStakes(lg.smin, ch)
+	if left < -1e-12 || left > 1e-9 {
+		return math.Inf(1)
 	}
-	for _, i := range members {
-		c := &lp.cands[i]
-		low := lg.smin
-		if i == ch.lead {
-			low = lp.sigma
-		}
-		cost += c.theta + c.kappa*low
+	cost := 0.0
+	for _, st := range stakes {
+		c := &lp.cands[st.cand]
+		cost += c.theta + c.kappa*st.stake
 		if withPioneer && c.reward {
 			cost -= lg.lamL
 		}
-		left -= low
-	}
-	if left < -1e-12 {
-		return math.Inf(1)
-	}
-	slices.SortFunc(members, func(a, b int) int { return compareBy(lp.cands[a].kappa, lp.cands[b].kappa, a, b) })
-	for _, i := range members {
-		if left <= 1e-12 {
-			break
-		}
-		c := &lp.cands[i]
-		low := lg.smin
-		if i == ch.lead {
-			low = lp.sigma
-		}
-		take := math.Min(left, math.Max(0, c.cap-low))
-		cost += c.kappa * take
-		left -= take
-	}
-	if left > 1e-9 {
-		return math.Inf(1)
 	}
 	return cost
 }
@@ -1130,24 +1105,22 @@ func slicesContains(s []int, v int) bool {
 	return false
 }
 
-// stakes spreads the chosen coalition's stakes as the relaxation does:
-// the lead at σ, members at s_min, the rest to the cheapest room (members
-// first, then other candidates, counted fractionally).
-func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
+// memberStakes gives the chosen coalition's lead σ and its other members
+// s_min, then what is left to the cheapest κ among them, up to their caps.
+// It returns the stakes (the lead first) and what is still left: > 0 when
+// the members cannot hold the whole cost, < 0 when their least stakes
+// exceed it.
+func (lp *lagProject) memberStakes(smin float64, ch lagChoice) ([]candStake, float64) {
 	var out []candStake
-	in := map[int]int{}
 	left := 1.0
 	if ch.lead >= 0 {
-		in[ch.lead] = len(out)
 		out = append(out, candStake{cand: ch.lead, stake: lp.sigma, x: 1})
 		left -= lp.sigma
 	}
 	for _, i := range ch.members {
-		in[i] = len(out)
 		out = append(out, candStake{cand: i, stake: smin, x: 1})
 		left -= smin
 	}
-	// The members first, cheapest κ first, up to their caps.
 	members := make([]int, len(out))
 	for j := range out {
 		members[j] = j
@@ -1158,11 +1131,23 @@ func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
 	})
 	for _, j := range members {
 		if left <= 1e-12 {
-			return out
+			break
 		}
 		add := math.Min(left, math.Max(0, lp.cands[out[j].cand].cap-out[j].stake))
 		out[j].stake += add
 		left -= add
+	}
+	return out, left
+}
+
+// stakes spreads the chosen coalition's stakes as the relaxation does:
+// the lead at σ, members at s_min, the rest to the cheapest room (members
+// first, then other candidates, counted fractionally).
+func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
+	out, left := lp.memberStakes(smin, ch)
+	in := make(map[int]bool, len(out))
+	for _, st := range out {
+		in[st.cand] = true
 	}
 	// Then the other candidates, by κ (byKappa of this iterate).
 	for k := 0; left > 1e-12; k++ {
@@ -1170,7 +1155,7 @@ func (lp *lagProject) stakes(smin float64, ch lagChoice) []candStake {
 		if i < 0 {
 			break
 		}
-		if _, member := in[i]; member {
+		if in[i] {
 			continue
 		}
 		if c := &lp.cands[i]; c.cap > 0 {
