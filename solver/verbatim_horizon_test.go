@@ -756,37 +756,19 @@ func TestVerbatimStakesOptimum(t *testing.T) {
 			if report.Status != solver.Optimal {
 				t.Skipf("no plan without constraint 16 (%s): no outside options to compare", report.Status)
 			}
-			rep := check.Check(in, report.Plan(), check.Options{RequireAccounts: true})
-			if !rep.OK() || rep.Outside == nil {
-				t.Fatalf("report plan: %v", rep.Err())
-			}
-			path := filepath.Join(dir, in.Name+".lp")
+			outside := vsOutside(t, in, report)
 			text := ""
 			if in.Horizon != nil {
-				text = vhBuild(in, rep.Outside).String()
+				text = vhBuild(in, outside).String()
 			} else {
-				text = vbStakes(in, rep.Outside)
+				text = vbStakes(in, outside)
 			}
-			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			want, feasible := vhGlpsol(t, glpsol, path)
 			res, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 2 * time.Minute, Sharing: model.SharingStakes})
 			if err != nil {
 				t.Fatal(err)
 			}
 			compared++
-			switch {
-			case !feasible && res.Status == solver.Infeasible:
-				return
-			case !feasible || res.Status != solver.Optimal:
-				t.Fatalf("ofdi %s (Z %.9g), verbatim feasible %v (Z %.9g)", res.Status, res.Objective, feasible, want)
-			case !vbClose(res.Objective, want):
-				t.Errorf("ofdi Z = %.9g, verbatim MIP with (16) %.9g", res.Objective, want)
-			}
-			if r := check.Check(in, res.Plan(), check.Options{RequireAccounts: true}); !r.OK() {
-				t.Errorf("plan fails the checker: %v", r.Err())
-			}
+			vsCompare(t, glpsol, filepath.Join(dir, in.Name+".lp"), text, res, in, true)
 		})
 	}
 	if compared < len(cases)/2 {
