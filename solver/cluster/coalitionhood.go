@@ -2,60 +2,85 @@ package cluster
 
 import "math/rand/v2"
 
-// coalitionHood frees whole markets, in the k-th shuffled order of the
-// markets, while the neighbourhood holds fewer than lnsMaxWindowBinaries
-// binaries, and in them only the pairs of the incumbent x's members and of
-// the relaxation's coalitions at the dual's best multipliers (empty
-// without them). Those pairs hold most of what better plans change: they
-// move pioneers and learners between projects in many markets at once,
-// which the other families' windows, free in every pair of a few
-// opportunities, cannot hold. With about five pairs per opportunity the
-// neighbourhood spans much of a cluster and its sub-MIP stays small.
-func (s *lnsSearch) coalitionHood(k int, x []float64) hood {
+// coalitionHoods cuts the markets, in the k-th shuffled order, into at
+// most ⌈free binaries / size⌉ parts, each but the last holding at least
+// its share of the free binaries, and returns one neighbourhood per part: its markets whole, and in them only the pairs of the incumbent
+// x's members and of the relaxation's pooled coalitions (empty without
+// them). Those pairs hold most of what better plans change: they move
+// pioneers and learners between projects in many markets at once, which
+// the other families' windows, free in every pair of a few opportunities,
+// cannot hold. With a few pairs per opportunity the parts together span
+// the cluster, and each part's sub-MIP stays small: over every market
+// at once GLPK's tree is too deep to finish. A single part (the whole
+// cluster) is built once per incumbent.
+func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 	if s.coalitions == nil {
-		return hood{}
+		return nil
 	}
 	fm := s.fm
-	h := hood{opps: make([]bool, len(fm.Y)), pairs: map[[2]int]bool{}}
 	byMarket := make([][]int, len(fm.U))
 	for _, p := range s.orders[0] {
 		byMarket[s.oppMkt[p]] = append(byMarket[s.oppMkt[p]], p)
 	}
-	free, markets := 0, 0
-	for _, m := range rand.New(rand.NewPCG(uint64(k), 1)).Perm(len(byMarket)) {
-		if free >= lnsMaxWindowBinaries {
-			break
-		}
-		markets++
-		for _, p := range byMarket[m] {
-			h.opps[p] = true
-			free++ // y_p
+	// The pairs freed, and each market's free binaries: its y, and the
+	// x, l, w of its freed pairs.
+	pairs := map[[2]int]bool{}
+	weight := make([]int, len(byMarket))
+	total := 0
+	for m, ps := range byMarket {
+		for _, p := range ps {
+			weight[m]++
 			for _, f := range s.coalitions[p] {
-				h.pairs[[2]int{p, f}] = true
+				pairs[[2]int{p, f}] = true
 			}
 			for _, pc := range fm.Pairs[p] {
 				key := [2]int{p, pc.Firm}
 				if x[pc.X] > 0.5 {
-					h.pairs[key] = true
+					pairs[key] = true
 				}
-				if !h.pairs[key] {
+				if !pairs[key] {
 					continue
 				}
 				for _, j := range []int{pc.X, pc.L, pc.W} {
 					if j != none && fm.Prob.Cols[j].Kind.IsInteger() {
-						free++
+						weight[m]++
 					}
 				}
 			}
 		}
+		total += weight[m]
 	}
-	if markets == len(byMarket) {
+	parts := max(1, (total+size-1)/size)
+	if parts == 1 {
 		// The whole cluster: solved once per incumbent.
 		z := fm.Objective(x)
 		if s.coalitionsTried && z == s.coalitionsAt {
-			return hood{}
+			return nil
 		}
 		s.coalitionsTried, s.coalitionsAt = true, z
 	}
-	return h
+	hoods := make([]hood, 0, parts)
+	h, free := hood{}, 0
+	for _, m := range rand.New(rand.NewPCG(uint64(k), 1)).Perm(len(byMarket)) {
+		if h.opps == nil {
+			h = hood{opps: make([]bool, len(fm.Y)), pairs: map[[2]int]bool{}}
+		}
+		for _, p := range byMarket[m] {
+			h.opps[p] = true
+			for _, pc := range fm.Pairs[p] {
+				if key := [2]int{p, pc.Firm}; pairs[key] {
+					h.pairs[key] = true
+				}
+			}
+		}
+		free += weight[m]
+		if len(hoods) < parts-1 && free*parts >= total {
+			hoods = append(hoods, h)
+			h, free = hood{}, 0
+		}
+	}
+	if h.opps != nil {
+		hoods = append(hoods, h)
+	}
+	return hoods
 }

@@ -13,7 +13,8 @@ import (
 // A coalition neighbourhood is empty without coalitions; with them it frees
 // whole markets and, in them, exactly the incumbent's members and the
 // coalitions' pairs, and one that spans the whole cluster is not built
-// twice around the same incumbent. With the coalitions of a better plan,
+// twice around the same incumbent (the parts are tested in
+// TestCoalitionHoodParts). With the coalitions of a better plan,
 // it holds that plan: its sub-MIP ends at least as well, and changes no
 // column of a pair it does not free.
 func TestCoalitionHood(t *testing.T) {
@@ -41,14 +42,15 @@ func TestCoalitionHood(t *testing.T) {
 		}
 	}
 	s := newLNSSearch(fm)
-	if h := s.coalitionHood(0, x); h.opps != nil || h.firms != nil {
+	if hs := s.coalitionHoods(0, math.MaxInt32, x); hs != nil {
 		t.Error("a coalition neighbourhood without coalitions")
 	}
 	s.coalitions = coalitions
-	h := s.coalitionHood(0, x)
-	if h.opps == nil {
-		t.Fatal("no coalition neighbourhood")
+	hs := s.coalitionHoods(0, math.MaxInt32, x)
+	if len(hs) != 1 {
+		t.Fatalf("%d coalition neighbourhoods, want the whole cluster in one", len(hs))
 	}
+	h := hs[0]
 	all := true
 	for p, free := range h.opps {
 		if fm.Y[p] == none {
@@ -73,7 +75,7 @@ func TestCoalitionHood(t *testing.T) {
 	if !all {
 		t.Fatal("the neighbourhood does not span this small cluster")
 	}
-	if again := s.coalitionHood(1, x); again.opps != nil {
+	if again := s.coalitionHoods(1, math.MaxInt32, x); again != nil {
 		t.Error("the whole cluster again around the same incumbent")
 	}
 	cand, obj := s.solveHood(context.Background(), h, x, math.MaxInt32, time.Now().Add(time.Minute))
@@ -88,9 +90,9 @@ func TestCoalitionHood(t *testing.T) {
 	}
 	// From the sub-MIP's optimum the same neighbourhood yields nothing:
 	// its cutoff row asks for better.
-	if again := s.coalitionHood(2, cand); again.opps == nil {
+	if again := s.coalitionHoods(2, math.MaxInt32, cand); len(again) != 1 {
 		t.Error("no neighbourhood around a new incumbent")
-	} else if c, z := s.solveHood(context.Background(), again, cand, math.MaxInt32, time.Now().Add(time.Minute)); c != nil {
+	} else if c, z := s.solveHood(context.Background(), again[0], cand, math.MaxInt32, time.Now().Add(time.Minute)); c != nil {
 		t.Errorf("a point (Z %.6f) from the neighbourhood's own optimum %.6f", z, obj)
 	}
 	for p, pairs := range fm.Pairs {
@@ -101,6 +103,91 @@ func TestCoalitionHood(t *testing.T) {
 			for _, j := range []int{pc.X, pc.L, pc.W} {
 				if j != none && cand[j] != x[j] {
 					t.Fatalf("opportunity %d, firm %d: column %d moved from %g to %g outside the pairs freed", p, pc.Firm, j, x[j], cand[j])
+				}
+			}
+		}
+	}
+}
+
+// Cut into parts, the coalition neighbourhoods hold every market exactly
+// once, whole, with the same pairs freed as in one neighbourhood; there
+// are at most ⌈free binaries / size⌉ of them, each but the last holding
+// at least its share of the free binaries, and
+// the parts are built again around the same incumbent (only the whole
+// cluster is not).
+func TestCoalitionHoodParts(t *testing.T) {
+	inst := shaped(t, "mixed", 60, 24, 5, 9)
+	d := model.Derive(inst)
+	fm, x := greedyStart(t, d)
+	s := newLNSSearch(fm)
+	// Coalitions: every third eligible firm of each opportunity.
+	s.coalitions = make([][]int, len(fm.Y))
+	for p, pairs := range fm.Pairs {
+		for i, pc := range pairs {
+			if i%3 == 0 {
+				s.coalitions[p] = append(s.coalitions[p], pc.Firm)
+			}
+		}
+	}
+	whole := s.coalitionHoods(0, math.MaxInt32, x)
+	if len(whole) != 1 {
+		t.Fatalf("%d neighbourhoods at an unlimited size", len(whole))
+	}
+	total := 0
+	binaries := func(h hood) int {
+		n := 0
+		for p, free := range h.opps {
+			if !free {
+				continue
+			}
+			n++
+			for _, pc := range fm.Pairs[p] {
+				if !h.pairs[[2]int{p, pc.Firm}] {
+					continue
+				}
+				for _, j := range []int{pc.X, pc.L, pc.W} {
+					if j != none && fm.Prob.Cols[j].Kind.IsInteger() {
+						n++
+					}
+				}
+			}
+		}
+		return n
+	}
+	total = binaries(whole[0])
+	for _, size := range []int{total / 2, total / 3, total / 5} {
+		for k := range 2 {
+			parts := s.coalitionHoods(k, size, x)
+			want := (total + size - 1) / size
+			if len(parts) < 2 || len(parts) > want {
+				t.Fatalf("size %d: %d parts, want 2 to %d", size, len(parts), want)
+			}
+			held := make([]int, len(fm.Y))
+			for i, h := range parts {
+				if n := binaries(h); i < len(parts)-1 && n*want < total {
+					t.Errorf("size %d, part %d: %d binaries, below its share of %d", size, i, n, total)
+				}
+				for p, free := range h.opps {
+					if !free {
+						continue
+					}
+					held[p]++
+					for q := range fm.Y {
+						if s.oppMkt[q] == s.oppMkt[p] && !h.opps[q] {
+							t.Fatalf("size %d, part %d: opportunity %d freed without %d of its market", size, i, p, q)
+						}
+					}
+					for _, pc := range fm.Pairs[p] {
+						key := [2]int{p, pc.Firm}
+						if h.pairs[key] != whole[0].pairs[key] {
+							t.Errorf("size %d, part %d, opportunity %d, firm %d: freed %t, in one neighbourhood %t", size, i, p, pc.Firm, h.pairs[key], whole[0].pairs[key])
+						}
+					}
+				}
+			}
+			for p, n := range held {
+				if n != 1 {
+					t.Fatalf("size %d: opportunity %d in %d parts", size, p, n)
 				}
 			}
 		}

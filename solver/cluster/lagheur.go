@@ -58,6 +58,21 @@ func (res *LagrangianResult) coalitions() [][]int {
 	return res.lg.best.members
 }
 
+// lagCoalitionPool is the number of best iterates whose coalitions
+// LagrangianResult.pooledCoalitions pools.
+const lagCoalitionPool = 8
+
+// pooledCoalitions returns, per opportunity, the union of the
+// relaxation's coalitions at the last lagCoalitionPool best iterates, over
+// every run and Resume (see coalitionPool; nil before any iteration). The
+// slices are never changed afterwards.
+func (res *LagrangianResult) pooledCoalitions() [][]int {
+	if res.lg == nil {
+		return nil
+	}
+	return res.lg.pool.union()
+}
+
 // Resume runs the maximisation once from the first multipliers (unless the
 // last run stopped at its deadline) and then continues it from the best
 // multipliers so far with a fresh step, each aimed at upper, the objective

@@ -123,6 +123,9 @@ type lagrangian struct {
 	// multipliers.
 	best     primal
 	bestMult multipliers
+	// pool keeps the coalitions of the last lagCoalitionPool best
+	// iterates, over every run (see LagrangianResult.pooledCoalitions).
+	pool coalitionPool
 	// initMult are the first multipliers (all zero, the CVaR envelope
 	// points at their start), for a fresh start aimed at a better plan.
 	initMult multipliers
@@ -202,7 +205,7 @@ func newLagrangian(fm *Formulation) *lagrangian {
 	d := fm.D
 	in := d.Inst
 	nF, nK := len(in.Firms), len(in.Scenarios)
-	lg := &lagrangian{fm: fm, alpha: in.Policy.Alpha(), lamL: in.Objective.LearningValue, smin: d.MinStake,
+	lg := &lagrangian{fm: fm, pool: coalitionPool{size: lagCoalitionPool}, alpha: in.Policy.Alpha(), lamL: in.Objective.LearningValue, smin: d.MinStake,
 		firms: make([]lagFirm, nF), mu: make([]float64, nF), rho: make([]float64, nF), theta: make([]float64, nF), nu: make([]float64, nF),
 		creditLine: in.Policy.CreditLine, powerTarget: in.Objective.MarketPowerTarget, smeTarget: float64(d.SMETarget)}
 	pairsOf := make([]int, nF)
@@ -1277,6 +1280,7 @@ func (lg *lagrangian) maximiseFrom(ctx context.Context, start *multipliers, uppe
 			best = pr.value
 			lg.best = pr
 			lg.bestMult.save(lg)
+			lg.pool.add(pr.members)
 			lg.rises++
 			if lg.onBound != nil {
 				lg.onBound(best)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 	"time"
 
@@ -122,12 +121,11 @@ type largePool struct {
 	// the window search frees those pairs first (see
 	// largeSearch.candidates); recent holds those coalitions.
 	guide  [][]int
-	recent [][][]int
+	recent coalitionPool
 }
 
 // guidePool is the number of best multipliers whose coalitions the guide
-// pools: consecutive best multipliers late in the ascent are all good,
-// and their coalitions differ in the firms a plan may need.
+// pools (see coalitionPool).
 const guidePool = 4
 
 // setGuide adds the relaxation's coalitions at a new best multiplier
@@ -138,24 +136,9 @@ func (pool *largePool) setGuide(members [][]int) {
 	}
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
-	pool.recent = append(pool.recent, members)
-	if len(pool.recent) > guidePool {
-		pool.recent = pool.recent[1:]
-	}
-	merged := make([][]int, len(members))
-	for _, g := range pool.recent {
-		for p := range merged {
-			if p >= len(g) {
-				continue
-			}
-			for _, f := range g[p] {
-				if !slices.Contains(merged[p], f) {
-					merged[p] = append(merged[p], f)
-				}
-			}
-		}
-	}
-	pool.guide = merged
+	pool.recent.size = guidePool
+	pool.recent.add(members)
+	pool.guide = pool.recent.union()
 }
 
 // coalitions returns the relaxation's coalitions (see largePool.guide).

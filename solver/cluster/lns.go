@@ -610,7 +610,10 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 			// rotation allows another probe.
 			st.probed = true
 			if better, obj := s.probe(ctx, st.size, x, best, lim.deadline); better != nil {
+				// Probe again at once: the coalition
+				// neighbourhoods' parts build on each other.
 				accept(better, obj)
+				st.idle, st.probed = rounds/lnsProbeAfter, false
 				continue
 			}
 		}

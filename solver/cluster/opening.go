@@ -174,30 +174,28 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 
 // probe solves, from x, the opening windows of the opportunities the guide
 // favours that x does not take (lagGuide.favoured, at most lnsHoods of
-// them) at twice size binaries (at most lnsMaxWindowBinaries), and a
-// coalition neighbourhood (coalitionHood), with lnsProbeNodes times the
-// nodes of such a window, and returns the best improvement on best, or
-// nil. Such an opportunity is taken in most of the Lagrangian's solutions;
-// the ejection chain that makes room for it often needs a deeper tree than
-// a window of the rotation gets. The coalition neighbourhood moves
-// pioneers and learners across many markets at once, which no window of
-// the rotation holds.
+// them) at twice size binaries (at most lnsMaxWindowBinaries), and the
+// coalition neighbourhoods (coalitionHoods) in parts of size binaries,
+// with lnsProbeNodes times the nodes of such an opening window, and
+// returns the best improvement on best, or nil. Such an opportunity is
+// taken in most of the Lagrangian's solutions; the ejection chain that
+// makes room for it often needs a deeper tree than a window of the
+// rotation gets. The coalition neighbourhoods move pioneers and learners
+// across many markets at once, which no window of the rotation holds.
 func (s *lnsSearch) probe(ctx context.Context, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
 	ord := s.guide.favoured(s.fm, s.byValue, x)
 	if len(ord) > lnsHoods() {
 		ord = ord[:lnsHoods()]
 	}
-	size = min(2*size, lnsMaxWindowBinaries)
+	wide := min(2*size, lnsMaxWindowBinaries)
 	ws := make([]hood, 0, len(ord)+1)
 	for _, p := range ord {
-		ws = append(ws, s.openingAround(p, size, x))
+		ws = append(ws, s.openingAround(p, wide, x))
 	}
-	if h := s.coalitionHood(s.probes, x); h.opps != nil {
-		ws = append(ws, h)
-	}
+	ws = append(ws, s.coalitionHoods(s.probes, size, x)...)
 	s.probes++
 	if len(ws) == 0 {
 		return nil, best
 	}
-	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(size), best, deadline)
+	return s.solveAll(ctx, ws, x, lnsProbeNodes*lnsNodeLimit(wide), best, deadline)
 }
