@@ -111,6 +111,7 @@ typedef struct {
 	int cb_returned;                    // a callback has returned,
 	double cb_end;                      // at this time
 	double phase_time[OFDI_REASONS];    // per reason: longest time from a callback's return to the next callback
+	double root_lp_time;                // the root LP's time before glp_intopt (0: none, as with the presolver)
 } ofdi_job;
 
 int ofdi_run(ofdi_job *job);

@@ -87,8 +87,9 @@
 // table per fractional column). On a model of 50,000 rows each takes
 // seconds. The callback therefore times the stretch that follows each
 // kind of callback (the longest seen so far; for a kind not seen yet, the
-// longest of any), and stops the search at a callback whose next stretch
-// would end past the limit: the search gives up its last seconds rather
-// than overrun. The first stretch of its kind at the root is not known in
-// advance and can still overrun the limit by its length.
+// longest of any, and at least the time the root LP took), and stops the
+// search at a callback whose next stretch would end past the limit: the
+// search gives up its last seconds rather than overrun. A stretch longer
+// than every one before it and than the root LP can still overrun the
+// limit by its length.
 package glpk
