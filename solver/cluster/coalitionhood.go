@@ -2,6 +2,84 @@ package cluster
 
 import "math/rand/v2"
 
+// probeCoalitions are the relaxation's coalitions the probe's coalition
+// neighbourhoods free, indexed like Formulation.Y (nil: none).
+type probeCoalitions struct {
+	// last are the coalitions at the dual's best multipliers
+	// (LagrangianResult.coalitions), for coalitionHood.
+	last [][]int
+	// pooled are those of its last lagCoalitionPool best iterates
+	// (LagrangianResult.pooledCoalitions), for coalitionHoods.
+	pooled [][]int
+}
+
+// coalitionHood frees whole markets, in the k-th shuffled order of the
+// markets, while the neighbourhood holds fewer than lnsMaxWindowBinaries
+// binaries, and in them only the pairs of the incumbent x's members and of
+// the relaxation's coalitions at the dual's best multipliers (empty
+// without them). With about five pairs per opportunity it spans most of
+// an M cluster and all of an S one, whose sub-MIP GLPK often solves
+// whole. One that spans the whole cluster is built once per incumbent.
+func (s *lnsSearch) coalitionHood(k int, x []float64) hood {
+	if s.coalitions.last == nil {
+		return hood{}
+	}
+	fm := s.fm
+	h := hood{opps: make([]bool, len(fm.Y)), pairs: map[[2]int]bool{}}
+	free, markets := 0, 0
+	byMarket := s.byMarket()
+	for _, m := range rand.New(rand.NewPCG(uint64(k), 1)).Perm(len(byMarket)) {
+		if free >= lnsMaxWindowBinaries {
+			break
+		}
+		markets++
+		for _, p := range byMarket[m] {
+			h.opps[p] = true
+			free++ // y_p
+			for _, f := range s.coalitions.last[p] {
+				h.pairs[[2]int{p, f}] = true
+			}
+			for _, pc := range fm.Pairs[p] {
+				key := [2]int{p, pc.Firm}
+				if x[pc.X] > 0.5 {
+					h.pairs[key] = true
+				}
+				if h.pairs[key] {
+					free += s.pairBinaries(pc)
+				}
+			}
+		}
+	}
+	if markets == len(byMarket) {
+		z := fm.Objective(x)
+		if s.wholeTried && z == s.wholeAt {
+			return hood{}
+		}
+		s.wholeTried, s.wholeAt = true, z
+	}
+	return h
+}
+
+// byMarket returns the opportunities of each market.
+func (s *lnsSearch) byMarket() [][]int {
+	byMarket := make([][]int, len(s.fm.U))
+	for _, p := range s.orders[0] {
+		byMarket[s.oppMkt[p]] = append(byMarket[s.oppMkt[p]], p)
+	}
+	return byMarket
+}
+
+// pairBinaries counts the binary columns of a pair: x, l, w.
+func (s *lnsSearch) pairBinaries(pc PairCols) int {
+	n := 0
+	for _, j := range []int{pc.X, pc.L, pc.W} {
+		if j != none && s.fm.Prob.Cols[j].Kind.IsInteger() {
+			n++
+		}
+	}
+	return n
+}
+
 // coalitionHoods cuts the markets, in the k-th shuffled order, into at
 // most ⌈free binaries / size⌉ parts, each but the last holding at least
 // its share of the free binaries, and returns one neighbourhood per part: its markets whole, and in them only the pairs of the incumbent
@@ -14,14 +92,11 @@ import "math/rand/v2"
 // at once GLPK's tree is too deep to finish. A single part (the whole
 // cluster) is built once per incumbent.
 func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
-	if s.coalitions == nil {
+	if s.coalitions.pooled == nil {
 		return nil
 	}
 	fm := s.fm
-	byMarket := make([][]int, len(fm.U))
-	for _, p := range s.orders[0] {
-		byMarket[s.oppMkt[p]] = append(byMarket[s.oppMkt[p]], p)
-	}
+	byMarket := s.byMarket()
 	// The pairs freed, and each market's free binaries: its y, and the
 	// x, l, w of its freed pairs.
 	pairs := map[[2]int]bool{}
@@ -30,7 +105,7 @@ func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 	for m, ps := range byMarket {
 		for _, p := range ps {
 			weight[m]++
-			for _, f := range s.coalitions[p] {
+			for _, f := range s.coalitions.pooled[p] {
 				pairs[[2]int{p, f}] = true
 			}
 			for _, pc := range fm.Pairs[p] {
@@ -38,13 +113,8 @@ func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 				if x[pc.X] > 0.5 {
 					pairs[key] = true
 				}
-				if !pairs[key] {
-					continue
-				}
-				for _, j := range []int{pc.X, pc.L, pc.W} {
-					if j != none && fm.Prob.Cols[j].Kind.IsInteger() {
-						weight[m]++
-					}
+				if pairs[key] {
+					weight[m] += s.pairBinaries(pc)
 				}
 			}
 		}
@@ -54,10 +124,10 @@ func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 	if parts == 1 {
 		// The whole cluster: solved once per incumbent.
 		z := fm.Objective(x)
-		if s.coalitionsTried && z == s.coalitionsAt {
+		if s.pooledTried && z == s.pooledAt {
 			return nil
 		}
-		s.coalitionsTried, s.coalitionsAt = true, z
+		s.pooledTried, s.pooledAt = true, z
 	}
 	hoods := make([]hood, 0, parts)
 	h, free := hood{}, 0

@@ -13,8 +13,7 @@ import (
 // A coalition neighbourhood is empty without coalitions; with them it frees
 // whole markets and, in them, exactly the incumbent's members and the
 // coalitions' pairs, and one that spans the whole cluster is not built
-// twice around the same incumbent (the parts are tested in
-// TestCoalitionHoodParts). With the coalitions of a better plan,
+// twice around the same incumbent. With the coalitions of a better plan,
 // it holds that plan: its sub-MIP ends at least as well, and changes no
 // column of a pair it does not free.
 func TestCoalitionHood(t *testing.T) {
@@ -42,15 +41,14 @@ func TestCoalitionHood(t *testing.T) {
 		}
 	}
 	s := newLNSSearch(fm)
-	if hs := s.coalitionHoods(0, math.MaxInt32, x); hs != nil {
+	if h := s.coalitionHood(0, x); h.opps != nil || h.firms != nil {
 		t.Error("a coalition neighbourhood without coalitions")
 	}
-	s.coalitions = coalitions
-	hs := s.coalitionHoods(0, math.MaxInt32, x)
-	if len(hs) != 1 {
-		t.Fatalf("%d coalition neighbourhoods, want the whole cluster in one", len(hs))
+	s.coalitions.last = coalitions
+	h := s.coalitionHood(0, x)
+	if h.opps == nil {
+		t.Fatal("no coalition neighbourhood")
 	}
-	h := hs[0]
 	all := true
 	for p, free := range h.opps {
 		if fm.Y[p] == none {
@@ -75,7 +73,7 @@ func TestCoalitionHood(t *testing.T) {
 	if !all {
 		t.Fatal("the neighbourhood does not span this small cluster")
 	}
-	if again := s.coalitionHoods(1, math.MaxInt32, x); again != nil {
+	if again := s.coalitionHood(1, x); again.opps != nil {
 		t.Error("the whole cluster again around the same incumbent")
 	}
 	cand, obj := s.solveHood(context.Background(), h, x, math.MaxInt32, time.Now().Add(time.Minute))
@@ -90,9 +88,9 @@ func TestCoalitionHood(t *testing.T) {
 	}
 	// From the sub-MIP's optimum the same neighbourhood yields nothing:
 	// its cutoff row asks for better.
-	if again := s.coalitionHoods(2, math.MaxInt32, cand); len(again) != 1 {
+	if again := s.coalitionHood(2, cand); again.opps == nil {
 		t.Error("no neighbourhood around a new incumbent")
-	} else if c, z := s.solveHood(context.Background(), again[0], cand, math.MaxInt32, time.Now().Add(time.Minute)); c != nil {
+	} else if c, z := s.solveHood(context.Background(), again, cand, math.MaxInt32, time.Now().Add(time.Minute)); c != nil {
 		t.Errorf("a point (Z %.6f) from the neighbourhood's own optimum %.6f", z, obj)
 	}
 	for p, pairs := range fm.Pairs {
@@ -110,28 +108,35 @@ func TestCoalitionHood(t *testing.T) {
 }
 
 // Cut into parts, the coalition neighbourhoods hold every market exactly
-// once, whole, with the same pairs freed as in one neighbourhood; there
+// once, whole, with the same pairs freed as in one neighbourhood (the
+// incumbent's members and the pooled coalitions); there
 // are at most ⌈free binaries / size⌉ of them, each but the last holding
 // at least its share of the free binaries, and
 // the parts are built again around the same incumbent (only the whole
-// cluster is not).
+// cluster is not); without pooled coalitions there are none.
 func TestCoalitionHoodParts(t *testing.T) {
 	inst := shaped(t, "mixed", 60, 24, 5, 9)
 	d := model.Derive(inst)
 	fm, x := greedyStart(t, d)
 	s := newLNSSearch(fm)
 	// Coalitions: every third eligible firm of each opportunity.
-	s.coalitions = make([][]int, len(fm.Y))
+	if hs := s.coalitionHoods(0, math.MaxInt32, x); hs != nil {
+		t.Error("pooled coalition neighbourhoods without coalitions")
+	}
+	s.coalitions.pooled = make([][]int, len(fm.Y))
 	for p, pairs := range fm.Pairs {
 		for i, pc := range pairs {
 			if i%3 == 0 {
-				s.coalitions[p] = append(s.coalitions[p], pc.Firm)
+				s.coalitions.pooled[p] = append(s.coalitions.pooled[p], pc.Firm)
 			}
 		}
 	}
 	whole := s.coalitionHoods(0, math.MaxInt32, x)
 	if len(whole) != 1 {
 		t.Fatalf("%d neighbourhoods at an unlimited size", len(whole))
+	}
+	if again := s.coalitionHoods(1, math.MaxInt32, x); again != nil {
+		t.Error("the whole cluster again around the same incumbent")
 	}
 	total := 0
 	binaries := func(h hood) int {

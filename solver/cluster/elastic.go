@@ -116,7 +116,7 @@ func (fm *Formulation) elasticStart(ctx context.Context, lim lnsLimits) []float6
 		return nil
 	}
 	lim.enough = em.met
-	xe = em.fm.improve(ctx, xe, nil, nil, nil, lim)
+	xe = em.fm.improve(ctx, xe, nil, probeCoalitions{}, nil, lim)
 	if !em.met(xe) {
 		return nil
 	}

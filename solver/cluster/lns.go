@@ -161,15 +161,15 @@ type lnsSearch struct {
 	shift int
 	// guide ranks the opportunities for familyGuide (nil: no guide).
 	guide *lagGuide
-	// coalitions are the relaxation's coalitions at the dual's best
-	// multipliers, for the probe's coalition neighbourhood (nil: none;
-	// see LagrangianResult.coalitions). coalitionsAt is the objective of
-	// the incumbent a neighbourhood of every market was last built
-	// around (coalitionsTried: one was); probes counts the probes.
-	coalitions      [][]int
-	coalitionsAt    float64
-	coalitionsTried bool
-	probes          int
+	// coalitions are the relaxation's coalitions for the probe's
+	// coalition neighbourhoods. wholeAt and pooledAt are the objectives
+	// of the incumbents a neighbourhood of every market was last built
+	// around, from the last and from the pooled coalitions (wholeTried,
+	// pooledTried: one was); probes counts the probes.
+	coalitions              probeCoalitions
+	wholeAt, pooledAt       float64
+	wholeTried, pooledTried bool
+	probes                  int
 }
 
 // oppCol is one of a firm's columns (l_fp or x_fp) in opportunity opp.
@@ -574,9 +574,9 @@ func (lim lnsLimits) late(ctx context.Context) bool {
 // window further on, and after a second such half pass it stops. It also
 // stops after lnsRotations passes at the smallest size (counted in rounds)
 // and at the limits of lim. guide (nil: none) orders familyGuide's
-// windows, coalitions (nil: none) are the probe's coalition pairs; st (nil: a
+// windows, coalitions are the probe's coalition pairs; st (nil: a
 // fresh schedule) keeps where the schedule stopped, for another call.
-func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide, coalitions [][]int, st *lnsState, lim lnsLimits) []float64 {
+func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide, coalitions probeCoalitions, st *lnsState, lim lnsLimits) []float64 {
 	s := newLNSSearch(fm)
 	s.guide, s.coalitions = guide, coalitions
 	if st == nil {

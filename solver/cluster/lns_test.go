@@ -31,7 +31,7 @@ func TestImproveSmall(t *testing.T) {
 		start, opt := fm.Objective(x0), res.Objective
 		tol := 1e-6 * math.Max(1, math.Abs(opt))
 		reports := 0
-		x := fm.improve(context.Background(), slices.Clone(x0), nil, nil, nil, lnsLimits{report: func(float64) { reports++ }})
+		x := fm.improve(context.Background(), slices.Clone(x0), nil, probeCoalitions{}, nil, lnsLimits{report: func(float64) { reports++ }})
 		obj := fm.Objective(x)
 		if v := fm.Violations(x, 1e-6); len(v) > 0 {
 			t.Fatalf("seed %d: improved point violates %s", seed, v[0])
@@ -58,7 +58,7 @@ func TestImproveSmall(t *testing.T) {
 		if rep := check.Check(inst, plan, check.Options{}); !rep.OK() {
 			t.Errorf("seed %d: improved plan fails the checker: %v", seed, rep.Err())
 		}
-		again := fm.improve(context.Background(), slices.Clone(x0), nil, nil, nil, lnsLimits{})
+		again := fm.improve(context.Background(), slices.Clone(x0), nil, probeCoalitions{}, nil, lnsLimits{})
 		if !slices.Equal(again, x) {
 			t.Errorf("seed %d: a second run gives another point (Z %.6f vs %.6f)", seed, fm.Objective(again), obj)
 		}
@@ -78,11 +78,11 @@ func TestImproveResumes(t *testing.T) {
 		inst := gen.Generate(gen.Config{Firms: 24, Opportunities: 14, Markets: 4, Seed: 700 + seed})
 		fm, x0 := greedyStart(t, model.Derive(inst))
 		var one, st lnsState
-		whole := fm.improve(context.Background(), slices.Clone(x0), nil, nil, &one, lnsLimits{})
+		whole := fm.improve(context.Background(), slices.Clone(x0), nil, probeCoalitions{}, &one, lnsLimits{})
 		x, calls := slices.Clone(x0), 0
 		for !st.done {
 			before := st.round
-			x = fm.improve(context.Background(), x, nil, nil, &st, lnsLimits{stall: time.Nanosecond})
+			x = fm.improve(context.Background(), x, nil, probeCoalitions{}, &st, lnsLimits{stall: time.Nanosecond})
 			calls++
 			if st.round != before+1 && !st.done {
 				t.Fatalf("seed %d: call %d went from round %d to %d, want one round", seed, calls, before, st.round)

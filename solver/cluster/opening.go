@@ -174,9 +174,10 @@ func (s *lnsSearch) tied(f int, x []float64) []int {
 
 // probe solves, from x, the opening windows of the opportunities the guide
 // favours that x does not take (lagGuide.favoured, at most lnsHoods of
-// them) at twice size binaries (at most lnsMaxWindowBinaries), and the
-// coalition neighbourhoods (coalitionHoods) in parts of size binaries,
-// with lnsProbeNodes times the nodes of such an opening window, and
+// them) at twice size binaries (at most lnsMaxWindowBinaries), a
+// coalition neighbourhood (coalitionHood) and the pooled coalition
+// neighbourhoods (coalitionHoods) in parts of size binaries, with
+// lnsProbeNodes times the nodes of such an opening window, and
 // returns the best improvement on best, or nil. Such an opportunity is
 // taken in most of the Lagrangian's solutions; the ejection chain that
 // makes room for it often needs a deeper tree than a window of the
@@ -191,6 +192,9 @@ func (s *lnsSearch) probe(ctx context.Context, size int, x []float64, best float
 	ws := make([]hood, 0, len(ord)+1)
 	for _, p := range ord {
 		ws = append(ws, s.openingAround(p, wide, x))
+	}
+	if h := s.coalitionHood(s.probes, x); h.opps != nil {
+		ws = append(ws, h)
 	}
 	ws = append(ws, s.coalitionHoods(s.probes, size, x)...)
 	s.probes++
