@@ -82,15 +82,16 @@ func (s *lnsSearch) pairBinaries(pc PairCols) int {
 
 // coalitionHoods cuts the markets, in the k-th shuffled order, into at
 // most ⌈free binaries / size⌉ parts, each but the last holding at least
-// its share of the free binaries, and returns one neighbourhood per part: its markets whole, and in them only the pairs of the incumbent
-// x's members and of the relaxation's pooled coalitions (empty without
-// them). Those pairs hold most of what better plans change: they move
-// pioneers and learners between projects in many markets at once, which
-// the other families' windows, free in every pair of a few opportunities,
-// cannot hold. With a few pairs per opportunity the parts together span
-// the cluster, and each part's sub-MIP stays small: over every market
-// at once GLPK's tree is too deep to finish. A single part (the whole
-// cluster) is built once per incumbent.
+// its share of the free binaries, and returns one neighbourhood per part:
+// its markets whole, and in them only the pairs of the incumbent x's
+// members and of the relaxation's pooled coalitions (none without them).
+// Those pairs hold most of what better plans change: they move pioneers
+// and learners between projects in many markets at once, which the other
+// families' windows, free in every pair of a few opportunities, cannot
+// hold. The parts together span the cluster, and each part's sub-MIP
+// stays small: over every market at once GLPK's tree on the pooled pairs
+// is too deep to finish. A single part (the whole cluster) is built once
+// per incumbent.
 func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 	if s.coalitions.pooled == nil {
 		return nil

@@ -606,8 +606,8 @@ func (fm *Formulation) improve(ctx context.Context, x []float64, guide *lagGuide
 		rounds := (lnsFamilies*s.windows(st.size) + 2*hoods - 1) / (2 * hoods)
 		if !st.probed && st.idle >= rounds/lnsProbeAfter && !lim.late(ctx) {
 			// A lnsProbeAfter-th of a half pass improved nothing:
-			// probe the incumbent. Only a better plan from the
-			// rotation allows another probe.
+			// probe the incumbent. A probe that finds nothing is
+			// repeated only after a better plan from the rotation.
 			st.probed = true
 			if better, obj := s.probe(ctx, st.size, x, best, lim.deadline); better != nil {
 				// Probe again at once: the coalition
