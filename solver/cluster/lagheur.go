@@ -73,6 +73,12 @@ func (res *LagrangianResult) pooledCoalitions() [][]int {
 	return res.lg.pool.union()
 }
 
+// probeCoalitions returns the coalitions the search's probe frees: the
+// last best multipliers' and the pooled ones.
+func (res *LagrangianResult) probeCoalitions() probeCoalitions {
+	return probeCoalitions{last: res.coalitions(), pooled: res.pooledCoalitions()}
+}
+
 // Resume runs the maximisation once from the first multipliers (unless the
 // last run stopped at its deadline) and then continues it from the best
 // multipliers so far with a fresh step, each aimed at upper, the objective

@@ -66,6 +66,7 @@ type lagProject struct {
 	reqBuf       []lagReq
 	memo         []coverMemo // scratch: choose's best sets by lead key
 	kinks        []float64   // scratch: membersFill's prices
+	kinkVals     []kinkValue // scratch: membersFill's values at them
 	// roles are the candidates' distinct roles: role roles[j] is bit j of
 	// lagCand.meets; meetCount[j] counts the candidates with bit j, and
 	// its last entry the pioneers.
@@ -671,16 +672,13 @@ func (lp *lagProject) membersFill(lg *lagrangian, kmin int, withPioneer bool) (f
 	if len(gs) == 0 {
 		return math.Inf(-1), lagChoice{}
 	}
-	type point struct {
-		v  float64
-		ch lagChoice
-		ok bool
-	}
-	pts := make([]point, len(gs))
+	pts := slices.Grow(lp.kinkVals[:0], len(gs))[:len(gs)]
+	clear(pts)
+	lp.kinkVals = pts
 	at := func(j int) float64 {
 		if !pts[j].ok {
 			v, ch := lp.choose(lg, kmin, gs[j], gs[j], withPioneer, true)
-			pts[j] = point{v, ch, true}
+			pts[j] = kinkValue{v, ch, true}
 		}
 		return pts[j].v
 	}
@@ -695,6 +693,14 @@ func (lp *lagProject) membersFill(lg *lagrangian, kmin int, withPioneer bool) (f
 	}
 	at(lo)
 	return pts[lo].v, pts[lo].ch
+}
+
+// kinkValue is membersFill's bound at one price and its coalition (ok:
+// computed).
+type kinkValue struct {
+	v  float64
+	ch lagChoice
+	ok bool
 }
 
 // fill returns F(r) and a subgradient of F at r: the cheapest way to

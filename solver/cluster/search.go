@@ -123,7 +123,7 @@ func (s *search) neighbourhoods() {
 			s.report(PhaseNeighbourhood, true, obj, s.bound)
 		},
 	}
-	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), probeCoalitions{last: s.lr.coalitions(), pooled: s.lr.pooledCoalitions()}, &st, lim)
+	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), s.lr.probeCoalitions(), &st, lim)
 	inc := s.objective()
 	resumeBy := s.budget.ofLeft(0.8)
 	if stalled := st.done || lim.deadline.IsZero() || time.Now().Before(lim.deadline); !stalled {
@@ -138,7 +138,7 @@ func (s *search) neighbourhoods() {
 	// wider windows to try; then the race gets the time.
 	lim.deadline, lim.stall, lim.stallWide = s.budget.ofLeft(0.8), 0, lim.stall
 	s.report(PhaseNeighbourhood, true, inc, s.bound)
-	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), probeCoalitions{last: s.lr.coalitions(), pooled: s.lr.pooledCoalitions()}, &st, lim)
+	s.x = s.fm.improve(s.ctx, s.x, s.lr.guide(), s.lr.probeCoalitions(), &st, lim)
 	if better := s.objective(); better < inc {
 		s.resume(better, s.budget.ofLeft(0.8)) // a better target raises the bound further
 	}
