@@ -170,6 +170,8 @@ type lnsSearch struct {
 	wholeAt, pooledAt       float64
 	wholeTried, pooledTried bool
 	probes                  int
+	// binary are the model's integer columns (binaryCols).
+	binary []int
 }
 
 // oppCol is one of a firm's columns (l_fp or x_fp) in opportunity opp.
@@ -467,8 +469,11 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, nodes in
 	// columns (the fixed part), and the root LP of what is left costs a
 	// fraction of the restriction's. Its problem is not ours, so our
 	// incumbent cannot be offered (GLPK finds one itself or the
-	// neighbourhood is not taken). Gomory cuts save nodes.
-	prm := glpk.Params{Presolve: true, GomoryCuts: true, MIRCuts: true, CoverCuts: true}
+	// neighbourhood is not taken). Gomory cuts save nodes. Hybrid
+	// pseudo-cost branching finds plans whose coalitions are packed
+	// against tight risk limits where Driebeck–Tomlin, GLPK's default,
+	// finds none (docs/experiments.md).
+	prm := glpk.Params{Presolve: true, GomoryCuts: true, MIRCuts: true, CoverCuts: true, Branching: glpk.BranchHybridPseudoCost}
 	if !deadline.IsZero() {
 		prm.TimeLimit = time.Until(deadline)
 	}
@@ -486,8 +491,8 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, nodes in
 }
 
 // round solves the neighbourhoods of one round (lnsHoods of them, the
-// families taking turns) from x and returns the best improvement on best
-// (ties to the lower neighbourhood number), or nil.
+// families taking turns) from x and returns their improvements on best
+// merged (solveAll), or nil.
 func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, best float64, deadline time.Time) ([]float64, float64) {
 	ws := make([]hood, lnsHoods())
 	for i := range ws {
@@ -499,8 +504,9 @@ func (s *lnsSearch) round(ctx context.Context, round, size int, x []float64, bes
 
 // solveAll solves the neighbourhoods ws from x on lnsWorkers goroutines,
 // each worker taking the next one as soon as it is free, and returns the
-// best point better than best (ties to the first in ws), or nil: the result
-// does not depend on which worker solved which neighbourhood.
+// points better than best merged (merge: the best of them with the others'
+// moves added where the LP can fund them), or nil: the result does not
+// depend on which worker solved which neighbourhood.
 func (s *lnsSearch) solveAll(ctx context.Context, ws []hood, x []float64, nodes int, best float64, deadline time.Time) ([]float64, float64) {
 	cands := make([][]float64, len(ws))
 	objs := make([]float64, len(ws))
@@ -516,13 +522,7 @@ func (s *lnsSearch) solveAll(ctx context.Context, ws []hood, x []float64, nodes 
 		}()
 	}
 	wg.Wait()
-	var out []float64
-	for i, cand := range cands {
-		if cand != nil && objs[i] < best-1e-7*math.Max(1, math.Abs(best)) {
-			out, best = cand, objs[i]
-		}
-	}
-	return out, best
+	return s.merge(ctx, x, cands, objs, best, deadline)
 }
 
 // lnsHoods is the number of neighbourhoods of one round: lnsHoodsPerWorker
@@ -566,7 +566,7 @@ func (lim lnsLimits) late(ctx context.Context) bool {
 // through the whole order of each family (familyOpening and familyPioneers
 // cycle through their own lists), the non-overlapping ones first (see
 // start); each round solves lnsHoods neighbourhoods from the same
-// incumbent and keeps the best improvement (ties to the first), so the
+// incumbent and keeps their improvements merged (solveAll), so the
 // search is deterministic whatever the cores' speeds.
 // After half a pass (the whole order once) that improved nothing the
 // windows double; after such a half pass at lnsMaxWindowBinaries the

@@ -393,10 +393,28 @@ func (s *largeSearch) hoodWorker(ctx context.Context, h *hoods) {
 		s.mu.Lock()
 		h.done(i, y != nil, starved && full)
 		if y != nil && !s.keepLocked(y, s.fm.Prob.Objective(y), false) {
-			h.retry = append(h.retry, i)
+			// Another worker improved the best meanwhile: add this
+			// window's moves to it, else solve the window again.
+			best := s.best
+			s.mu.Unlock()
+			joined, jz := join(ctx, s.fm.Prob, x, y, best, joinLimit(ctx))
+			s.mu.Lock()
+			if joined == nil || !s.keepLocked(joined, jz, false) {
+				h.retry = append(h.retry, i)
+			}
 		}
 		s.mu.Unlock()
 	}
+}
+
+// joinLimit is the time join's LP gets: at most joinMaxLimit, and what is
+// left before ctx's deadline less hoodMargin.
+func joinLimit(ctx context.Context) time.Duration {
+	limit := joinMaxLimit
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(limit, time.Until(dl)-hoodMargin)
+	}
+	return limit
 }
 
 // offerOwn records a solution found outside GLPK.
