@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ofdi/ofdi/solver/glpk"
+	"github.com/ofdi/ofdi/solver/mip"
 )
 
 // Fix-and-optimize parameters (see docs/algorithm.md, "Neighbourhood
@@ -474,12 +475,18 @@ func (s *lnsSearch) solveHood(ctx context.Context, h hood, x []float64, nodes in
 	// against tight risk limits where Driebeck–Tomlin, GLPK's default,
 	// finds none (docs/experiments.md).
 	prm := glpk.Params{Presolve: true, GomoryCuts: true, MIRCuts: true, CoverCuts: true, Branching: glpk.BranchHybridPseudoCost}
+	return fm.solveRestriction(ctx, r, prm, glpk.Callbacks{Node: func(n int) bool { return n >= nodes }}, deadline)
+}
+
+// solveRestriction solves the restriction r of fm's model with GLPK
+// (params prm, callbacks cb) until deadline (zero: none) and returns the
+// expanded point and its objective, or nil when GLPK found no point or the
+// point fails the row check.
+func (fm *Formulation) solveRestriction(ctx context.Context, r *mip.Restriction, prm glpk.Params, cb glpk.Callbacks, deadline time.Time) ([]float64, float64) {
 	if !deadline.IsZero() {
 		prm.TimeLimit = time.Until(deadline)
 	}
-	res, err := glpk.SolveMIP(ctx, r.Problem, prm, glpk.Callbacks{
-		Node: func(n int) bool { return n >= nodes },
-	})
+	res, err := glpk.SolveMIP(ctx, r.Problem, prm, cb)
 	if err != nil || res == nil || !res.HasSolution {
 		return nil, 0
 	}

@@ -89,17 +89,5 @@ func (s *lnsSearch) rebalance(ctx context.Context, x []float64, deadline time.Ti
 	if r.Problem == nil {
 		return nil, 0
 	}
-	prm := glpk.Params{Presolve: true}
-	if !deadline.IsZero() {
-		prm.TimeLimit = time.Until(deadline)
-	}
-	res, err := glpk.SolveMIP(ctx, r.Problem, prm, glpk.Callbacks{})
-	if err != nil || res == nil || !res.HasSolution {
-		return nil, 0
-	}
-	cand := r.Expand(res.X)
-	if len(fm.Violations(cand, 1e-6)) > 0 {
-		return nil, 0
-	}
-	return cand, fm.Objective(cand)
+	return fm.solveRestriction(ctx, r, glpk.Params{Presolve: true}, glpk.Callbacks{}, deadline)
 }
