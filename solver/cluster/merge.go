@@ -76,9 +76,9 @@ func (s *lnsSearch) binaryCols() []int {
 
 // rebalance fixes every binary column at its value in x and solves the LP
 // over the continuous columns (GLPK with its presolver, which removes the
-// fixed part; the restriction has no integer column left). It returns the optimal point and its
-// objective, or nil when the LP is infeasible, stops early or the point
-// fails the row check.
+// fixed part; no integer column is left). It returns the optimal point
+// and its objective, or nil when the LP is infeasible, stops early or the
+// point fails the row check.
 func (s *lnsSearch) rebalance(ctx context.Context, x []float64, deadline time.Time) ([]float64, float64) {
 	fm := s.fm
 	fixed := make([]bool, len(x))

@@ -9,10 +9,11 @@ import (
 )
 
 // join adds a window's moves found from the rolling plan to another
-// window's solution from the same plan (a 40-firm, 3-period cluster): every joined point satisfies every
-// row and reports its objective, its integer columns each keep the start's
-// value or take one of the two solutions', and on this cluster at least
-// one pair of windows joins to a point better than either alone.
+// window's solution from the same plan (a 40-firm, 3-period cluster):
+// every joined point satisfies every row and reports its objective, its
+// integer columns each keep the start's value or take one of the two
+// solutions', and at least one pair of windows joins to a point better
+// than either alone.
 func TestJoin(t *testing.T) {
 	fm, err := Build(gen.Generate(gen.Config{Firms: 40, Opportunities: 20, Markets: 5, Seed: 1, Periods: 3}))
 	if err != nil {
