@@ -35,19 +35,7 @@ func (s *lnsSearch) coalitionHood(k int, x []float64) hood {
 		markets++
 		for _, p := range byMarket[m] {
 			h.opps[p] = true
-			free++ // y_p
-			for _, f := range s.coalitions.last[p] {
-				h.pairs[[2]int{p, f}] = true
-			}
-			for _, pc := range fm.Pairs[p] {
-				key := [2]int{p, pc.Firm}
-				if x[pc.X] > 0.5 {
-					h.pairs[key] = true
-				}
-				if h.pairs[key] {
-					free += s.pairBinaries(pc)
-				}
-			}
+			free += 1 + s.markPairs(p, s.coalitions.last[p], x, h.pairs) // y_p and the pairs'
 		}
 	}
 	if markets == len(byMarket) {
@@ -67,6 +55,26 @@ func (s *lnsSearch) byMarket() [][]int {
 		byMarket[s.oppMkt[p]] = append(byMarket[s.oppMkt[p]], p)
 	}
 	return byMarket
+}
+
+// markPairs marks in pairs opportunity p's pairs with the firms of
+// coalition and with the incumbent x's members, and returns the binary
+// columns of p's marked pairs (marked here or before).
+func (s *lnsSearch) markPairs(p int, coalition []int, x []float64, pairs map[[2]int]bool) int {
+	for _, f := range coalition {
+		pairs[[2]int{p, f}] = true
+	}
+	n := 0
+	for _, pc := range s.fm.Pairs[p] {
+		key := [2]int{p, pc.Firm}
+		if x[pc.X] > 0.5 {
+			pairs[key] = true
+		}
+		if pairs[key] {
+			n += s.pairBinaries(pc)
+		}
+	}
+	return n
 }
 
 // pairBinaries counts the binary columns of a pair: x, l, w.
@@ -105,19 +113,7 @@ func (s *lnsSearch) coalitionHoods(k, size int, x []float64) []hood {
 	total := 0
 	for m, ps := range byMarket {
 		for _, p := range ps {
-			weight[m]++
-			for _, f := range s.coalitions.pooled[p] {
-				pairs[[2]int{p, f}] = true
-			}
-			for _, pc := range fm.Pairs[p] {
-				key := [2]int{p, pc.Firm}
-				if x[pc.X] > 0.5 {
-					pairs[key] = true
-				}
-				if pairs[key] {
-					weight[m] += s.pairBinaries(pc)
-				}
-			}
+			weight[m] += 1 + s.markPairs(p, s.coalitions.pooled[p], x, pairs)
 		}
 		total += weight[m]
 	}
