@@ -15,6 +15,7 @@
 //	go run ./bench/scale --families M --solvers ofdi,glpsol,cbc    # with the general MIP solvers
 //	go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1  # a smoke cell of a few seconds
 //	go run ./bench/scale --families S,M --sharing stakes            # with constraint 16 (--sharing stakes)
+//	go run ./bench/scale --families M --shapes tight-risk --repeat 3  # three runs of ofdi per instance, and their spread
 //
 // The tables go to stdout, progress to stderr, and scale.md and
 // scale.json (rewritten after every run, atomically), the instances, ofdi's
@@ -121,6 +122,7 @@ type flagValues struct {
 	scale                                            *float64
 	grace                                            *time.Duration
 	keepLP                                           *bool
+	repeat                                           *int
 }
 
 // defineFlags defines the command's flags on fs, with their defaults.
@@ -135,6 +137,7 @@ func defineFlags(fs *flag.FlagSet) *flagValues {
 		ofdi:    fs.String("ofdi", "", "ofdi binary `PATH` (default: go build ./cmd/ofdi into a temporary directory)"),
 		grace:   fs.Duration("grace", 60*time.Second, "stop a solver this long after its time limit (SIGTERM, then SIGKILL 10 s later)"),
 		keepLP:  fs.Bool("keep-lp", false, "keep the exported LP files in DIR/lp (L's is about 150 MB)"),
+		repeat:  fs.Int("repeat", 1, "run ofdi `N` times on each instance (glpsol and cbc once) and add each instance's spread (gap min / median / max, targets met): ofdi's phases end at wall-clock times, so a run can end on another plan"),
 		sharing: fs.String("sharing", "report", "passed to ofdi solve and ofdi export: report, or stakes (constraint 16: no firm below its outside option; ofdi solves twice for the price of fairness, within the same limit)"),
 	}
 }
@@ -149,15 +152,16 @@ func usage(fs *flag.FlagSet, stderr io.Writer) {
 		"  go run ./bench/scale                                    # the matrix: S, M, L × all shapes × seeds 101, 202\n"+
 		"  go run ./bench/scale --families S --shapes default,mixed --seeds 7\n"+
 		"  go run ./bench/scale --families 40x20x5:5s --shapes mixed --seeds 1   # smoke cell\n"+
-		"  go run ./bench/scale --families S,M --sharing stakes                  # with constraint 16\n\n")
+		"  go run ./bench/scale --families S,M --sharing stakes                  # with constraint 16\n"+
+		"  go run ./bench/scale --families M --shapes tight-risk --repeat 3      # three draws of each instance\n\n")
 	fs.PrintDefaults()
 }
 
 // config checks the flag values (sharing, families, shapes, seeds,
-// solvers, limit scale, grace, out, in that order) and returns the config
+// solvers, limit scale, repeat, grace, out, in that order) and returns the config
 // they give; the error names the first bad flag.
 func (v *flagValues) config() (config, error) {
-	cfg := config{limitScale: *v.scale, out: *v.out, grace: *v.grace, keepLP: *v.keepLP, sharing: *v.sharing}
+	cfg := config{limitScale: *v.scale, out: *v.out, grace: *v.grace, keepLP: *v.keepLP, sharing: *v.sharing, repeat: *v.repeat}
 	if *v.sharing != "report" && *v.sharing != "stakes" {
 		return config{}, fmt.Errorf("--sharing: unknown value %q (want report or stakes)", *v.sharing)
 	}
@@ -176,6 +180,9 @@ func (v *flagValues) config() (config, error) {
 	}
 	if !(*v.scale > 0) {
 		return config{}, fmt.Errorf("--limit-scale: must be > 0, got %g", *v.scale)
+	}
+	if *v.repeat < 1 {
+		return config{}, fmt.Errorf("--repeat: must be >= 1, got %d", *v.repeat)
 	}
 	if *v.grace < 0 {
 		return config{}, fmt.Errorf("--grace: must be >= 0, got %s", *v.grace)

@@ -50,6 +50,8 @@ type config struct {
 	keepLP bool
 	// sharing is ofdi's --sharing (report or stakes), for solve and export.
 	sharing string
+	// repeat is how many times ofdi runs on each instance (0 or 1: once).
+	repeat int
 	// log receives a progress line per step.
 	log io.Writer
 }
@@ -175,8 +177,17 @@ func (h *harness) instance(ctx context.Context, fam Family, shape gen.Shape, see
 	base := Row{Family: fam.Name, Shape: in.Shape, Instance: inst.Name, Seed: seed, LimitSeconds: limit.Seconds()}
 
 	if h.run[solverOfdi] {
-		if err := h.add(fam, h.ofdiRow(ctx, base, instPath, limit)); err != nil {
-			return err
+		for k := 1; k <= max(1, h.repeat); k++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			row := base
+			if h.repeat > 1 {
+				row.Run = k
+			}
+			if err := h.add(fam, h.ofdiRow(ctx, row, instPath, limit)); err != nil {
+				return err
+			}
 		}
 	}
 	if !h.run[solverGlpsol] && !h.run[solverCBC] {
@@ -227,8 +238,8 @@ func (h *harness) add(fam Family, row Row) error {
 	row.Target = fam.Target.judge(row)
 	h.rep.Rows = append(h.rep.Rows, row)
 	c := row.cells()
-	fmt.Fprintf(h.log, "%s %s s%d %-6s  %s, objective %s, bound %s, gap %s, first plan %s, wall %s, peak %s MiB, check %s, target %s\n",
-		c[0], c[1], row.Seed, row.Solver, c[9], c[6], c[7], c[8], c[5], c[10], c[11], c[12], c[13])
+	fmt.Fprintf(h.log, "%s %s s%s %-6s  %s, objective %s, bound %s, gap %s, first plan %s, wall %s, peak %s MiB, check %s, target %s\n",
+		c[0], c[1], c[2], row.Solver, c[9], c[6], c[7], c[8], c[5], c[10], c[11], c[12], c[13])
 	if row.Note != "" {
 		fmt.Fprintf(h.log, "    note: %s\n", row.Note)
 	}
@@ -269,9 +280,13 @@ func (h *harness) sharingFlag() string {
 // ofdiRow runs ofdi solve and ofdi check on its plan.
 func (h *harness) ofdiRow(ctx context.Context, row Row, instPath string, limit time.Duration) Row {
 	row.Solver = solverOfdi
-	plan := filepath.Join(h.out, plansDir, row.Instance+".ofdi.json")
+	step := solverOfdi
+	if row.Run > 0 {
+		step = fmt.Sprintf("%s.run%d", solverOfdi, row.Run)
+	}
+	plan := filepath.Join(h.out, plansDir, row.Instance+"."+step+".json")
 	os.Remove(plan) // a stale plan must not count
-	logAbs, logRel := h.logPath(row.Instance, solverOfdi)
+	logAbs, logRel := h.logPath(row.Instance, step)
 	row.Log = logRel
 	res, err := runChild(ctx, child{
 		args:    []string{h.ofdi, "solve", instPath, "--time-limit", limit.String(), "--format", "json", "--output", plan, "--sharing", h.sharingFlag()},
@@ -304,13 +319,14 @@ func (h *harness) ofdiRow(ctx context.Context, row Row, instPath string, limit t
 	if res.exit != 0 && res.exit != 3 && row.Note == "" { // 3: no plan, or infeasible
 		row.Note = fmt.Sprintf("exit %d: %s", res.exit, res.lastLine())
 	}
-	row.Check = h.check(ctx, row.Instance, instPath, plan, limit)
+	row.Check = h.check(ctx, row.Instance, step, instPath, plan, limit)
 	return row
 }
 
-// check runs ofdi check on a plan: "pass" or "fail".
-func (h *harness) check(ctx context.Context, name, instPath, plan string, limit time.Duration) string {
-	logAbs, _ := h.logPath(name, "check")
+// check runs ofdi check on the plan of step (ofdi, or ofdi.runK): "pass"
+// or "fail".
+func (h *harness) check(ctx context.Context, name, step, instPath, plan string, limit time.Duration) string {
+	logAbs, _ := h.logPath(name, step+".check")
 	res, err := runChild(ctx, child{args: []string{h.ofdi, "check", instPath, plan}, hard: limit + h.grace, logPath: logAbs})
 	if err != nil || res.exit != 0 {
 		return "fail"

@@ -33,8 +33,14 @@ type Summary struct {
 	Missed []string `json:"missed,omitempty"`
 }
 
-// cellName names a row's cell within its family and solver.
-func cellName(r Row) string { return fmt.Sprintf("%s s%d", r.Shape, r.Seed) }
+// cellName names a row's cell within its family and solver ("shape
+// s<seed>", with " #<run>" under --repeat).
+func cellName(r Row) string {
+	if r.Run > 0 {
+		return fmt.Sprintf("%s s%d #%d", r.Shape, r.Seed, r.Run)
+	}
+	return fmt.Sprintf("%s s%d", r.Shape, r.Seed)
+}
 
 // Summaries groups rows by family and solver (in order of first
 // appearance) and finds the worst cell of each group.

@@ -33,6 +33,9 @@ type Report struct {
 	// Summaries are the worst cells per family and solver, derived from
 	// Rows when the report is written.
 	Summaries []Summary `json:"summaries"`
+	// Spreads are the repeated runs' spreads per instance and solver
+	// (--repeat), derived from Rows when the report is written.
+	Spreads []Spread `json:"spreads,omitempty"`
 }
 
 // Instance is one generated instance and its LP export.
@@ -62,7 +65,10 @@ type Row struct {
 	Shape    string `json:"shape"`
 	Instance string `json:"instance"`
 	Seed     uint64 `json:"seed"`
-	Solver   string `json:"solver"`
+	// Run numbers ofdi's runs on one instance with --repeat (1, 2, …);
+	// 0 when each instance runs once.
+	Run    int    `json:"run,omitempty"`
+	Solver string `json:"solver"`
 	// LimitSeconds is the time limit every solver was given.
 	LimitSeconds float64 `json:"limit_seconds"`
 	// Status is optimal, feasible, infeasible, no_solution or error.
@@ -135,8 +141,16 @@ func (r Row) cells() []string {
 	if r.WallSeconds > 0 {
 		wall = seconds(r.WallSeconds)
 	}
-	return []string{r.Family, r.Shape, fmt.Sprint(r.Seed), r.Solver, seconds(r.LimitSeconds),
+	return []string{r.Family, r.Shape, r.seedCell(), r.Solver, seconds(r.LimitSeconds),
 		first, obj, bound, gap, status, wall, peak, check, r.Target}
+}
+
+// seedCell is the seed, with the run number under --repeat ("9191 #2").
+func (r Row) seedCell() string {
+	if r.Run > 0 {
+		return fmt.Sprintf("%d #%d", r.Seed, r.Run)
+	}
+	return fmt.Sprint(r.Seed)
 }
 
 // WriteTable writes the rows as an aligned plain-text table, then the
@@ -152,6 +166,10 @@ func (rep *Report) WriteTable(w io.Writer) error {
 				fmt.Fprintf(&b, "%s %s missed: %s\n", s.Family, s.Solver, m)
 			}
 		}
+	}
+	if sp := Spreads(rep.Rows); len(sp) > 0 {
+		b.WriteString("\nSPREAD OVER REPEATED RUNS\n")
+		writeAligned(&b, spreadColumns, sp, Spread.cells)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -246,10 +264,14 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 			b.WriteString("\n" + strings.Join(missed, ""))
 		}
 	}
+	if sp := Spreads(rep.Rows); len(sp) > 0 {
+		b.WriteString("\nSpread over repeated runs (--repeat):\n\n")
+		writeMarkdownTable(&b, spreadColumns, sp, Spread.cells)
+	}
 	notes := rep.Notes
 	for _, r := range rep.Rows {
 		if r.Note != "" {
-			notes = append(notes, fmt.Sprintf("%s %s %d %s: %s", r.Family, r.Shape, r.Seed, r.Solver, r.Note))
+			notes = append(notes, fmt.Sprintf("%s %s %s %s: %s", r.Family, r.Shape, r.seedCell(), r.Solver, r.Note))
 		}
 	}
 	if len(notes) > 0 {
@@ -294,7 +316,7 @@ func mdEscape(s string) string {
 // JSON returns the report as indented JSON with a trailing newline, "≤"
 // and ">" unescaped.
 func (rep *Report) JSON() ([]byte, error) {
-	rep.Summaries = Summaries(rep.Rows)
+	rep.Summaries, rep.Spreads = Summaries(rep.Rows), Spreads(rep.Rows)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -191,18 +191,18 @@ func TestParseFlags(t *testing.T) {
 	if len(cfg.families) != 3 || cfg.families[2].Name != "L" || len(cfg.seeds) != 2 || cfg.seeds[0] != 101 || cfg.seeds[1] != 202 ||
 		len(cfg.shapes) != len(gen.PresetNames()) || cfg.shapes[0].Name != "default" || cfg.shapes[8].Name != "mixed" ||
 		cfg.limitScale != 1 || len(cfg.solvers) != 1 || cfg.solvers[0] != "ofdi" || ofdi != "" || cfg.grace != time.Minute ||
-		cfg.out != filepath.Join("bench", "out", "scale") {
+		cfg.out != filepath.Join("bench", "out", "scale") || cfg.repeat != 1 {
 		t.Errorf("defaults: %+v, ofdi %q", cfg, ofdi)
 	}
 	cfg, ofdi, err = parseFlags([]string{"--families", "s, xl,40x20x5:5s", "--shapes", "mixed, tight-risk", "--seeds", "1,2",
-		"--limit-scale", "0.1", "--solvers", "ofdi,cbc", "--ofdi", "/x/ofdi", "--sharing", "stakes"}, &strings.Builder{})
+		"--limit-scale", "0.1", "--solvers", "ofdi,cbc", "--ofdi", "/x/ofdi", "--sharing", "stakes", "--repeat", "3"}, &strings.Builder{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	custom := Family{Name: "40x20x5", Firms: 40, Opportunities: 20, Markets: 5, Limit: 5 * time.Second}
 	if len(cfg.families) != 3 || cfg.families[1].Name != "XL" || cfg.families[2] != custom || len(cfg.seeds) != 2 ||
 		len(cfg.shapes) != 2 || cfg.shapes[0].Name != "mixed" || cfg.shapes[1].Risk.Hi != 0.1 ||
-		cfg.limitScale != 0.1 || len(cfg.solvers) != 2 || ofdi != "/x/ofdi" || cfg.sharing != "stakes" {
+		cfg.limitScale != 0.1 || len(cfg.solvers) != 2 || ofdi != "/x/ofdi" || cfg.sharing != "stakes" || cfg.repeat != 3 {
 		t.Errorf("flags: %+v, ofdi %q", cfg, ofdi)
 	}
 	for _, args := range [][]string{
@@ -210,6 +210,7 @@ func TestParseFlags(t *testing.T) {
 		{"--families", "40x20:5s"}, {"--families", "40x20x5:0.5s"}, {"--families", "40x20x0:5s"}, {"--families", "40x20x5:x"},
 		{"--shapes", "hard"}, {"--shapes", "mixed,mixed"}, {"--shapes", ""},
 		{"--limit-scale", "0"}, {"--grace", "-1s"}, {"--out", ""}, {"extra"}, {"--sharing", "equal"},
+		{"--repeat", "0"}, {"--repeat", "-2"}, {"--repeat", "x"},
 	} {
 		if _, _, err := parseFlags(args, &strings.Builder{}); err == nil {
 			t.Errorf("%q: no error", args)
