@@ -34,13 +34,8 @@ type Summary struct {
 }
 
 // cellName names a row's cell within its family and solver ("shape
-// s<seed>", with " #<run>" under --repeat).
-func cellName(r Row) string {
-	if r.Run > 0 {
-		return fmt.Sprintf("%s s%d #%d", r.Shape, r.Seed, r.Run)
-	}
-	return fmt.Sprintf("%s s%d", r.Shape, r.Seed)
-}
+// s<seed>", with the run under --repeat: see seedCell).
+func cellName(r Row) string { return fmt.Sprintf("%s s%s", r.Shape, r.seedCell()) }
 
 // Summaries groups rows by family and solver (in order of first
 // appearance) and finds the worst cell of each group.
