@@ -59,6 +59,12 @@ type Outcome struct {
 	Nodes       int
 	// Sizes of the MIP.
 	Variables, Constraints, Binaries int
+	// Coalitions are, per opportunity (indexed like d.Inst.Opportunities),
+	// the firms of the Lagrangian relaxation's coalitions at its last best
+	// multipliers, pooled: the pairs better plans mostly use (see
+	// coalitionPool). Nil when the Lagrangian ran no iteration, and above
+	// MaxGLPKRows.
+	Coalitions [][]int
 }
 
 // MaxGLPKRows is the model size (rows) above which Solve does not start
@@ -157,7 +163,11 @@ func Solve(ctx context.Context, d *model.Derived, prm Params) (*Outcome, error) 
 	s.lagrangian()
 	s.targets()
 	s.neighbourhoods()
-	return s.branch(prm, out)
+	out, err = s.branch(prm, out)
+	if out != nil {
+		out.Coalitions = s.lr.pooledCoalitions()
+	}
+	return out, err
 }
 
 // branch ends the solve with GLPK's branch-and-bound (two configurations

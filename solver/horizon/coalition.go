@@ -97,12 +97,18 @@ func (h *hoods) coalitionPairs(x []float64, opps []int) map[[2]int]bool {
 // collapsed horizon's plan (nil plans are skipped; none: no guide).
 func (h *hoods) setGuide(plans ...*model.Assignment) {
 	for _, plan := range plans {
-		for pair := range planPairs(h.fm, plan) {
-			if h.guidePairs == nil {
-				h.guidePairs = map[[2]int]bool{}
-			}
-			h.guidePairs[pair] = true
+		h.addGuidePairs(planPairs(h.fm, plan))
+	}
+}
+
+// addGuidePairs adds pairs (opportunity, firm) to the guide's, which
+// coalition windows free (nil: none): R_T's pooled Lagrangian coalitions.
+func (h *hoods) addGuidePairs(pairs map[[2]int]bool) {
+	for pair := range pairs {
+		if h.guidePairs == nil {
+			h.guidePairs = map[[2]int]bool{}
 		}
+		h.guidePairs[pair] = true
 	}
 }
 

@@ -68,8 +68,9 @@ type hoods struct {
 	// idle counts the windows tried in a row without an improvement.
 	idle int
 	// guidePairs are the pairs (opportunity, firm) of the guide's plans
-	// (the relaxation's plan of R_T and the collapsed plan, setGuide),
-	// which coalition windows free; nil without one.
+	// (the relaxation's plan of R_T and the collapsed plan, setGuide) and
+	// of R_T's pooled Lagrangian coalitions (addGuidePairs), which
+	// coalition windows free; nil without one.
 	guidePairs map[[2]int]bool
 }
 

@@ -79,6 +79,10 @@ type largeSearch struct {
 	// guide is the relaxation's plan of R_T, which orders the
 	// neighbourhoods and whose coalitions the coalition windows free.
 	guide *model.Assignment
+	// pooled are the pairs of R_T's Lagrangian coalitions at its last best
+	// multipliers (relaxation.pooled), which the coalition windows free
+	// too; nil when none.
+	pooled map[[2]int]bool
 	// collapsed is the plan of the horizon collapsed at the initial
 	// knowledge (Collapsed), whose coalitions the coalition windows free
 	// as well; nil when none.
@@ -279,13 +283,13 @@ func (s *largeSearch) relaxedBound(ctx context.Context) {
 	if limit <= 0 {
 		return
 	}
-	b, plan, err := s.fm.RelaxedBound(ctx, limit)
-	s.guide = plan
-	if err != nil || math.IsInf(b, 0) {
+	r, err := s.fm.relax(ctx, limit)
+	s.guide, s.pooled = r.plan, r.pooled
+	if err != nil || math.IsInf(r.bound, 0) {
 		return
 	}
 	s.mu.Lock()
-	s.bound = math.Max(s.bound, b)
+	s.bound = math.Max(s.bound, r.bound)
 	s.mu.Unlock()
 }
 
@@ -336,6 +340,7 @@ func (s *largeSearch) scheduleTime(ctx context.Context) time.Duration {
 func (s *largeSearch) improve(ctx context.Context) {
 	h := newHoods(s.fm)
 	h.setGuide(s.guide, s.collapsed)
+	h.addGuidePairs(s.pooled)
 	if limit := s.scheduleTime(ctx); limit > 0 {
 		// Under rows 16 the collapsed plan's coalitions alone rarely give
 		// every firm its outside option: the best plan's pairs join them,

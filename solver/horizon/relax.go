@@ -71,8 +71,25 @@ func (fm *Formulation) Relaxed(s int) *model.Instance {
 // R_s with Δ_s = 0 is not solved. The bound is -Inf when a solve proves
 // no bound.
 func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (float64, *model.Assignment, error) {
-	bound := 0.0
-	var plan *model.Assignment
+	r, err := fm.relax(ctx, limit)
+	return r.bound, r.plan, err
+}
+
+// relaxation is what the relaxations R_1..R_T give the search: the bound
+// Σ_s Δ_s·(R_s's bound), and R_T's plan and pooled coalitions.
+type relaxation struct {
+	bound float64
+	plan  *model.Assignment
+	// pooled are the pairs (opportunity, firm) of R_T's Lagrangian
+	// coalitions at its last best multipliers (cluster.Outcome.Coalitions),
+	// in the horizon's indices; nil when none.
+	pooled map[[2]int]bool
+}
+
+// relax computes RelaxedBound's bound and plan, with R_T's pooled
+// coalitions.
+func (fm *Formulation) relax(ctx context.Context, limit time.Duration) (relaxation, error) {
+	var out relaxation
 	end := time.Now().Add(limit)
 	for s := 1; s <= fm.T; s++ {
 		delta := fm.delta(s)
@@ -85,17 +102,17 @@ func (fm *Formulation) RelaxedBound(ctx context.Context, limit time.Duration) (f
 			// later ones (Δ_T the largest weight) get what they leave.
 			share = time.Until(end) / time.Duration(fm.T-s+1)
 			if share <= 0 {
-				return math.Inf(-1), nil, nil
+				return relaxation{bound: math.Inf(-1)}, nil
 			}
 		}
-		b, a, err := fm.relaxedBoundBy(ctx, s, share)
-		if err != nil || math.IsInf(b, -1) {
-			return math.Inf(-1), nil, err
+		r, err := fm.relaxedBoundBy(ctx, s, share)
+		if err != nil || math.IsInf(r.bound, -1) {
+			return relaxation{bound: math.Inf(-1)}, err
 		}
-		bound += delta * b
-		plan = a
+		out.bound += delta * r.bound
+		out.plan, out.pooled = r.plan, r.pooled
 	}
-	return bound, plan, nil
+	return out, nil
 }
 
 // delta returns Δ_s, the weight of R_s in the bound: d^(s−1) − d^s for
@@ -107,15 +124,16 @@ func (fm *Formulation) delta(s int) float64 {
 	return fm.weight(s - 1)
 }
 
-// relaxedBoundBy returns the one-period solver's bound and plan on
-// Relaxed(s), its solve ended within limit or once its bound stalls.
-func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (float64, *model.Assignment, error) {
+// relaxedBoundBy returns the one-period solver's bound, plan and pooled
+// coalitions on Relaxed(s), its solve ended within limit or once its
+// bound stalls.
+func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Duration) (relaxation, error) {
 	ri := fm.Relaxed(s)
 	if len(ri.Opportunities) == 0 {
-		return 0, nil, nil // only the empty plan, Z = 0 (no targets in the relaxation)
+		return relaxation{}, nil // only the empty plan, Z = 0 (no targets in the relaxation)
 	}
 	if err := model.ValidateErr(ri); err != nil {
-		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
+		return relaxation{bound: math.Inf(-1)}, fmt.Errorf("relaxed instance: %w", err)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -127,12 +145,34 @@ func (fm *Formulation) relaxedBoundBy(ctx context.Context, s int, limit time.Dur
 	}
 	out, err := cluster.Solve(sctx, model.Derive(ri), cluster.Params{TimeLimit: limit, Gap: 1e-6, Progress: progress})
 	if err != nil {
-		return math.Inf(-1), nil, fmt.Errorf("relaxed instance: %w", err)
+		return relaxation{bound: math.Inf(-1)}, fmt.Errorf("relaxed instance: %w", err)
 	}
 	if !out.HasBound || out.Infeasible {
-		return math.Inf(-1), nil, nil // no targets: the empty plan is always feasible
+		return relaxation{bound: math.Inf(-1)}, nil // no targets: the empty plan is always feasible
 	}
-	return out.Bound, out.Assignment, nil
+	return relaxation{bound: out.Bound, plan: out.Assignment, pooled: fm.pairsOf(ri, out.Coalitions)}, nil
+}
+
+// pairsOf maps coalitions of the one-period instance ri (per opportunity,
+// firm indices of ri) to pairs (opportunity, firm) of the horizon, by id;
+// nil without coalitions.
+func (fm *Formulation) pairsOf(ri *model.Instance, coalitions [][]int) map[[2]int]bool {
+	if coalitions == nil {
+		return nil
+	}
+	pairs := map[[2]int]bool{}
+	for p, firms := range coalitions {
+		hp, ok := fm.D.Opp[ri.Opportunities[p].ID]
+		if !ok {
+			continue
+		}
+		for _, f := range firms {
+			if hf, ok := fm.D.Firm[ri.Firms[f].ID]; ok {
+				pairs[[2]int{hp, hf}] = true
+			}
+		}
+	}
+	return pairs
 }
 
 // relaxStallMin is the least time a relaxation's solve goes on after its

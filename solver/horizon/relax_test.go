@@ -46,10 +46,11 @@ func TestRelaxationWeights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bT, _, err := fm.relaxedBoundBy(ctx, tc.T, 0)
+		rT, err := fm.relaxedBoundBy(ctx, tc.T, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
+		bT := rT.bound
 		if math.Abs(b-bT) > 1e-6*math.Max(1, math.Abs(bT)) || bT == 0 {
 			t.Errorf("d = 1: relaxation bound %g, R_T's bound %g (want equal and non-zero)", b, bT)
 		}
@@ -82,6 +83,56 @@ func TestBoundStall(t *testing.T) {
 			if got := b.stalled(cluster.Report{Elapsed: s(r.at), Bound: r.bound}); got != r.want {
 				t.Errorf("%s: report %d (%.1f s, bound %g): stalled %v, want %v", tc.name, i, r.at, r.bound, got, r.want)
 			}
+		}
+	}
+}
+
+// pairsOf maps a relaxation's coalitions to the horizon's pairs by id:
+// R_1 leaves out the opportunities that open later, so its indices differ
+// from the horizon's. R_T's solve reports its pooled coalitions so mapped.
+func TestRelaxationPooledPairs(t *testing.T) {
+	in := gen.Generate(gen.Config{Firms: 30, Opportunities: 14, Markets: 4, Seed: 5, Periods: 3})
+	fm, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ri := fm.Relaxed(1)
+	if len(ri.Opportunities) == len(in.Opportunities) {
+		t.Fatal("R_1 keeps every opportunity: the test needs one that opens later")
+	}
+	coalitions := make([][]int, len(ri.Opportunities))
+	for p := range coalitions {
+		coalitions[p] = []int{p % len(ri.Firms), (p + 7) % len(ri.Firms)}
+	}
+	pairs := fm.pairsOf(ri, coalitions)
+	want := map[[2]int]bool{}
+	for p, firms := range coalitions {
+		for _, f := range firms {
+			want[[2]int{fm.D.Opp[ri.Opportunities[p].ID], fm.D.Firm[ri.Firms[f].ID]}] = true
+		}
+	}
+	if len(pairs) != len(want) {
+		t.Errorf("%d pairs, want %d", len(pairs), len(want))
+	}
+	for pair := range want {
+		if !pairs[pair] {
+			t.Errorf("pair (opportunity %s, firm %s) missing", in.Opportunities[pair[0]].ID, in.Firms[pair[1]].ID)
+		}
+	}
+	if fm.pairsOf(ri, nil) != nil {
+		t.Error("pairs without coalitions")
+	}
+
+	r, err := fm.relaxedBoundBy(context.Background(), fm.T, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.pooled) == 0 {
+		t.Fatal("R_T's solve reported no pooled coalition")
+	}
+	for pair := range r.pooled {
+		if pair[0] >= len(in.Opportunities) || pair[1] >= len(in.Firms) {
+			t.Errorf("pair %v out of range", pair)
 		}
 	}
 }
