@@ -1,6 +1,7 @@
 package horizon
 
 import (
+	"maps"
 	"math/rand/v2"
 
 	"github.com/ofdi/ofdi/model"
@@ -104,12 +105,13 @@ func (h *hoods) setGuide(plans ...*model.Assignment) {
 // addGuidePairs adds pairs (opportunity, firm) to the guide's, which
 // coalition windows free (nil: none): R_T's pooled Lagrangian coalitions.
 func (h *hoods) addGuidePairs(pairs map[[2]int]bool) {
-	for pair := range pairs {
-		if h.guidePairs == nil {
-			h.guidePairs = map[[2]int]bool{}
-		}
-		h.guidePairs[pair] = true
+	if len(pairs) == 0 {
+		return
 	}
+	if h.guidePairs == nil {
+		h.guidePairs = map[[2]int]bool{}
+	}
+	maps.Copy(h.guidePairs, pairs)
 }
 
 // splitCoalition returns the halves of a starved coalition window: its

@@ -53,9 +53,7 @@ func (fm *Formulation) collapsedPlan(ctx context.Context, limit time.Duration) *
 func (h *hoods) schedule(ctx context.Context, limit time.Duration, plans ...*model.Assignment) []float64 {
 	pairs := map[[2]int]bool{}
 	for _, plan := range plans {
-		for pair := range planPairs(h.fm, plan) {
-			pairs[pair] = true
-		}
+		maps.Copy(pairs, planPairs(h.fm, plan))
 	}
 	if len(pairs) == 0 {
 		return nil
