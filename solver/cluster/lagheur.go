@@ -171,106 +171,153 @@ type lagHooks struct {
 
 // lagrangian is Lagrangian with hooks.
 func (fm *Formulation) lagrangian(ctx context.Context, upper float64, hasUpper bool, deadline time.Time, hooks lagHooks) LagrangianResult {
-	report, onPlan := hooks.report, hooks.onPlan
+	return newLagRun(ctx, fm, upper, hasUpper, hooks).run(deadline)
+}
+
+// lagRun is one call of lagrangian: the dual, the heuristic it calls every
+// few iterates, and the plan both aim at.
+type lagRun struct {
+	ctx   context.Context
+	fm    *Formulation
+	lg    *lagrangian
+	hooks lagHooks
+	res   LagrangianResult
+	// upper is the objective of the best plan known (valid when
+	// hasUpper): the caller's, or the heuristic's once it is better.
+	upper    float64
+	hasUpper bool
+	// heurEvery is the heuristic's period in iterates; heurTime is the
+	// time it has taken since began.
+	heurEvery int
+	began     time.Time
+	heurTime  time.Duration
+}
+
+// newLagRun sets up a run of the dual on fm with its heuristic.
+func newLagRun(ctx context.Context, fm *Formulation, upper float64, hasUpper bool, hooks lagHooks) *lagRun {
 	lg := newLagrangian(fm)
 	lg.known = hooks.known
-	res := LagrangianResult{Objective: math.Inf(1), Bound: math.Inf(-1)}
-	// progress passes the best plan known (upper's or the heuristic's)
-	// and the best bound to report.
-	progress := func() {
-		if report == nil {
-			return
-		}
-		inc, has := upper, hasUpper
-		if res.Plan != nil && (!has || res.Objective < inc) {
-			inc, has = res.Objective, true
-		}
-		report(has, inc, res.Bound)
-	}
-	lg.onBound = func(b float64) {
-		res.Bound = b
-		progress()
-		if hooks.coalitions != nil {
-			hooks.coalitions(lg.best.members)
-		}
-	}
-	// The greedy costs about as much as a few hundred iterations on
-	// province-size clusters: run it less often there (deterministically,
-	// by size).
-	every := lagHeurEvery
+	r := &lagRun{ctx: ctx, fm: fm, lg: lg, hooks: hooks, upper: upper, hasUpper: hasUpper,
+		res:       LagrangianResult{Objective: math.Inf(1), Bound: math.Inf(-1), lg: lg},
+		heurEvery: lg.heuristicEvery(), began: time.Now()}
+	lg.onBound, lg.hook = r.onBound, r.heuristic
+	return r
+}
+
+// heuristicEvery is the heuristic's period in iterates: lagHeurEvery, and
+// longer on province-size clusters, where one greedy costs about as much
+// as a few hundred iterations (deterministic: by size).
+func (lg *lagrangian) heuristicEvery() int {
 	pairs := 0
 	for _, lp := range lg.projects {
 		pairs += len(lp.cands)
 	}
-	every = max(every, pairs/lagHeurPairs)
-	began, heurTime := time.Now(), time.Duration(0)
-	lg.hook = func(it int, pr primal) (float64, bool) {
-		if it%every != 0 {
-			return 0, false
-		}
-		if hooks.heurShare > 0 && heurTime.Seconds() > hooks.heurShare*time.Since(began).Seconds() {
-			return 0, false
-		}
-		defer func(at time.Time) { heurTime += time.Since(at) }(time.Now())
-		a := greedyFrom(ctx, fm, lg.order(pr), pr.members)
-		if a == nil || ctx.Err() != nil {
-			return 0, false
-		}
-		var x []float64
-		var obj float64
-		if fm.Prob != nil {
-			var err error
-			x, err = fm.Encode(a)
-			if err != nil || len(fm.Violations(x, 1e-7)) > 0 {
-				return 0, false
-			}
-			obj = fm.Objective(x)
-		} else {
-			// No rows to check against: the independent checker.
-			z, err := verifyPlan(fm.D, a)
-			if err != nil {
-				return 0, false
-			}
-			obj = z
-		}
-		if obj < res.Objective-1e-9*math.Max(1, math.Abs(obj)) {
-			res.Plan, res.X, res.Objective = a, x, obj
-			if onPlan != nil {
-				onPlan(a, obj)
-			}
-			progress()
-			return obj, true
-		}
-		return 0, false
-	}
-	res.lg = lg
-	res.Bound = lg.maximise(ctx, upper, hasUpper, deadline)
+	return max(lagHeurEvery, pairs/lagHeurPairs)
+}
+
+// run maximises the dual until deadline (zero: none): the first run, its
+// restarts while they pay, and a run from the rows the best plan fills
+// when the steps never left the first iterate; then the fixings against
+// the best plan known.
+func (r *lagRun) run(deadline time.Time) LagrangianResult {
+	lg, res := r.lg, &r.res
+	res.Bound = lg.maximise(r.ctx, r.upper, r.hasUpper, deadline)
 	// A run whose step vanished before the deadline restarts from its best
 	// multipliers with a fresh step, while each run pays (as in Resume),
 	// aimed at the heuristic's best plan.
-	if !deadline.IsZero() && !lg.cut && ctx.Err() == nil {
-		res.Bound = lg.restarts(ctx, res.Bound, lagRestarts-1, deadline, func() (float64, bool) {
-			if res.Plan != nil && (!hasUpper || res.Objective < upper) {
-				upper, hasUpper = res.Objective, true
-			}
-			return upper, hasUpper
-		})
+	if !deadline.IsZero() && !lg.cut && r.ctx.Err() == nil {
+		res.Bound = lg.restarts(r.ctx, res.Bound, lagRestarts-1, deadline, r.target)
 	}
-	if res.Plan != nil && (!hasUpper || res.Objective < upper) {
-		upper, hasUpper = res.Objective, true
-	}
-	if hooks.plan != nil && lg.rises == 1 && !deadline.IsZero() && !lg.cut && ctx.Err() == nil {
+	r.target()
+	if r.hooks.plan != nil && lg.rises == 1 && !deadline.IsZero() && !lg.cut && r.ctx.Err() == nil {
 		lg.zeroStuck = true
-		if a, z := hooks.plan(); a != nil {
+		if a, z := r.hooks.plan(); a != nil {
 			if start, ok := lg.planStart(a, z); ok {
-				res.Bound = math.Max(res.Bound, lg.maximiseFrom(ctx, &start, upper, hasUpper, deadline, true))
+				res.Bound = math.Max(res.Bound, lg.maximiseFrom(r.ctx, &start, r.upper, r.hasUpper, deadline, true))
 			}
 		}
 	}
-	if hasUpper && lg.best.vals != nil && fm.Prob != nil {
-		res.Fix = lg.bestFixings(upper)
+	if r.hasUpper && lg.best.vals != nil && r.fm.Prob != nil {
+		res.Fix = lg.bestFixings(r.upper)
 	}
-	return res
+	return *res
+}
+
+// target returns the objective the steps aim at: upper, replaced by the
+// heuristic's best plan once that is better.
+func (r *lagRun) target() (float64, bool) {
+	if r.res.Plan != nil && (!r.hasUpper || r.res.Objective < r.upper) {
+		r.upper, r.hasUpper = r.res.Objective, true
+	}
+	return r.upper, r.hasUpper
+}
+
+// progress reports the best plan known (upper's or the heuristic's) and
+// the best bound.
+func (r *lagRun) progress() {
+	if r.hooks.report == nil {
+		return
+	}
+	inc, has := r.upper, r.hasUpper
+	if r.res.Plan != nil && (!has || r.res.Objective < inc) {
+		inc, has = r.res.Objective, true
+	}
+	r.hooks.report(has, inc, r.res.Bound)
+}
+
+// onBound takes a new best bound b of the dual.
+func (r *lagRun) onBound(b float64) {
+	r.res.Bound = b
+	r.progress()
+	if r.hooks.coalitions != nil {
+		r.hooks.coalitions(r.lg.best.members)
+	}
+}
+
+// heuristic is the dual's hook at iterate it with primal solution pr:
+// every heurEvery-th iterate, while within its share of the time, it
+// builds the greedy plan in the order the relaxation ranks the
+// opportunities, with the relaxation's members first, and keeps it when
+// it passes the row check (the independent checker without the MIP) and
+// beats the best. It returns that plan's objective and true, else false.
+func (r *lagRun) heuristic(it int, pr primal) (float64, bool) {
+	if it%r.heurEvery != 0 {
+		return 0, false
+	}
+	if r.hooks.heurShare > 0 && r.heurTime.Seconds() > r.hooks.heurShare*time.Since(r.began).Seconds() {
+		return 0, false
+	}
+	defer func(at time.Time) { r.heurTime += time.Since(at) }(time.Now())
+	a := greedyFrom(r.ctx, r.fm, r.lg.order(pr), pr.members)
+	if a == nil || r.ctx.Err() != nil {
+		return 0, false
+	}
+	x, obj, ok := r.evaluate(a)
+	if !ok || !(obj < r.res.Objective-1e-9*math.Max(1, math.Abs(obj))) {
+		return 0, false
+	}
+	r.res.Plan, r.res.X, r.res.Objective = a, x, obj
+	if r.hooks.onPlan != nil {
+		r.hooks.onPlan(a, obj)
+	}
+	r.progress()
+	return obj, true
+}
+
+// evaluate returns plan a's column vector (nil without the MIP, see
+// BuildStructure) and objective, or false when a fails the row check (the
+// independent checker when there are no rows).
+func (r *lagRun) evaluate(a *model.Assignment) ([]float64, float64, bool) {
+	fm := r.fm
+	if fm.Prob == nil {
+		z, err := verifyPlan(fm.D, a)
+		return nil, z, err == nil
+	}
+	x, err := fm.Encode(a)
+	if err != nil || len(fm.Violations(x, 1e-7)) > 0 {
+		return nil, 0, false
+	}
+	return x, fm.Objective(x), true
 }
 
 // greedyFrom is Greedy with the opportunities tried in the given order,
