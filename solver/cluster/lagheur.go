@@ -243,25 +243,28 @@ func (r *lagRun) run(deadline time.Time) LagrangianResult {
 	return *res
 }
 
-// target returns the objective the steps aim at: upper, replaced by the
-// heuristic's best plan once that is better.
-func (r *lagRun) target() (float64, bool) {
+// best returns the objective of the best plan known: upper's, or the
+// heuristic's when it is better (false: none).
+func (r *lagRun) best() (float64, bool) {
 	if r.res.Plan != nil && (!r.hasUpper || r.res.Objective < r.upper) {
-		r.upper, r.hasUpper = r.res.Objective, true
+		return r.res.Objective, true
 	}
 	return r.upper, r.hasUpper
 }
 
-// progress reports the best plan known (upper's or the heuristic's) and
-// the best bound.
+// target returns the objective the steps aim at, the best plan known,
+// which becomes upper.
+func (r *lagRun) target() (float64, bool) {
+	r.upper, r.hasUpper = r.best()
+	return r.upper, r.hasUpper
+}
+
+// progress reports the best plan known and the best bound.
 func (r *lagRun) progress() {
 	if r.hooks.report == nil {
 		return
 	}
-	inc, has := r.upper, r.hasUpper
-	if r.res.Plan != nil && (!has || r.res.Objective < inc) {
-		inc, has = r.res.Objective, true
-	}
+	inc, has := r.best()
 	r.hooks.report(has, inc, r.res.Bound)
 }
 
